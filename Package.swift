@@ -1,0 +1,65 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "crier",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "crier", targets: ["crier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    ],
+    targets: [
+        // Values and pure logic: config, cron, triggers, rendering, plan. No file, socket or clock.
+        .target(
+            name: "CrierCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite through GRDB: the snapshot row source, the ledger store and its migrations.
+        .target(
+            name: "CrierSQLite",
+            dependencies: [
+                "CrierCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Transports: outbox files (and, later, SMTP / HTTP over libcurl).
+        .target(
+            name: "CrierDelivery",
+            dependencies: ["CrierCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line tool: one small file per command.
+        .executableTarget(
+            name: "crier",
+            dependencies: [
+                "CrierCore", "CrierSQLite", "CrierDelivery",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrierEndToEndTests", dependencies: ["crier", "CrierSQLite", "CrierCore"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+
+/// The text of every file of a config repository, read at the edge and handed to the core.
+package struct ConfigFiles: Sendable {
+    /// crier.yaml's path as shown to people.
+    package var configPath: String
+    /// The folder holding crier.yaml.
+    package var directory: String
+    /// crier.yaml's text.
+    package var configText: String
+    /// `schedules/*.yaml` (path relative to `directory`, text), sorted by path.
+    package var schedules: [(path: String, text: String)]
+    /// `templates/*` (path relative to `directory`, text), sorted by path.
+    package var templates: [(path: String, text: String)]
+
+    /// The files.
+    package init(configPath: String, directory: String, configText: String,
+                 schedules: [(path: String, text: String)], templates: [(path: String, text: String)]) {
+        self.configPath = configPath
+        self.directory = directory
+        self.configText = configText
+        self.schedules = schedules.sorted { $0.path < $1.path }
+        self.templates = templates.sorted { $0.path < $1.path }
+    }
+
+    /// SHA-256 over every file's name and bytes: changes when any setting, schedule or
+    /// template changes, and only then.
+    package var sha256: String {
+        var hasher = SHA256()
+        func add(_ name: String, _ text: String) {
+            for part in [name, text] {
+                var length = UInt64(part.utf8.count).bigEndian
+                withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+                hasher.update(data: Data(part.utf8))
+            }
+        }
+        add("crier.yaml", configText)
+        for file in schedules { add(file.path, file.text) }
+        for file in templates { add(file.path, file.text) }
+        return Self.hex(hasher.finalize())
+    }
+
+    /// Lower-case hex of a digest.
+    package static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        digest.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+}
+
+/// Streams a file's bytes into SHA-256 (the edge reads, the core hashes).
+package struct StreamingSHA256 {
+    private var hasher = SHA256()
+
+    /// A fresh hash.
+    package init() {}
+
+    /// Adds `bytes`.
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+
+    /// The hex digest.
+    package func finalize() -> String { ConfigFiles.hex(hasher.finalize()) }
+}

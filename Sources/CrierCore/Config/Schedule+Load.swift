@@ -1,0 +1,134 @@
+import Foundation
+import Yams
+
+extension Schedule {
+    /// The keys a schedule file may have.
+    static let keys = ["description", "cron", "timezone", "enabled", "channel", "template", "trigger", "query"]
+    /// The triggers there are.
+    static let triggerNames = ["upcoming"]
+
+    /// The id a schedule file gets: its name without folder and `.yaml`.
+    package static func id(forFile path: String) -> String {
+        var name = String(path.split(separator: "/").last ?? Substring(path))
+        for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+        return name
+    }
+
+    /// Reads one schedule file. Every problem is collected; nil when the schedule cannot run.
+    /// `templateExists` says whether a template of a name exists for a channel (for the error).
+    package static func load(
+        path: String, text: String, defaults: Config, templates: TemplateSet,
+        into diagnostics: inout DiagnosticCollector
+    ) -> Schedule? {
+        let file = YAMLFile(path: path, text: text)
+        let before = diagnostics.diagnostics.count
+        func failed() -> Bool { diagnostics.diagnostics[before...].contains { $0.severity == .error } }
+        let id = Schedule.id(forFile: path)
+        if id.isEmpty || !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            diagnostics.error("schedule id \"\(id)\" (the file name) may hold only letters, digits, - and _",
+                              at: SourceLocation(file: path), hint: "Rename the file")
+        }
+        let root: Node
+        switch file.compose() {
+        case .failure(let diagnostic):
+            diagnostics.add(diagnostic)
+            return nil
+        case .success(nil):
+            diagnostics.error("the schedule file is empty", at: SourceLocation(file: path),
+                              hint: "Give it at least cron, channel, template, trigger and query")
+            return nil
+        case .success(let node?):
+            root = node
+        }
+        guard let top = YAMLMapping.read(root, in: file, what: "a schedule", into: &diagnostics) else { return nil }
+        top.rejectUnknownKeys(allowed: keys, in: "a schedule", into: &diagnostics)
+
+        var cron: CronExpression?
+        if let cronText = top.string("cron", required: true, in: "a schedule", into: &diagnostics), let node = top["cron"] {
+            do {
+                cron = try CronExpression(parsing: cronText)
+            } catch {
+                let location = file.location(of: node)
+                // A quoted value starts one column after its mark.
+                let quoteShift = (node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted) ? 1 : 0
+                diagnostics.add(file.error("invalid cron \"\(cronText)\": \(error.message)", line: location.line,
+                                           column: location.column + quoteShift + error.column - 1,
+                                           hint: "Use 5 fields: minute hour day-of-month month day-of-week, e.g. \"0 17 * * *\""))
+            }
+        }
+        let zone = Config.readTimeZone(top, key: "timezone", into: &diagnostics) ?? defaults.timeZone
+        let enabled = top.bool("enabled", into: &diagnostics) ?? true
+        let channel: Channel = readChoice(top, "channel", default: .sms, into: &diagnostics)
+        if top["channel"] == nil {
+            diagnostics.add(file.error("a schedule needs \"channel\"", at: root, hint: "Add `channel: sms` or `channel: email`"))
+        }
+        let template = top.string("template", required: true, in: "a schedule", into: &diagnostics) ?? ""
+        if let node = top["template"], !template.isEmpty, !templates.has(template, for: channel) {
+            let expected = channel == .sms ? "templates/\(template).sms.mustache" : "templates/\(template).email.mustache"
+            let names = templates.names(for: channel)
+            diagnostics.add(file.error(
+                "unknown \(channel.rawValue) template \"\(template)\": there is no \(expected)", at: node,
+                hint: Suggestion.closest(to: template, in: names).map { "Did you mean \"\($0)\"?" }
+                    ?? (names.isEmpty ? "Create \(expected)" : "Known \(channel.rawValue) templates: \(names.joined(separator: ", "))")))
+        } else if let problems = templates.problems(template, for: channel), !problems.isEmpty {
+            diagnostics.error("template \"\(template)\" has errors (reported above)", at: top["template"].map(file.location(of:)))
+        }
+        let trigger = readTrigger(top, file: file, into: &diagnostics)
+        let query = top.string("query", required: true, in: "a schedule", into: &diagnostics) ?? ""
+        var queryLocation = SourceLocation(file: path)
+        if let node = top["query"] {
+            queryLocation = file.location(of: node)
+            if let scalar = node.scalar, scalar.style == .literal || scalar.style == .folded {
+                // Block scalars start on the next line; their indentation is that line's.
+                let next = file.sourceLine(queryLocation.line + 1) ?? ""
+                queryLocation = SourceLocation(file: path, line: queryLocation.line + 1,
+                                               column: next.prefix(while: { $0 == " " }).count + 1)
+            } else if node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted {
+                queryLocation.column += 1
+            }
+            if query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                diagnostics.add(file.error("\"query\" is empty", at: node, hint: "Write the SELECT whose rows are the messages"))
+            }
+        }
+        guard !failed(), let cron, let trigger else { return nil }
+        return Schedule(
+            id: id, file: path,
+            description: top.string("description", in: "a schedule", into: &diagnostics) ?? "",
+            cron: cron, timeZone: zone, enabled: enabled, channel: channel, template: template,
+            trigger: trigger, query: query, queryLocation: queryLocation)
+    }
+
+    private static func readTrigger(_ top: YAMLMapping, file: YAMLFile, into diagnostics: inout DiagnosticCollector) -> Trigger? {
+        guard let node = top["trigger"] else {
+            diagnostics.add(file.error("a schedule needs \"trigger\"", at: top.node,
+                                       hint: "Add e.g. `trigger: { upcoming: { interval: 1 day, at: starts_at } }`"))
+            return nil
+        }
+        guard let mapping = YAMLMapping.read(node, in: file, what: "\"trigger\"", into: &diagnostics) else { return nil }
+        guard mapping.entries.count == 1, let entry = mapping.entries.first else {
+            diagnostics.add(file.error("\"trigger\" must name exactly one trigger", at: node,
+                                       hint: "Valid: " + triggerNames.joined(separator: ", ")))
+            return nil
+        }
+        switch entry.key {
+        case "upcoming":
+            guard let body = YAMLMapping.read(entry.value, in: file, what: "\"upcoming\"", into: &diagnostics) else { return nil }
+            body.rejectUnknownKeys(allowed: ["interval", "at"], in: "the upcoming trigger", into: &diagnostics)
+            let at = body.string("at", required: true, in: "the upcoming trigger", into: &diagnostics)
+            var interval: UpcomingTrigger.Interval?
+            if let text = body.string("interval", required: true, in: "the upcoming trigger", into: &diagnostics), let intervalNode = body["interval"] {
+                interval = UpcomingTrigger.Interval.parse(text)
+                if interval == nil {
+                    diagnostics.add(file.error("invalid interval \"\(text)\"", at: intervalNode,
+                                               hint: "Use today, or 1 to 28 days written as `1 day`, `3 days`, `2 weeks`, `4 weeks`"))
+                }
+            }
+            guard let at, let interval else { return nil }
+            return .upcoming(UpcomingTrigger(interval: interval, atColumn: at))
+        default:
+            diagnostics.add(file.error("unknown trigger \"\(entry.key)\"", at: entry.keyNode,
+                                       hint: Suggestion.hint(for: entry.key, in: triggerNames)))
+            return nil
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Yams
+
+/// A parsed YAML file that keeps its text, so that every problem can name its line and column.
+package struct YAMLFile: Sendable {
+    /// The path shown to people (relative to the config folder where possible).
+    package let path: String
+    /// The file's text.
+    package let text: String
+    /// The text split into lines, for source snippets.
+    private let lines: [Substring]
+
+    /// A file that `compose` can read.
+    package init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The root node, or the syntax error as a located diagnostic. An empty file gives nil.
+    package func compose() -> Result<Node?, Diagnostic> {
+        do {
+            return .success(try Yams.compose(yaml: text))
+        } catch let error as YamlError {
+            return .failure(diagnostic(for: error))
+        } catch {
+            return .failure(.error("cannot read YAML: \(error)", at: SourceLocation(file: path)))
+        }
+    }
+
+    /// The location of `node` in this file.
+    package func location(of node: Node) -> SourceLocation {
+        guard let mark = node.mark else { return SourceLocation(file: path) }
+        return SourceLocation(file: path, line: mark.line, column: mark.column)
+    }
+
+    /// The text of 1-based `line`, without its line end.
+    package func sourceLine(_ line: Int) -> String? {
+        guard line >= 1, line <= lines.count else { return nil }
+        var text = String(lines[line - 1])
+        if text.hasSuffix("\r") { text.removeLast() }
+        return text
+    }
+
+    /// An error at `node`, with the source line under it.
+    package func error(_ message: String, at node: Node, hint: String? = nil) -> Diagnostic {
+        let location = location(of: node)
+        return .error(message, at: location, hint: hint, sourceLine: sourceLine(location.line))
+    }
+
+    /// A warning at `node`, with the source line under it.
+    package func warning(_ message: String, at node: Node, hint: String? = nil) -> Diagnostic {
+        let location = location(of: node)
+        return .warning(message, at: location, hint: hint, sourceLine: sourceLine(location.line))
+    }
+
+    /// An error at an explicit location in this file.
+    package func error(_ message: String, line: Int, column: Int, hint: String? = nil) -> Diagnostic {
+        .error(message, at: SourceLocation(file: path, line: line, column: column), hint: hint,
+               sourceLine: sourceLine(line))
+    }
+
+    private func diagnostic(for error: YamlError) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = "invalid YAML: \(problem)"
+            if let context { message += " (\(context.text) at line \(context.mark.line))" }
+            return self.error(message, line: mark.line, column: mark.column,
+                              hint: "Fix the YAML syntax (indentation, quotes, colons)")
+        case .reader(let problem, _, _, _):
+            return .error("invalid YAML: \(problem)", at: SourceLocation(file: path),
+                          hint: "Save the file as UTF-8 text")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return self.error("duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", "))",
+                              line: context.mark.line, column: context.mark.column,
+                              hint: "Keep one of them")
+        default:
+            return .error("invalid YAML: \(error)", at: SourceLocation(file: path))
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/// What one run's delivery came to.
+package struct DeliverySummary: Sendable, Equatable {
+    /// Delivered now.
+    package var sent = 0
+    /// Failed for good now.
+    package var failed = 0
+    /// Left pending for the next run after transient errors.
+    package var leftForRetry = 0
+    /// Found mid-delivery after a crash and not knowable: reported, not re-sent.
+    package var uncertain = 0
+    /// Found mid-delivery after a crash and confirmed delivered by the transport.
+    package var reconciled = 0
+    /// Error texts of failures and retries, by item id.
+    package var errors: [(id: String, message: String)] = []
+
+    /// An empty summary.
+    package init() {}
+
+    /// Compares counts and errors.
+    package static func == (lhs: DeliverySummary, rhs: DeliverySummary) -> Bool {
+        lhs.sent == rhs.sent && lhs.failed == rhs.failed && lhs.leftForRetry == rhs.leftForRetry
+            && lhs.uncertain == rhs.uncertain && lhs.reconciled == rhs.reconciled
+            && lhs.errors.map(\.id) == rhs.errors.map(\.id) && lhs.errors.map(\.message) == rhs.errors.map(\.message)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// What one evaluation decided: for each schedule, its slot's fate; for each candidate
+/// message, send or skip. Same inputs, same plan, same bytes.
+package struct Plan: Sendable, Equatable {
+    /// The plan format's version.
+    package static let formatVersion = 1
+
+    /// The instant the plan was made for (`--at`).
+    package var at: Date
+    /// SHA-256 of the config repository's files (crier.yaml, schedules, templates).
+    package var configSHA256: String
+    /// SHA-256 of the snapshot file.
+    package var snapshotSHA256: String
+    /// Each selected schedule's slot decision, by schedule id.
+    package var schedules: [SlotDecision]
+    /// Candidate messages ordered by schedule, key, recipient.
+    package var items: [PlanItem]
+
+    /// A plan.
+    package init(at: Date, configSHA256: String, snapshotSHA256: String, schedules: [SlotDecision], items: [PlanItem]) {
+        self.at = at
+        self.configSHA256 = configSHA256
+        self.snapshotSHA256 = snapshotSHA256
+        self.schedules = schedules
+        self.items = items
+    }
+
+    /// The plan as ordered JSON (SPEC §3 plus the slot decisions).
+    package var json: JSONValue {
+        .object([
+            ("crier_plan", .int(Self.formatVersion)),
+            ("at", .string(Timestamp.utc(at))),
+            ("config_sha256", .string(configSHA256)),
+            ("snapshot_sha256", .string(snapshotSHA256)),
+            ("schedules", .array(schedules.map(\.json))),
+            ("items", .array(items.map(\.json))),
+        ])
+    }
+
+    /// Items to send.
+    package var sends: [PlanItem] { items.filter { $0.action == .send } }
+
+    /// Sorts items by schedule, key (numbers by value), recipient, occurrence, id.
+    package static func order(_ a: PlanItem, _ b: PlanItem) -> Bool {
+        if a.schedule != b.schedule { return a.schedule < b.schedule }
+        if a.key != b.key { return keyOrder(a.key, b.key) }
+        if a.recipient != b.recipient { return a.recipient < b.recipient }
+        if a.occurrence != b.occurrence { return a.occurrence < b.occurrence }
+        return a.id < b.id
+    }
+
+    /// Numeric keys by value, and before text keys; text keys by code point.
+    static func keyOrder(_ a: String, _ b: String) -> Bool {
+        switch (Int64(a), Int64(b)) {
+        case let (x?, y?): return x < y
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: return a < b
+        }
+    }
+}
+
+/// What happens to one schedule's latest slot in this evaluation.
+package struct SlotDecision: Sendable, Equatable, Codable {
+    /// The slot's fate.
+    package enum Status: String, Sendable, Codable {
+        /// Runs now.
+        case due
+        /// Ran in an earlier run: nothing to do.
+        case alreadyRun = "already-run"
+        /// Older than catch_up: recorded as missed, not run.
+        case missed
+        /// Recorded as missed earlier.
+        case alreadyMissed = "already-missed"
+        /// The schedule is disabled.
+        case disabled
+        /// The cron expression has no slot at or before the time.
+        case noSlot = "no-slot"
+        /// The schedule has errors; see the diagnostics.
+        case invalid
+        /// The query failed at run time; see the diagnostics.
+        case failed
+    }
+
+    /// The schedule's id.
+    package var schedule: String
+    /// The slot (UTC ISO 8601), when there is one.
+    package var slot: String?
+    /// The fate.
+    package var status: Status
+    /// The trigger's window start (UTC), when due.
+    package var windowStart: String?
+    /// The trigger's window end (UTC), when due.
+    package var windowEnd: String?
+    /// The occurrence the window stands for.
+    package var occurrence: String?
+    /// Candidate rows read, when due.
+    package var rows: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case schedule, slot, status, occurrence, rows
+        case windowStart = "window_start"
+        case windowEnd = "window_end"
+    }
+
+    /// A decision.
+    package init(schedule: String, slot: String? = nil, status: Status, windowStart: String? = nil,
+                 windowEnd: String? = nil, occurrence: String? = nil, rows: Int? = nil) {
+        self.schedule = schedule
+        self.slot = slot
+        self.status = status
+        self.windowStart = windowStart
+        self.windowEnd = windowEnd
+        self.occurrence = occurrence
+        self.rows = rows
+    }
+
+    /// Ordered JSON.
+    package var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [("schedule", .string(schedule))]
+        if let slot { pairs.append(("slot", .string(slot))) }
+        pairs.append(("status", .string(status.rawValue)))
+        if let windowStart { pairs.append(("window_start", .string(windowStart))) }
+        if let windowEnd { pairs.append(("window_end", .string(windowEnd))) }
+        if let occurrence { pairs.append(("occurrence", .string(occurrence))) }
+        if let rows { pairs.append(("rows", .int(rows))) }
+        return .object(pairs)
+    }
+}

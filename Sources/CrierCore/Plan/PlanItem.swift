@@ -1,0 +1,106 @@
+import Crypto
+import Foundation
+
+/// One candidate message of a plan: sent, or skipped with a reason.
+package struct PlanItem: Sendable, Equatable, Codable {
+    /// Send it, or say why not.
+    package enum Action: String, Sendable, Codable {
+        case send
+        case skip
+    }
+
+    /// The idempotency key: a hash of (schedule, key, occurrence, channel, recipient).
+    package var id: String
+    /// The schedule's id.
+    package var schedule: String
+    /// The cron slot being run (UTC ISO 8601).
+    package var slot: String
+    /// The subject (job, ticket, dispatch) the message is about.
+    package var key: String
+    /// Which occurrence of the trigger (for `upcoming`, the window's date).
+    package var occurrence: String
+    /// SMS or email.
+    package var channel: Channel
+    /// E.164 number or email address (as given when it is invalid).
+    package var recipient: String
+    /// Send or skip.
+    package var action: Action
+    /// Why it is skipped.
+    package var reason: String?
+    /// The SMS text or the plain-text email body.
+    package var body: String?
+    /// SMS segments.
+    package var segments: Int?
+    /// SMS encoding (GSM-7 or UCS-2).
+    package var encoding: String?
+    /// Email subject.
+    package var subject: String?
+    /// Email HTML alternative.
+    package var html: String?
+    /// Email Reply-To override.
+    package var replyTo: String?
+    /// Email Cc.
+    package var cc: String?
+    /// Email Bcc.
+    package var bcc: String?
+
+    /// An item; content fields default to absent.
+    package init(id: String, schedule: String, slot: String, key: String, occurrence: String, channel: Channel,
+                 recipient: String, action: Action, reason: String? = nil, body: String? = nil, segments: Int? = nil,
+                 encoding: String? = nil, subject: String? = nil, html: String? = nil, replyTo: String? = nil,
+                 cc: String? = nil, bcc: String? = nil) {
+        self.id = id
+        self.schedule = schedule
+        self.slot = slot
+        self.key = key
+        self.occurrence = occurrence
+        self.channel = channel
+        self.recipient = recipient
+        self.action = action
+        self.reason = reason
+        self.body = body
+        self.segments = segments
+        self.encoding = encoding
+        self.subject = subject
+        self.html = html
+        self.replyTo = replyTo
+        self.cc = cc
+        self.bcc = bcc
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, schedule, slot, key, occurrence, channel, recipient, action, reason, body, segments, encoding
+        case subject, html, cc, bcc
+        case replyTo = "reply_to"
+    }
+
+    /// The id of (schedule, key, occurrence, channel, recipient): 32 hex digits of SHA-256.
+    package static func id(schedule: String, key: String, occurrence: String, channel: Channel, recipient: String) -> String {
+        let text = ["crier-item-1", schedule, key, occurrence, channel.rawValue, recipient].joined(separator: "\u{1F}")
+        let digest = SHA256.hash(data: Data(text.utf8))
+        return digest.prefix(16).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The item as ordered JSON (fields that do not apply are left out).
+    package var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("id", .string(id)), ("schedule", .string(schedule)), ("slot", .string(slot)),
+            ("key", .string(key)), ("occurrence", .string(occurrence)), ("channel", .string(channel.rawValue)),
+            ("recipient", .string(recipient)), ("action", .string(action.rawValue)),
+        ]
+        func add(_ name: String, _ value: String?) { if let value { pairs.append((name, .string(value))) } }
+        add("reason", reason)
+        add("subject", subject)
+        add("reply_to", replyTo)
+        add("cc", cc)
+        add("bcc", bcc)
+        add("body", body)
+        add("html", html)
+        if let segments { pairs.append(("segments", .int(segments))) }
+        add("encoding", encoding)
+        return .object(pairs)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// Evaluates the schedules of a config repository at one instant: finds each schedule's slot,
+/// runs its trigger over the snapshot, renders the messages and decides send or skip.
+/// Reads the snapshot and the ledger through ports; writes nothing.
+package struct Planner {
+    /// The loaded config repository.
+    package var repository: ConfigRepository
+    /// The instant being planned for (`--at`, or the clock).
+    package var at: Date
+    /// SHA-256 of the snapshot file (for the plan's header).
+    package var snapshotSHA256: String
+    /// Only these schedules, when given.
+    package var selection: Set<String>?
+
+    /// A planner for `repository` at `at`.
+    package init(repository: ConfigRepository, at: Date, snapshotSHA256: String, selection: Set<String>? = nil) {
+        self.repository = repository
+        self.at = at
+        self.snapshotSHA256 = snapshotSHA256
+        self.selection = selection
+    }
+
+    /// The plan. Problems with single schedules or rows become diagnostics (and `failed` or
+    /// `invalid` slot decisions); they never stop the other schedules.
+    package func plan(rows: any PreparingRowSource, ledger: any LedgerView, into diagnostics: inout DiagnosticCollector) -> Plan {
+        var decisions: [SlotDecision] = []
+        var items: [PlanItem] = []
+        let selected = { (id: String) in selection?.contains(id) ?? true }
+        for id in repository.invalidSchedules where selected(id) {
+            decisions.append(SlotDecision(schedule: id, status: .invalid))
+        }
+        for schedule in repository.schedules where selected(schedule.id) {
+            let (decision, scheduleItems) = evaluate(schedule, rows: rows, ledger: ledger, into: &diagnostics)
+            decisions.append(decision)
+            items.append(contentsOf: scheduleItems)
+        }
+        decisions.sort { $0.schedule < $1.schedule }
+        items.sort(by: Plan.order)
+        return Plan(at: at, configSHA256: repository.sha256, snapshotSHA256: snapshotSHA256, schedules: decisions, items: items)
+    }
+
+    /// The slot decision for `schedule` at `at`, before any query runs.
+    package func slotDecision(_ schedule: Schedule, ledger: any LedgerView) throws -> (SlotDecision, Date?) {
+        guard schedule.enabled else { return (SlotDecision(schedule: schedule.id, status: .disabled), nil) }
+        guard let slot = schedule.cron.slot(atOrBefore: at, in: schedule.timeZone) else {
+            return (SlotDecision(schedule: schedule.id, status: .noSlot), nil)
+        }
+        let slotText = Timestamp.utc(slot)
+        switch try ledger.slotStatus(schedule: schedule.id, slot: slotText) {
+        case .ran?: return (SlotDecision(schedule: schedule.id, slot: slotText, status: .alreadyRun), nil)
+        case .missed?: return (SlotDecision(schedule: schedule.id, slot: slotText, status: .alreadyMissed), nil)
+        case nil: break
+        }
+        if at.timeIntervalSince(slot) > TimeInterval(repository.config.catchUpSeconds) {
+            return (SlotDecision(schedule: schedule.id, slot: slotText, status: .missed), nil)
+        }
+        return (SlotDecision(schedule: schedule.id, slot: slotText, status: .due), slot)
+    }
+
+    private func evaluate(_ schedule: Schedule, rows: any PreparingRowSource, ledger: any LedgerView, into diagnostics: inout DiagnosticCollector) -> (SlotDecision, [PlanItem]) {
+        var decision: SlotDecision
+        let due: Date?
+        do {
+            (decision, due) = try slotDecision(schedule, ledger: ledger)
+        } catch {
+            diagnostics.error("schedule \"\(schedule.id)\": cannot read the ledger: \(error)", at: SourceLocation(file: repository.config.ledgerPath))
+            return (SlotDecision(schedule: schedule.id, status: .failed), [])
+        }
+        guard let slot = due else { return (decision, []) }
+        guard case .upcoming(let upcoming) = schedule.trigger else { return (decision, []) }
+        let window = upcoming.window(slot: slot, in: schedule.timeZone)
+        decision.windowStart = Timestamp.utc(window.start)
+        decision.windowEnd = Timestamp.utc(window.end)
+        decision.occurrence = window.occurrence
+
+        let check = QueryCheck(schedule: schedule, templates: repository.templates)
+        let prepared: PreparedQuery
+        do {
+            prepared = try rows.prepare(query: schedule.query)
+        } catch {
+            diagnostics.add(check.diagnostic(for: error))
+            decision.status = .failed
+            return (decision, [])
+        }
+        let problems = check.problems(prepared)
+        diagnostics.add(contentsOf: problems)
+        if problems.contains(where: { $0.severity == .error }) {
+            decision.status = .invalid
+            return (decision, [])
+        }
+        let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
+        var collector = CandidateCollector(schedule: schedule, slotText: decision.slot ?? "", window: window,
+                                           timeColumn: upcoming.atColumn, region: repository.config.sms.defaultRegion,
+                                           renderer: MessageRenderer(templates: repository.templates, sms: repository.config.sms))
+        do {
+            try rows.forEachRow(query: schedule.query, parameters: parameters) { row in collector.add(row) }
+        } catch {
+            diagnostics.add(check.diagnostic(for: error))
+            decision.status = .failed
+            return (decision, [])
+        }
+        decision.rows = collector.rowCount
+        if collector.nullKeys > 0 {
+            diagnostics.warning("schedule \"\(schedule.id)\": \(collector.nullKeys) row(s) have a NULL key and were left out",
+                                at: schedule.queryLocation, hint: "Make the query's `key` column never NULL")
+        }
+        var items = collector.items
+        do {
+            let states = try ledger.itemStates(ids: items.map(\.id))
+            for index in items.indices {
+                guard let state = states[items[index].id] else { continue }
+                let reason: SkipReason?
+                switch state {
+                case .sent: reason = .alreadySent
+                case .pending, .sending, .uncertain: reason = .alreadyPlanned
+                case .failed: reason = .failedEarlier
+                case .skipped: reason = nil
+                }
+                if let reason {
+                    items[index].action = .skip
+                    items[index].reason = reason.description
+                }
+            }
+        } catch {
+            diagnostics.error("schedule \"\(schedule.id)\": cannot read the ledger: \(error)", at: SourceLocation(file: repository.config.ledgerPath))
+            decision.status = .failed
+            return (decision, [])
+        }
+        return (decision, items)
+    }
+}

@@ -1,0 +1,36 @@
+/// Why a candidate message will not be sent; shown in the plan so an admin sees why.
+package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
+    /// Sent by an earlier run (same schedule, key, occurrence, channel, recipient).
+    case alreadySent
+    /// Recorded by an earlier run and not finished yet (pending or uncertain).
+    case alreadyPlanned
+    /// Failed for good in an earlier run; not retried automatically.
+    case failedEarlier
+    /// The recipient is on the suppression list.
+    case optedOut
+    /// The recipient is not a valid phone number or email address.
+    case invalidAddress
+    /// The SMS needs more segments than `max_segments` allows.
+    case tooLong
+    /// A variable the template interpolates is NULL (or no column) in this row.
+    case missingVariable(String)
+    /// A rendered header (subject, reply_to, cc, bcc) holds CR or LF.
+    case invalidHeader(String)
+    /// The trigger's time column cannot be read as a timestamp.
+    case invalidTime(String)
+
+    /// The reason as the plan shows it: `already-sent`, `missing-variable: name`.
+    package var description: String {
+        switch self {
+        case .alreadySent: return "already-sent"
+        case .alreadyPlanned: return "already-planned"
+        case .failedEarlier: return "failed-earlier"
+        case .optedOut: return "opted-out"
+        case .invalidAddress: return "invalid-address"
+        case .tooLong: return "too-long"
+        case .missingVariable(let name): return "missing-variable: \(name)"
+        case .invalidHeader(let name): return "invalid-header: \(name)"
+        case .invalidTime(let column): return "invalid-time: \(column)"
+        }
+    }
+}

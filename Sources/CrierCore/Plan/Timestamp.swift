@@ -1,0 +1,134 @@
+import Foundation
+
+/// ISO 8601 and Unix-seconds timestamps as the snapshot stores them, parsed without
+/// Foundation formatters (fast, Sendable, exact).
+package enum Timestamp {
+    /// Parses `2026-11-24T20:30:00Z`, `2026-11-25T09:30:00+13:00`, `...+1300`, `...+13`, with
+    /// optional fractional seconds and `T` or a space between date and time, or integer Unix
+    /// seconds. Text without an offset is refused: its zone would be a guess.
+    package static func parse(_ value: SQLValue) -> Date? {
+        switch value {
+        case .integer(let seconds): return Date(timeIntervalSince1970: TimeInterval(seconds))
+        case .real(let seconds): return Date(timeIntervalSince1970: seconds)
+        case .text(let text):
+            if let seconds = Int64(text) { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
+            return parseISO(text)
+        default: return nil
+        }
+    }
+
+    /// Parses ISO 8601 text with an offset or `Z`.
+    package static func parseISO(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        var i = 0
+        func number(_ count: Int) -> Int? {
+            guard i + count <= b.count else { return nil }
+            var value = 0
+            for k in 0..<count {
+                let c = b[i + k]
+                guard c >= 48, c <= 57 else { return nil }
+                value = value * 10 + Int(c - 48)
+            }
+            i += count
+            return value
+        }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < b.count, b[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
+              (1...12).contains(month), day >= 1, day <= daysInMonth(year, month) else { return nil }
+        guard i < b.count, b[i] == 84 || b[i] == 116 || b[i] == 32 else { return nil }
+        i += 1
+        guard let hour = number(2), hour < 24, expect(58), let minute = number(2), minute < 60 else { return nil }
+        var second = 0.0
+        if expect(58) {
+            guard let whole = number(2), whole < 61 else { return nil }
+            second = Double(whole)
+            if i < b.count, b[i] == 46 || b[i] == 44 {
+                i += 1
+                var scale = 0.1
+                var any = false
+                while i < b.count, b[i] >= 48, b[i] <= 57 {
+                    second += Double(b[i] - 48) * scale
+                    scale /= 10
+                    i += 1
+                    any = true
+                }
+                guard any else { return nil }
+            }
+        }
+        guard i < b.count else { return nil }
+        var offset = 0
+        if b[i] == 90 || b[i] == 122 {
+            i += 1
+        } else if b[i] == 43 || b[i] == 45 {
+            let sign = b[i] == 45 ? -1 : 1
+            i += 1
+            guard let oh = number(2), oh <= 18 else { return nil }
+            var om = 0
+            if i < b.count {
+                _ = expect(58)
+                guard let m = number(2), m < 60 else { return nil }
+                om = m
+            }
+            offset = sign * (oh * 3600 + om * 60)
+        } else {
+            return nil
+        }
+        guard i == b.count else { return nil }
+        let days = daysFromCivil(year, month, day)
+        let seconds = Double(days * 86400 + hour * 3600 + minute * 60 - offset) + second
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    /// `2026-11-24T07:30:00Z`: whole seconds, UTC.
+    package static func utc(_ date: Date) -> String {
+        let total = Int(floor(date.timeIntervalSince1970))
+        let days = Int(floor(Double(total) / 86400))
+        let rest = total - days * 86400
+        let (y, m, d) = civilFromDays(days)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let year = y < 1000 ? String(repeating: "0", count: 4 - String(y).count) + String(y) : String(y)
+        return "\(year)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
+    }
+
+    /// `2026-11-24T20:30:00+13:00`: whole seconds, in `zone`.
+    package static func local(_ date: Date, in zone: TimeZone) -> String {
+        TimeView(date, in: zone).renderText
+    }
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The civil date of a day count since 1970-01-01.
+    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}

@@ -1,0 +1,41 @@
+/// Where an item stands in the ledger.
+package enum ItemState: String, Sendable, Codable, CaseIterable {
+    /// Recorded, not yet attempted (or left for retry).
+    case pending
+    /// Being delivered; found so after a crash, the delivery is uncertain.
+    case sending
+    /// Delivered.
+    case sent
+    /// Failed for good.
+    case failed
+    /// A run died mid-delivery and the transport cannot tell whether it went out.
+    case uncertain
+    /// Planned as a skip (the reason is stored).
+    case skipped
+}
+
+/// How a slot was recorded.
+package enum SlotStatus: String, Sendable, Codable {
+    /// It ran.
+    case ran
+    /// It was older than catch_up when first seen.
+    case missed
+}
+
+/// What planning needs to know from the ledger: which slots ran and which items exist.
+package protocol LedgerView {
+    /// How `slot` (UTC ISO text) of `schedule` was recorded, if at all.
+    func slotStatus(schedule: String, slot: String) throws -> SlotStatus?
+    /// The states of those of `ids` the ledger has.
+    func itemStates(ids: [String]) throws -> [String: ItemState]
+}
+
+/// The view of a ledger that does not exist yet: nothing ran, nothing was sent.
+package struct EmptyLedgerView: LedgerView {
+    /// An empty view.
+    package init() {}
+    /// Always nil.
+    package func slotStatus(schedule: String, slot: String) throws -> SlotStatus? { nil }
+    /// Always empty.
+    package func itemStates(ids: [String]) throws -> [String: ItemState] { [:] }
+}

@@ -1,0 +1,69 @@
+import Mustache
+
+/// A parsed Mustache template with the variable names it uses and where its text starts.
+package struct CompiledTemplate: Sendable {
+    /// Names the engine provides as objects with fields (`{{at.time}}`).
+    package static let engineNamespaces: Set<String> = ["at"]
+    /// Names the engine provides as plain values.
+    package static let engineValues: Set<String> = ["occurrence", "schedule"]
+
+    /// Where the template's text starts (file, first line).
+    package let location: SourceLocation
+    /// The parsed template.
+    package let mustache: MustacheTemplate
+    /// Variable names used, in first-use order; namespace fields as `at.time`.
+    package let variables: [String]
+
+    /// Parses `text`. Plain-text templates (SMS, email text, headers) never HTML-escape;
+    /// `html` ones escape `{{x}}` (and not `{{{x}}}`). Parse errors are located in the file.
+    package static func compile(_ text: String, at location: SourceLocation, html: Bool, into diagnostics: inout DiagnosticCollector) -> CompiledTemplate? {
+        // The pragma stands alone on its own line, which Mustache removes whole; errors are
+        // therefore one line down and shifted back below.
+        let source = html ? text : "{{% CONTENT_TYPE: TEXT}}\n" + text
+        let mustache: MustacheTemplate
+        do {
+            mustache = try MustacheTemplate(string: source)
+        } catch let error as MustacheTemplate.ParserError {
+            let line = error.context.lineNumber - (html ? 1 : 2)
+            diagnostics.add(.error(
+                "template syntax: \(describe(error.error))",
+                at: SourceLocation(file: location.file, line: location.line + line, column: error.context.columnNumber),
+                hint: "Check the {{ }} tags: every {{#x}} needs its {{/x}}",
+                sourceLine: error.context.line))
+            return nil
+        } catch {
+            diagnostics.error("template syntax: \(error)", at: location)
+            return nil
+        }
+        let recorder = VariableRecorder(namespaces: engineNamespaces)
+        _ = mustache.render(recorder)
+        return CompiledTemplate(location: location, mustache: mustache, variables: recorder.names)
+    }
+
+    /// Renders against `context`; the names interpolated while NULL or absent are in `context.missing`.
+    package func render(_ context: RenderContext) -> String {
+        mustache.render(context)
+    }
+
+    /// The variables that neither `columns` nor the engine provide.
+    package func unknownVariables(columns: Set<String>) -> [String] {
+        variables.filter { name in
+            if let dot = name.firstIndex(of: ".") {
+                let head = String(name[..<dot]), field = String(name[name.index(after: dot)...])
+                if Self.engineNamespaces.contains(head) { return !TimeView.fields.contains { $0.name == field } }
+                return !columns.contains(head)
+            }
+            return !(columns.contains(name) || Self.engineValues.contains(name) || Self.engineNamespaces.contains(name))
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect?: return "a section is closed with the wrong name"
+        case .unfinishedName?: return "a tag is not closed (missing }})"
+        case .expectedSectionEnd?: return "a section is never closed (missing {{/name}})"
+        case .invalidSetDelimiter?: return "bad set-delimiter tag"
+        default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// Serialisation of an `EmailMessage` into RFC 5322 / MIME bytes.
+extension EmailMessage {
+    /// Prefix of every multipart boundary; `=_` can never occur in quoted-printable output.
+    static let boundaryPrefix = "=_crier_"
+    /// Longest Message-ID accepted, so `Message-ID: <...>` stays within the 998-character line limit.
+    static let maxMessageIDLength = 900
+
+    /// The complete message as CRLF bytes in fixed header order; validates every mailbox (Bcc too) and always uses UTF-8 quoted-printable bodies.
+    package func serialize(includeBcc: Bool) throws(MIMEError) -> [UInt8] {
+        var headers = try headerLines(includeBcc: includeBcc)
+        let textBody = QuotedPrintable.encode(text)
+        let body: String
+        if let html {
+            let htmlBody = QuotedPrintable.encode(html)
+            let boundary = Self.boundary(for: messageID, avoiding: [textBody, htmlBody])
+            headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+            headers.append("Content-Transfer-Encoding: 7bit")
+            body = "--\(boundary)\r\n" + Self.partHeaders(type: "text/plain") + "\r\n" + textBody
+                + "\r\n--\(boundary)\r\n" + Self.partHeaders(type: "text/html") + "\r\n" + htmlBody
+                + "\r\n--\(boundary)--\r\n"
+        } else {
+            headers.append("Content-Type: text/plain; charset=utf-8")
+            headers.append("Content-Transfer-Encoding: quoted-printable")
+            body = textBody.isEmpty || textBody.utf8.last == 10 ? textBody : textBody + "\r\n"
+        }
+        return Array((headers.map { $0 + "\r\n" }.joined() + "\r\n" + body).utf8)
+    }
+
+    /// The folded header fields from Date through MIME-Version, in the fixed order (Content-* are added by `serialize`).
+    func headerLines(includeBcc: Bool) throws(MIMEError) -> [String] {
+        try Self.validate([from], header: "From")
+        try Self.validate(replyTo, header: "Reply-To")
+        try Self.validate(to, header: "To")
+        try Self.validate(cc, header: "Cc")
+        try Self.validate(bcc, header: "Bcc")
+        try validateMessageID()
+        var lines = ["Date: " + Self.dateHeaderValue(date, timeZone: timeZone)]
+        lines.append(Self.addressHeader("From", [from]))
+        if !replyTo.isEmpty { lines.append(Self.addressHeader("Reply-To", replyTo)) }
+        if !to.isEmpty { lines.append(Self.addressHeader("To", to)) }
+        if !cc.isEmpty { lines.append(Self.addressHeader("Cc", cc)) }
+        if includeBcc && !bcc.isEmpty { lines.append(Self.addressHeader("Bcc", bcc)) }
+        lines.append("Message-ID: <\(messageID)>")
+        lines.append(try HeaderEncoding.unstructured("Subject", value: subject))
+        lines.append("MIME-Version: 1.0")
+        return lines
+    }
+
+    /// Throws `invalidHeader` for CR/LF in a display name or address, `invalidMailbox` for an implausible address.
+    static func validate(_ mailboxes: [Mailbox], header: String) throws(MIMEError) {
+        for mailbox in mailboxes {
+            try HeaderEncoding.requireSingleLine(mailbox.displayName ?? "", header: header)
+            try HeaderEncoding.requireSingleLine(mailbox.address, header: header)
+            guard Mailbox.isPlausibleAddress(mailbox.address) else { throw .invalidMailbox(mailbox.address) }
+        }
+    }
+
+    /// Throws `invalidHeader(name: "Message-ID")` unless the id is `left@right` in printable ASCII without `<`/`>`.
+    func validateMessageID() throws(MIMEError) {
+        let parts = messageID.split(separator: "@", omittingEmptySubsequences: false)
+        let printable = messageID.unicodeScalars.allSatisfy {
+            (0x21...0x7E).contains($0.value) && $0 != "<" && $0 != ">"
+        }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, printable,
+              messageID.utf8.count <= Self.maxMessageIDLength else {
+            throw .invalidHeader(name: "Message-ID")
+        }
+    }
+
+    /// A folded address-list header such as `To: A <a@x>, "B, C" <b@x>`; mailboxes must already be validated.
+    static func addressHeader(_ name: String, _ mailboxes: [Mailbox]) -> String {
+        let firstRoom = HeaderEncoding.lineLimit - name.utf8.count - 2
+        let rendered = mailboxes.enumerated().map { index, mailbox in
+            mailbox.headerText(firstMaxLength: index == 0 ? firstRoom : HeaderEncoding.maxEncodedWordLength)
+        }
+        return HeaderEncoding.fold("\(name): " + rendered.joined(separator: ", "), respectingQuotes: true)
+    }
+
+    /// Content-Type and Content-Transfer-Encoding lines (CRLF-terminated) for one quoted-printable UTF-8 part.
+    static func partHeaders(type: String) -> String {
+        "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+    }
+
+    /// RFC 5322 date-time such as `Tue, 24 Nov 2026 17:00:00 +1300`, computed with a Gregorian calendar in `timeZone`.
+    static func dateHeaderValue(_ date: Date, timeZone: TimeZone) -> String {
+        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+        let offsetMinutes = timeZone.secondsFromGMT(for: date) / 60
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        let weekday = weekdays[((parts.weekday ?? 1) - 1 + 7) % 7]
+        let month = months[((parts.month ?? 1) - 1 + 12) % 12]
+        let day = pad(parts.day ?? 1, 2)
+        let time = "\(pad(parts.hour ?? 0, 2)):\(pad(parts.minute ?? 0, 2)):\(pad(parts.second ?? 0, 2))"
+        let zone = sign + pad(abs(offsetMinutes) / 60, 2) + pad(abs(offsetMinutes) % 60, 2)
+        return "\(weekday), \(day) \(month) \(pad(parts.year ?? 1970, 4)) \(time) \(zone)"
+    }
+
+    /// Zero-pads a non-negative number to `width` digits.
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    /// `=_crier_` + 16 hex digits of FNV-1a-64 of the Message-ID, re-salted (`id#1`, `id#2`, ...) until absent from `bodies`.
+    static func boundary(for messageID: String, avoiding bodies: [String]) -> String {
+        var attempt = 0
+        while true {
+            let seed = attempt == 0 ? messageID : "\(messageID)#\(attempt)"
+            let hex = String(fnv1a64(Array(seed.utf8)), radix: 16)
+            let candidate = boundaryPrefix + String(repeating: "0", count: 16 - hex.count) + hex
+            if !bodies.contains(where: { occurs(candidate, in: $0) }) { return candidate }
+            attempt += 1
+        }
+    }
+
+    /// 64-bit FNV-1a: a stable, platform-independent hash (unlike `Hasher`, which is seeded per process).
+    static func fnv1a64(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    /// True when the UTF-8 bytes of `needle` occur in those of `haystack`.
+    static func occurs(_ needle: String, in haystack: String) -> Bool {
+        let needleBytes = Array(needle.utf8)
+        let haystackBytes = Array(haystack.utf8)
+        guard !needleBytes.isEmpty, needleBytes.count <= haystackBytes.count else { return needleBytes.isEmpty }
+        return (0...(haystackBytes.count - needleBytes.count)).contains { start in
+            haystackBytes[start..<(start + needleBytes.count)].elementsEqual(needleBytes)
+        }
+    }
+}

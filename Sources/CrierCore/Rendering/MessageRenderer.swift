@@ -1,0 +1,81 @@
+/// The rendered content of one message.
+package struct RenderedMessage: Sendable, Equatable {
+    /// SMS text or plain-text email body.
+    package var body: String
+    /// SMS segments.
+    package var segments: Int?
+    /// SMS encoding.
+    package var encoding: String?
+    /// Email subject.
+    package var subject: String?
+    /// Email HTML alternative.
+    package var html: String?
+    /// Email Reply-To override.
+    package var replyTo: String?
+    /// Email Cc.
+    package var cc: String?
+    /// Email Bcc.
+    package var bcc: String?
+
+    /// A message with only a body.
+    package init(body: String) { self.body = body }
+}
+
+/// Renders a schedule's template for one row, or says why the message cannot go out.
+package struct MessageRenderer: Sendable {
+    /// The templates.
+    package var templates: TemplateSet
+    /// SMS limits.
+    package var sms: SMSSettings
+
+    /// A renderer over `templates` with `sms` limits.
+    package init(templates: TemplateSet, sms: SMSSettings) {
+        self.templates = templates
+        self.sms = sms
+    }
+
+    /// The message for `row`, or the reason it is skipped (with what could be rendered).
+    package func render(_ schedule: Schedule, row: Row, engine: [String: Any]) -> (RenderedMessage?, SkipReason?) {
+        let context = RenderContext(row: row, engine: engine)
+        switch schedule.channel {
+        case .sms:
+            guard let template = templates.sms[schedule.template] else { return (nil, .missingVariable("template")) }
+            let body = trimTrailing(template.body.render(context))
+            if let name = context.missing.first { return (nil, .missingVariable(name)) }
+            var message = RenderedMessage(body: body)
+            let measure = SMSMeasure.of(body)
+            message.segments = measure.segments
+            message.encoding = measure.encoding.rawValue
+            return (message, measure.fits(maxSegments: sms.maxSegments) ? nil : .tooLong)
+        case .email:
+            guard let template = templates.email[schedule.template] else { return (nil, .missingVariable("template")) }
+            var message = RenderedMessage(body: template.text.render(context))
+            message.subject = trimTrailing(template.subject.render(context))
+            message.html = template.html?.render(context)
+            func header(_ part: CompiledTemplate?) -> String? {
+                guard let part else { return nil }
+                let value = trimTrailing(part.render(context)).trimmingCharacters(in: .whitespaces)
+                return value.isEmpty ? nil : value
+            }
+            message.replyTo = header(template.replyTo)
+            message.cc = header(template.cc)
+            message.bcc = header(template.bcc)
+            if let name = context.missing.first { return (nil, .missingVariable(name)) }
+            for (name, value) in [("subject", message.subject), ("reply_to", message.replyTo), ("cc", message.cc), ("bcc", message.bcc)] {
+                if let value, value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
+                    return (message, .invalidHeader(name))
+                }
+            }
+            for (name, value) in [("reply_to", message.replyTo), ("cc", message.cc), ("bcc", message.bcc)] {
+                if let value, (try? Mailbox.parseList(value)) == nil { return (message, .invalidHeader(name)) }
+            }
+            return (message, nil)
+        }
+    }
+
+    private func trimTrailing(_ text: String) -> String {
+        var text = Substring(text)
+        while let last = text.last, last.isWhitespace || last.isNewline { text.removeLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Mustache
+
+/// What a template renders against: one row's columns plus the engine's variables. Records the
+/// names that were interpolated while NULL or absent, so that such an item is skipped
+/// (`missing-variable: NAME`) instead of going out with a blank.
+package final class RenderContext: MustacheParent {
+    private let row: Row
+    private let engine: [String: Any]
+    /// Interpolated names whose value was NULL or missing, in first-seen order.
+    package private(set) var missing: [String] = []
+
+    /// A context over `row`; `engine` variables (e.g. `at`, `occurrence`) shadow columns.
+    package init(row: Row, engine: [String: Any]) {
+        self.row = row
+        self.engine = engine
+    }
+
+    /// The engine's variable or the column's value; NULL comes back as a value that renders
+    /// nothing, is false in sections, and records the miss when interpolated.
+    package func child(named name: String) -> Any? {
+        if let value = engine[name] { return value }
+        guard let index = row.index(of: name) else {
+            noteMissing(name)
+            return nil
+        }
+        switch row.values[index] {
+        case .null: return NullValue(name: name, context: self)
+        case .integer(let value): return value
+        case .real(let value): return value
+        case .text(let value): return value
+        case .blob(let bytes): return "<\(bytes.count) bytes>"
+        }
+    }
+
+    fileprivate func noteMissing(_ name: String) {
+        if !missing.contains(name) { missing.append(name) }
+    }
+}
+
+/// A NULL column: false in sections, a recorded miss where interpolated.
+private struct NullValue: MustacheCustomRenderable, MustacheTransformable {
+    let name: String
+    let context: RenderContext
+
+    var renderText: String {
+        context.noteMissing(name)
+        return ""
+    }
+
+    var isNull: Bool { true }
+
+    func transform(_ name: String) -> Any? { self }
+}
+
+/// Finds the variable names a template uses, by rendering it against a context that answers
+/// every name and writes it down. `{{at.time}}` is recorded as `at.time`.
+package final class VariableRecorder: MustacheParent {
+    /// Names seen, in first-seen order.
+    package private(set) var names: [String] = []
+    private let namespaces: Set<String>
+
+    /// A recorder that treats `namespaces` (e.g. `at`) as objects with fields.
+    package init(namespaces: Set<String>) {
+        self.namespaces = namespaces
+    }
+
+    /// Records `name` and answers a placeholder.
+    package func child(named name: String) -> Any? {
+        record(name)
+        if namespaces.contains(name) { return NamespaceRecorder(prefix: name, recorder: self) }
+        return "x"
+    }
+
+    fileprivate func record(_ name: String) {
+        if !names.contains(name) { names.append(name) }
+    }
+}
+
+/// Records `prefix.field` names.
+private struct NamespaceRecorder: MustacheParent, CustomStringConvertible {
+    let prefix: String
+    let recorder: VariableRecorder
+
+    func child(named name: String) -> Any? {
+        recorder.record("\(prefix).\(name)")
+        return "x"
+    }
+
+    var description: String { "x" }
+}

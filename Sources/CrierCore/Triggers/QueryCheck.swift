@@ -1,0 +1,79 @@
+/// Checks a schedule's prepared query against what the engine and the template need, and
+/// places SQL errors inside the schedule file.
+package struct QueryCheck {
+    /// The schedule checked.
+    package var schedule: Schedule
+    /// The templates (for the variables they use).
+    package var templates: TemplateSet
+
+    /// A check of `schedule`.
+    package init(schedule: Schedule, templates: TemplateSet) {
+        self.schedule = schedule
+        self.templates = templates
+    }
+
+    /// Every problem: missing reserved columns, unknown parameters, template variables that
+    /// no column provides, columns the engine shadows.
+    package func problems(_ prepared: PreparedQuery) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        let columns = Set(prepared.columns)
+        let at = schedule.queryLocation
+        for required in ["key", "recipient", schedule.trigger.timeColumn] where !columns.contains(required) {
+            let why = required == schedule.trigger.timeColumn ? "the \(schedule.trigger.name) trigger's time (`at: \(required)`)" :
+                required == "key" ? "the subject each message is about (job, ticket...)" : "the phone number or email address"
+            found.append(.error("schedule \"\(schedule.id)\": the query has no column \"\(required)\": it must return \(why)",
+                                at: at, hint: "Add `... AS \(required)` to the SELECT list"))
+        }
+        for name in prepared.parameters where !QueryParameters.names.contains(name) {
+            found.append(.error("schedule \"\(schedule.id)\": unknown query parameter \":\(name)\"", at: locate(":\(name)"),
+                                hint: Suggestion.closest(to: name, in: QueryParameters.names).map { "Did you mean \":\($0)\"?" }
+                                    ?? "The engine binds: " + QueryParameters.names.map { ":\($0)" }.joined(separator: ", ")))
+        }
+        for part in templates.variables(schedule.template, for: schedule.channel) {
+            for name in part.unknownVariables(columns: columns) {
+                let hint: String
+                if name.hasPrefix("at.") {
+                    hint = "Fields of {{at}}: " + TimeView.fields.map(\.name).joined(separator: ", ")
+                } else {
+                    hint = Suggestion.closest(to: name, in: prepared.columns).map { "Did you mean {{\($0)}}?" }
+                        ?? "Add the column to schedule \"\(schedule.id)\"'s query (columns: \(prepared.columns.joined(separator: ", ")))"
+                }
+                found.append(.error("template variable {{\(name)}} is no column of schedule \"\(schedule.id)\"'s query",
+                                    at: part.location, hint: hint))
+            }
+        }
+        for name in prepared.columns where CompiledTemplate.engineNamespaces.contains(name) || CompiledTemplate.engineValues.contains(name) {
+            found.append(.warning("schedule \"\(schedule.id)\": column \"\(name)\" is shadowed by the engine's {{\(name)}} in templates",
+                                  at: locate(name), hint: "Rename the column (AS other_name) to use it in a template"))
+        }
+        return found
+    }
+
+    /// A query failure, placed at the line of the query that holds the name SQLite complains of.
+    package func diagnostic(for error: any Error) -> Diagnostic {
+        let message: String
+        var token: String?
+        if let queryError = error as? QueryError {
+            message = queryError.message
+            token = queryError.token
+        } else {
+            message = "\(error)"
+        }
+        return .error("schedule \"\(schedule.id)\": query failed: \(message)", at: token.map(locate) ?? schedule.queryLocation,
+                      hint: "Fix the SQL (run `crier validate` to check every schedule against the snapshot)")
+    }
+
+    /// The location in the schedule file of the first occurrence of `token` in the query.
+    package func locate(_ token: String) -> SourceLocation {
+        let lines = schedule.query.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
+            if let range = line.range(of: token) {
+                let column = line.distance(from: line.startIndex, to: range.lowerBound)
+                let base = schedule.queryLocation
+                return SourceLocation(file: base.file, line: base.line + index,
+                                      column: (index == 0 ? base.column : base.column) + column)
+            }
+        }
+        return schedule.queryLocation
+    }
+}

@@ -1,0 +1,107 @@
+import CrierCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded default transport: delivers into files, so a fresh checkout runs end to end
+/// with no server. Email → `OUTBOX/email/<id>.eml` (complete RFC 5322, Bcc kept so the file
+/// shows every recipient), SMS → `OUTBOX/sms/<id>.json`. Each file appears atomically
+/// (temp file, fsync, rename), so a file that exists is a delivery that happened.
+package struct OutboxTransport: Transport {
+    /// The outbox folder.
+    package let directory: String
+
+    /// An outbox in `directory` (created on first delivery).
+    package init(directory: String) {
+        self.directory = directory
+    }
+
+    /// `outbox`.
+    package var name: String { "outbox" }
+
+    /// Writes the message's file.
+    package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
+        do {
+            switch message {
+            case .email(let id, let email):
+                try write(try email.serialize(includeBcc: true), to: path(id: id, channel: .email))
+            case .sms(let id, let sms):
+                let json = JSONValue.object([
+                    ("recipient", .string(sms.recipient)), ("body", .string(sms.body)),
+                    ("segments", .int(sms.segments)), ("encoding", .string(sms.encoding)),
+                ])
+                try write(Array(json.rendered().utf8), to: path(id: id, channel: .sms))
+            }
+            return .delivered(providerID: nil)
+        } catch let error as MIMEError {
+            return .permanent(error.message)
+        } catch let error as OutboxError {
+            return .transient(error.description)
+        } catch {
+            return .transient("\(error)")
+        }
+    }
+
+    /// A file that exists was delivered; a missing one was not (rename is atomic).
+    package func reconcile(itemID: String, channel: Channel) -> Bool? {
+        FileManager.default.fileExists(atPath: path(id: itemID, channel: channel))
+    }
+
+    /// Where the item's file goes.
+    package func path(id: String, channel: Channel) -> String {
+        switch channel {
+        case .email: return "\(directory)/email/\(id).eml"
+        case .sms: return "\(directory)/sms/\(id).json"
+        }
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = "\(folder)/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutboxError.io(temporary, errno) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else {
+                let code = errno
+                close(fd)
+                unlink(temporary)
+                throw OutboxError.io(temporary, code)
+            }
+            written += count
+        }
+        guard fsync(fd) == 0 else {
+            let code = errno
+            close(fd)
+            unlink(temporary)
+            throw OutboxError.io(temporary, code)
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw OutboxError.io(path, code)
+        }
+        let dir = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dir >= 0 {
+            _ = fsync(dir)
+            close(dir)
+        }
+    }
+}
+
+/// A file-system failure in the outbox (transient: disk full, permissions fixed later).
+package enum OutboxError: Error, CustomStringConvertible {
+    /// A system call failed on a path.
+    case io(String, Int32)
+
+    /// The path and the system's reason.
+    package var description: String {
+        switch self {
+        case .io(let path, let code): return "\(path): \(String(cString: strerror(code)))"
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import CrierCore
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The business snapshot, opened read-only three times over: a read-only connection,
+/// `PRAGMA query_only`, and no ATTACH allowed. Streams query rows; never loads a table.
+package final class SnapshotReader: PreparingRowSource {
+    /// The snapshot's path.
+    package let path: String
+    private let queue: DatabaseQueue
+
+    /// Opens `path` read-only. Throws SnapshotError naming the file when it is missing, not a
+    /// SQLite database, or corrupt.
+    package init(path: String) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { throw SnapshotError.missing(path) }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "snapshot"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA query_only = 1")
+            sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_ATTACHED, 0)
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+        } catch let error as DatabaseError {
+            throw SnapshotError.unreadable(path, error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// Compiles `query` without running it.
+    package func prepare(query: String) throws -> PreparedQuery {
+        try queue.read { db in
+            let statement = try Self.statement(db, query)
+            return PreparedQuery(columns: statement.columnNames, parameters: Self.parameterNames(statement))
+        }
+    }
+
+    /// Streams the rows of `query` with `parameters` bound.
+    package func forEachRow(query: String, parameters: [String: SQLValue], _ body: (CrierCore.Row) throws -> Void) throws {
+        try queue.read { db in
+            let statement = try Self.statement(db, query)
+            var arguments = StatementArguments()
+            for name in Self.parameterNames(statement) {
+                guard let value = parameters[name] else {
+                    throw QueryError(message: "the query uses :\(name), which the engine does not bind", token: ":\(name)")
+                }
+                _ = arguments.append(contentsOf: [name: Self.databaseValue(value)])
+            }
+            statement.setUncheckedArguments(arguments)
+            let shape = CrierCore.RowShape(names: statement.columnNames)
+            let count = statement.columnCount
+            let cursor = try GRDB.Row.fetchCursor(statement)
+            do {
+                while let row = try cursor.next() {
+                    var values: [SQLValue] = []
+                    values.reserveCapacity(count)
+                    for index in 0..<count {
+                        values.append(Self.value(row[index] as DatabaseValue))
+                    }
+                    try body(CrierCore.Row(shape: shape, values: values))
+                }
+            } catch let error as DatabaseError {
+                throw Self.queryError(error)
+            }
+        }
+    }
+
+    /// The snapshot's tables with their columns, for `validate`.
+    package func tables() throws -> [String: [String]] {
+        try queue.read { db in
+            var tables: [String: [String]] = [:]
+            for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name") {
+                tables[name] = try db.columns(in: name).map(\.name)
+            }
+            return tables
+        }
+    }
+
+    private static func statement(_ db: Database, _ query: String) throws -> Statement {
+        guard let keyword = firstKeyword(query), ["SELECT", "WITH", "VALUES"].contains(keyword) else {
+            throw QueryError(message: "a schedule's query must be one SELECT (or WITH ... SELECT) statement; it may not change or attach anything")
+        }
+        let statement: Statement
+        do {
+            statement = try db.makeStatement(sql: query)
+        } catch let error as DatabaseError {
+            throw queryError(error)
+        }
+        guard statement.isReadonly else {
+            throw QueryError(message: "a schedule's query must only read the snapshot")
+        }
+        return statement
+    }
+
+    private static func parameterNames(_ statement: Statement) -> [String] {
+        let count = sqlite3_bind_parameter_count(statement.sqliteStatement)
+        guard count > 0 else { return [] }
+        var names: [String] = []
+        for index in 1...count {
+            guard let cName = sqlite3_bind_parameter_name(statement.sqliteStatement, index) else { continue }
+            let name = String(cString: cName)
+            let bare = String(name.dropFirst())
+            if !names.contains(bare) { names.append(bare) }
+        }
+        return names
+    }
+
+    /// The first SQL keyword, skipping white space and comments.
+    static func firstKeyword(_ sql: String) -> String? {
+        var rest = Substring(sql)
+        while true {
+            rest = rest.drop { $0.isWhitespace || $0 == "(" }
+            if rest.hasPrefix("--") {
+                rest = rest.drop { $0 != "\n" }
+            } else if rest.hasPrefix("/*") {
+                guard let end = rest.range(of: "*/") else { return nil }
+                rest = rest[end.upperBound...]
+            } else {
+                break
+            }
+        }
+        let word = rest.prefix { $0.isLetter }
+        return word.isEmpty ? nil : word.uppercased()
+    }
+
+    private static func queryError(_ error: DatabaseError) -> QueryError {
+        let message = error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        var token: String?
+        for prefix in ["no such column: ", "no such table: ", "no such function: "] {
+            if let range = message.range(of: prefix) { token = String(message[range.upperBound...]) }
+        }
+        if token == nil, let start = message.range(of: "near \""), let end = message[start.upperBound...].firstIndex(of: "\"") {
+            token = String(message[start.upperBound..<end])
+        }
+        return QueryError(message: message, token: token)
+    }
+
+    private static func value(_ value: DatabaseValue) -> SQLValue {
+        switch value.storage {
+        case .null: return .null
+        case .int64(let number): return .integer(number)
+        case .double(let number): return .real(number)
+        case .string(let text): return .text(text)
+        case .blob(let data): return .blob([UInt8](data))
+        }
+    }
+
+    private static func databaseValue(_ value: SQLValue) -> DatabaseValue {
+        switch value {
+        case .null: return .null
+        case .integer(let number): return number.databaseValue
+        case .real(let number): return number.databaseValue
+        case .text(let text): return text.databaseValue
+        case .blob(let bytes): return Data(bytes).databaseValue
+        }
+    }
+}
+
+/// Why the snapshot cannot be used.
+package enum SnapshotError: Error, Sendable, CustomStringConvertible {
+    /// No file at the path.
+    case missing(String)
+    /// The file is not a SQLite database, or is corrupt or unreadable.
+    case unreadable(String, String)
+
+    /// The message, naming the file and what to do.
+    package var description: String {
+        switch self {
+        case .missing(let path):
+            return "\(path): error: the snapshot does not exist. Point `snapshot:` in crier.yaml at the SQLite copy of the business database (or make a sample with `crier sample`)"
+        case .unreadable(let path, let reason):
+            return "\(path): error: the snapshot cannot be read as SQLite (\(reason)). Replace it with a complete copy of the database"
+        }
+    }
+}

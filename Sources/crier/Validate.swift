@@ -1,0 +1,50 @@
+import ArgumentParser
+import CrierCore
+import CrierSQLite
+import Foundation
+
+/// `crier validate`: every problem in crier.yaml, the schedules, templates and queries.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check crier.yaml, every schedule, template and query (against the snapshot's schema when it exists); sends and writes nothing.")
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    func run() throws {
+        let workspace = try Workspace.load(configPath: configOptions.config)
+        let repository = workspace.repository
+        var collector = DiagnosticCollector()
+        let now = Date()
+        for schedule in repository.schedules where schedule.cron.slot(after: now, in: schedule.timeZone) == nil {
+            collector.warning("schedule \"\(schedule.id)\": cron \"\(schedule.cron.source)\" never fires", at: SourceLocation(file: schedule.file))
+        }
+        let snapshotPath = repository.config.snapshotPath
+        if FileManager.default.fileExists(atPath: snapshotPath) {
+            do {
+                let snapshot = try SnapshotReader(path: snapshotPath)
+                for schedule in repository.schedules {
+                    let check = QueryCheck(schedule: schedule, templates: repository.templates)
+                    do {
+                        collector.add(contentsOf: check.problems(try snapshot.prepare(query: schedule.query)))
+                    } catch {
+                        collector.add(check.diagnostic(for: error))
+                    }
+                }
+            } catch {
+                collector.add(.error("\(error)".replacingOccurrences(of: "\(snapshotPath): error: ", with: ""), at: SourceLocation(file: snapshotPath)))
+            }
+        } else {
+            collector.warning("the snapshot does not exist, so queries were not checked against its schema",
+                              at: SourceLocation(file: snapshotPath), hint: "Copy the database there (or `crier sample`) and validate again")
+        }
+        for diagnostic in collector.diagnostics { printError(diagnostic.description) }
+        let all = workspace.diagnostics + collector.diagnostics
+        let errors = all.filter { $0.severity == .error }.count
+        let warnings = all.count - errors
+        let templates = repository.templates.sms.count + repository.templates.email.count
+        let summary = "\(repository.schedules.count + repository.invalidSchedules.count) schedule(s), \(templates) template(s): "
+            + (errors == 0 ? "OK" : "\(errors) error(s)") + (warnings > 0 ? ", \(warnings) warning(s)" : "")
+        print(summary)
+        if errors > 0 { throw Exit.invalid }
+    }
+}

@@ -1,0 +1,73 @@
+import CrierCore
+import CrierSQLite
+import Foundation
+
+/// The config repository on disk: finds crier.yaml, reads every schedule and template, and
+/// loads them into the core. The only place commands read config files.
+struct Workspace {
+    /// The loaded repository.
+    let repository: ConfigRepository
+    /// Every problem found while loading.
+    let diagnostics: [Diagnostic]
+
+    /// Whether any error (not warning) was found.
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Loads the repository of `configPath` (or ./crier.yaml), printing every diagnostic to
+    /// stderr. Exits 65 when crier.yaml itself cannot be used.
+    static func load(configPath: String?, printDiagnostics: Bool = true) throws -> Workspace {
+        let path = configPath ?? "crier.yaml"
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            printError(exists ? "\(path): error: cannot read crier.yaml as UTF-8 text"
+                              : "\(path): error: no crier.yaml here. Run crier in a config repository, or pass --config PATH/crier.yaml")
+            throw Exit.invalid
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let shown = { (relative: String) in directory.isEmpty ? relative : "\(directory)/\(relative)" }
+        let files = ConfigFiles(
+            configPath: path, directory: directory, configText: text,
+            schedules: readFolder(shown("schedules"), shownAs: shown("schedules")) { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") },
+            templates: readFolder(shown("templates"), shownAs: shown("templates")) { !$0.hasPrefix(".") })
+        var collector = DiagnosticCollector()
+        let repository = ConfigRepository.load(files, into: &collector)
+        if printDiagnostics {
+            for diagnostic in collector.diagnostics { printError(diagnostic.description) }
+        }
+        guard let repository else { throw Exit.invalid }
+        return Workspace(repository: repository, diagnostics: collector.diagnostics)
+    }
+
+    /// The files of `folder` whose names pass `include`, as (shown path, text), sorted.
+    private static func readFolder(_ folder: String, shownAs shown: String, include: (String) -> Bool) -> [(path: String, text: String)] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return [] }
+        return names.filter(include).sorted().compactMap { name in
+            guard let data = FileManager.default.contents(atPath: "\(folder)/\(name)") else { return nil }
+            return ("\(shown)/\(name)", String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Opens the snapshot, or prints why not and exits 65.
+    func openSnapshot() throws -> SnapshotReader {
+        do {
+            return try SnapshotReader(path: repository.config.snapshotPath)
+        } catch {
+            printError("\(error)")
+            throw Exit.invalid
+        }
+    }
+
+    /// SHA-256 of the snapshot file's bytes, streamed.
+    func snapshotSHA256() throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: repository.config.snapshotPath) else {
+            printError("\(repository.config.snapshotPath): error: cannot read the snapshot")
+            throw Exit.invalid
+        }
+        defer { try? handle.close() }
+        var hasher = StreamingSHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { hasher.update($0) }
+        }
+        return hasher.finalize()
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+@testable import CrierCore
+
+/// Rows held in memory, standing in for the snapshot in core tests; returns every row whatever
+/// the window, so that the engine's own re-check is what is tested.
+final class MemoryRows: PreparingRowSource {
+    let columns: [String]
+    let rows: [[SQLValue]]
+    private(set) var boundParameters: [String: SQLValue] = [:]
+    var failure: QueryError?
+
+    init(columns: [String], rows: [[SQLValue]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    func prepare(query: String) throws -> PreparedQuery {
+        if let failure { throw failure }
+        var names: [String] = []
+        var rest = Substring(query)
+        while let colon = rest.firstIndex(of: ":") {
+            let name = rest[rest.index(after: colon)...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            if !name.isEmpty, !names.contains(String(name)) { names.append(String(name)) }
+            rest = rest[rest.index(after: colon)...]
+        }
+        return PreparedQuery(columns: columns, parameters: names)
+    }
+
+    func forEachRow(query: String, parameters: [String: SQLValue], _ body: (Row) throws -> Void) throws {
+        boundParameters = parameters
+        let shape = RowShape(names: columns)
+        for values in rows { try body(Row(shape: shape, values: values)) }
+    }
+}
+
+/// A ledger view with chosen slots and item states.
+struct MemoryLedgerView: LedgerView {
+    var slots: [String: SlotStatus] = [:]
+    var items: [String: ItemState] = [:]
+
+    func slotStatus(schedule: String, slot: String) throws -> SlotStatus? { slots["\(schedule)@\(slot)"] }
+    func itemStates(ids: [String]) throws -> [String: ItemState] { items.filter { ids.contains($0.key) } }
+}
+
+enum Fixture {
+    static let crierYAML = """
+        timezone: Pacific/Auckland
+        catch_up: 6h
+        email:
+          from: "Acme Services <noreply@acme.example>"
+        sms:
+          default_region: NZ
+          max_segments: 1
+        """
+
+    static let reminderSchedule = """
+        cron: "0 17 * * *"
+        channel: sms
+        template: reminder
+        trigger:
+          upcoming: { interval: 1 day, at: starts_at }
+        query: |
+          SELECT key, starts_at, recipient, name FROM appointments
+          WHERE starts_at >= :window_start AND starts_at < :window_end
+        """
+
+    static let reminderTemplate = "Hi {{name}}, see you {{at.weekday}} at {{at.time}} (job {{key}}).\n"
+
+    /// A repository with the given files (schedules and templates as path → text).
+    static func repository(
+        config: String = crierYAML,
+        schedules: [String: String] = ["schedules/reminder.yaml": reminderSchedule],
+        templates: [String: String] = ["templates/reminder.sms.mustache": reminderTemplate]
+    ) -> (ConfigRepository?, [Diagnostic]) {
+        let files = ConfigFiles(configPath: "crier.yaml", directory: "/repo", configText: config,
+                                schedules: schedules.map { ($0.key, $0.value) }, templates: templates.map { ($0.key, $0.value) })
+        var collector = DiagnosticCollector()
+        let repository = ConfigRepository.load(files, into: &collector)
+        return (repository, collector.diagnostics)
+    }
+
+    static func date(_ text: String) -> Date { Timestamp.parseISO(text)! }
+}

@@ -1,0 +1,48 @@
+import CrierCore
+import Foundation
+import Testing
+@testable import CrierDelivery
+
+@Suite("Outbox transport")
+struct OutboxTransportTests {
+    let directory = NSTemporaryDirectory() + "crier-outbox-\(UUID().uuidString)"
+
+    @Test func writesSMSJSONAtomicallyAndReconciles() throws {
+        let outbox = OutboxTransport(directory: directory)
+        #expect(outbox.reconcile(itemID: "abc", channel: .sms) == false)
+        let outcome = outbox.deliver(.sms(itemID: "abc", SMSMessage(recipient: "+64211234567", body: "Kia ora \"Mere\"", segments: 1, encoding: "GSM-7")))
+        #expect(outcome == .delivered(providerID: nil))
+        let text = try String(contentsOfFile: directory + "/sms/abc.json", encoding: .utf8)
+        #expect(text == "{\n  \"recipient\": \"+64211234567\",\n  \"body\": \"Kia ora \\\"Mere\\\"\",\n  \"segments\": 1,\n  \"encoding\": \"GSM-7\"\n}\n")
+        #expect(outbox.reconcile(itemID: "abc", channel: .sms) == true)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory + "/sms").filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func writesEmailWithCRLFAndMessageID() throws {
+        let outbox = OutboxTransport(directory: directory)
+        let message = EmailMessage(
+            from: try Mailbox.parse("Acme Services <noreply@acme.example>"), to: [try Mailbox.parse("mere@example.co.nz")],
+            cc: [], bcc: [try Mailbox.parse("audit@acme.example")], replyTo: [try Mailbox.parse("office@acme.example")],
+            subject: "Your visit on Tuesday — Ōtāhuhu", date: Date(timeIntervalSince1970: 1_795_474_800),
+            timeZone: TimeZone(identifier: "Pacific/Auckland")!, messageID: "abc@acme.example", text: "Kia ora Mere,\nsee you.", html: nil)
+        #expect(outbox.deliver(.email(itemID: "abc", message)) == .delivered(providerID: nil))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/email/abc.eml"))
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("Message-ID: <abc@acme.example>\r\n"))
+        #expect(text.contains("Reply-To: office@acme.example\r\n"))
+        #expect(text.contains("Bcc: audit@acme.example\r\n"))
+        #expect(text.contains("Subject: =?UTF-8?"))
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+    }
+
+    @Test func unwritableOutboxIsTransient() throws {
+        let file = directory + "-file"
+        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        let outbox = OutboxTransport(directory: file)
+        guard case .transient = outbox.deliver(.sms(itemID: "x", SMSMessage(recipient: "+64211234567", body: "b", segments: 1, encoding: "GSM-7"))) else {
+            Issue.record("expected a transient failure")
+            return
+        }
+    }
+}

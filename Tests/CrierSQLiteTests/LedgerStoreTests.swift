@@ -1,0 +1,74 @@
+import CrierCore
+import Foundation
+import Testing
+@testable import CrierSQLite
+
+@Suite("Ledger store")
+struct LedgerStoreTests {
+    let directory: String
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "crier-ledger-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func item(_ key: String, action: PlanItem.Action = .send, reason: String? = nil) -> PlanItem {
+        PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "2026-11-24", channel: .sms, recipient: "+64211234567"),
+                 schedule: "s", slot: "2026-11-23T04:00:00Z", key: key, occurrence: "2026-11-24", channel: .sms,
+                 recipient: "+64211234567", action: action, reason: reason, body: "Hi \(key)", segments: 1, encoding: "GSM-7")
+    }
+
+    func plan(_ items: [PlanItem], status: SlotDecision.Status = .due) -> Plan {
+        Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s",
+             schedules: [SlotDecision(schedule: "s", slot: "2026-11-23T04:00:00Z", status: status)], items: items)
+    }
+
+    @Test func recordsSlotsAndItemsOnceInWALMode() throws {
+        let ledger = try LedgerStore(path: directory + "/state/ledger.sqlite")
+        let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
+        let first = try ledger.record(plan([item("J1"), item("J2"), item("J3", action: .skip, reason: "invalid-address")]), runID: run, at: Date())
+        #expect(first == RecordResult(pending: 2, skipped: 1, slots: 1))
+        let again = try ledger.record(plan([item("J1"), item("J2")]), runID: run, at: Date())
+        #expect(again == RecordResult(pending: 0, skipped: 0, slots: 0))
+        #expect(try ledger.slotStatus(schedule: "s", slot: "2026-11-23T04:00:00Z") == .ran)
+        #expect(try ledger.stateCounts() == ["pending": 2, "skipped": 1])
+        let mode = try ledger.queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test func skippedItemCanBePlannedAgainButSentOneCannot() throws {
+        let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
+        let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
+        _ = try ledger.record(plan([item("J1", action: .skip, reason: "missing-variable: name")]), runID: run, at: Date())
+        let fixed = try ledger.record(plan([item("J1")]), runID: run, at: Date())
+        #expect(fixed.pending == 1)
+        #expect(try ledger.itemStates(ids: [item("J1").id]) == [item("J1").id: .pending])
+    }
+
+    @Test func claimIsExclusiveAndSettleRecordsTheOutcome() throws {
+        let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
+        let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
+        _ = try ledger.record(plan([item("J1"), item("J2")]), runID: run, at: Date())
+        let id = item("J1").id
+        #expect(try ledger.claim(id: id, runID: run, at: Date()))
+        #expect(try !ledger.claim(id: id, runID: run, at: Date()))
+        #expect(try ledger.orphanedSending().map(\.item.id) == [id])
+        try ledger.settle(id: id, state: .sent, error: nil, providerID: "gw-1", at: Date())
+        #expect(try ledger.pending().map(\.item.key) == ["J2"])
+        let history = try ledger.history(key: "J1", recipient: nil, schedule: nil)
+        #expect(history.map(\.state) == ["sent"])
+        #expect(history.first?.sentAt != nil)
+        // The stored payload round-trips the whole item.
+        #expect(try ledger.pending().first?.item == item("J2"))
+    }
+
+    @Test func lockIsExclusiveAndReleasedOnClose() throws {
+        let path = directory + "/ledger.sqlite"
+        var first: LedgerLock? = try LedgerLock(ledgerPath: path)
+        #expect(throws: LedgerLockError.self) { _ = try LedgerLock(ledgerPath: path) }
+        first = nil
+        _ = first
+        let second = try LedgerLock(ledgerPath: path)
+        _ = second
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages crier needs to build, test and benchmark, if they are missing.
+# Safe to run again: it installs only what is not there yet.
+set -euo pipefail
+want=(libsqlite3-dev sqlite3 python3)
+missing=()
+for package in "${want[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
