@@ -16,7 +16,7 @@ struct Validate: ParsableCommand {
         var collector = DiagnosticCollector()
         let now = Date()
         for schedule in repository.schedules where schedule.cron.slot(after: now, in: schedule.timeZone) == nil {
-            collector.warning("schedule \"\(schedule.id)\": cron \"\(schedule.cron.source)\" never fires", at: SourceLocation(file: schedule.file))
+            collector.warning("schedule \"\(schedule.id)\": cron \"\(schedule.cron.source)\" never fires", at: FileLocation(file: schedule.file))
         }
         let snapshotPath = repository.config.snapshotPath
         if FileManager.default.fileExists(atPath: snapshotPath) {
@@ -31,11 +31,11 @@ struct Validate: ParsableCommand {
                     }
                 }
             } catch {
-                collector.add(.error("\(error)".replacingOccurrences(of: "\(snapshotPath): error: ", with: ""), at: SourceLocation(file: snapshotPath)))
+                collector.add(.error("\(error)".replacingOccurrences(of: "\(snapshotPath): error: ", with: ""), at: FileLocation(file: snapshotPath)))
             }
         } else {
             collector.warning("the snapshot does not exist, so queries were not checked against its schema",
-                              at: SourceLocation(file: snapshotPath), hint: "Copy the database there (or `crier sample`) and validate again")
+                              at: FileLocation(file: snapshotPath), hint: "Copy the database there (or `crier sample`) and validate again")
         }
         for diagnostic in collector.diagnostics { printError(diagnostic.description) }
         let all = workspace.diagnostics + collector.diagnostics

@@ -43,7 +43,7 @@ struct ConfigLoadTests {
         let errors = diagnostics.filter { $0.severity == .error }
         #expect(errors.count == 1)
         #expect(errors.first?.message == "a literal password is refused: secrets do not belong in YAML kept in git")
-        #expect(errors.first?.location == SourceLocation(file: "crier.yaml", line: 6, column: 15))
+        #expect(errors.first?.location == FileLocation(file: "crier.yaml", line: 6, column: 15))
         #expect(errors.first?.hint == "Use password_env: VARIABLE_NAME or password_file: PATH instead")
     }
 
@@ -102,5 +102,20 @@ struct ConfigLoadTests {
         #expect(DurationText.seconds("h") == nil)
         #expect(DurationText.seconds("1x") == nil)
         #expect(DurationText.format(5400) == "1h30m")
+    }
+}
+
+@Suite("Suggestion")
+struct SuggestionTests {
+    @Test func countsSwapsAsOneEdit() {
+        #expect(Suggestion.editDistance("nmae", "name") == 1)
+        #expect(Suggestion.editDistance("kitten", "sitting") == 3)
+        #expect(Suggestion.editDistance("", "abc") == 3)
+    }
+
+    @Test func suggestsOnlyCloseChoices() {
+        #expect(Suggestion.closest(to: "snapshott", in: ["snapshot", "ledger"]) == "snapshot")
+        #expect(Suggestion.closest(to: "zzz", in: ["snapshot", "ledger"]) == nil)
+        #expect(Suggestion.hint(for: "zzz", in: ["a", "b"]) == "Valid: a, b.")
     }
 }

@@ -21,19 +21,19 @@ struct PlannerTests {
         let (plan, diagnostics, source) = try plan(rows: [])
         #expect(diagnostics.isEmpty)
         #expect(plan.schedules == [SlotDecision(schedule: "reminder", slot: "2026-11-23T04:00:00Z", status: .due,
-                                                windowStart: "2026-11-24T11:00:00Z", windowEnd: "2026-11-25T11:00:00Z",
+                                                windowStart: "2026-11-23T11:00:00Z", windowEnd: "2026-11-24T11:00:00Z",
                                                 occurrence: "2026-11-24", rows: 0)])
-        #expect(source.boundParameters == ["window_start": .text("2026-11-24T11:00:00Z"), "window_end": .text("2026-11-25T11:00:00Z")])
+        #expect(source.boundParameters == ["window_start": .text("2026-11-23T11:00:00Z"), "window_end": .text("2026-11-24T11:00:00Z")])
     }
 
     @Test func rowsAreRecheckedDedupedAndRendered() throws {
         let rows: [[SQLValue]] = [
             [.text("J2"), .text("2026-11-24T21:00:00Z"), .text("021 123 4567"), .text("Mere")],    // 10:00 NZDT on the 25th: outside
-            [.text("J1"), .text("2026-11-24T20:30:00Z"), .text("021 123 4567"), .text("Tāne")],    // 09:30 on the 25th? no: 2026-11-25T09:30 — outside
+            [.text("J1"), .text("2026-11-24T20:30:00Z"), .text("021 123 4567"), .text("Tāne")],    // 09:30 NZDT on the 25th: outside
             [.text("J3"), .text("2026-11-24T01:30:00Z"), .text("+64 21 555 0199"), .text("Aroha")], // 14:30 on the 24th: inside
             [.text("J3"), .text("2026-11-24T03:30:00Z"), .text("0215550199"), .text("Aroha again")], // same job, same number: first wins
             [.text("J3"), .text("2026-11-24T03:30:00Z"), .text("027 765 4321"), .text("Wiremu")],   // same job, other number: its own item
-            [.integer(17), .integer(1_795_474_800), .text("09 123 4567"), .text("Landline")],        // 2026-11-24T11:00Z = 00:00 local: inside, bad number
+            [.integer(17), .integer(1_795_474_800), .text("09 123 4567"), .text("Landline")],        // 2026-11-23T23:00Z = 12:00 local on the 24th: inside, bad number
         ]
         let (plan, diagnostics, _) = try plan(rows: rows)
         #expect(diagnostics.isEmpty)
@@ -134,7 +134,7 @@ struct PlannerTests {
             "template variable {{at.tme}} is no column of schedule \"reminder\"'s query",
         ])
         #expect(diagnostics.first?.hint == "Did you mean {{name}}?")
-        #expect(diagnostics.first?.location == SourceLocation(file: "templates/reminder.sms.mustache", line: 1, column: 1))
+        #expect(diagnostics.first?.location == FileLocation(file: "templates/reminder.sms.mustache", line: 1, column: 1))
     }
 
     @Test func todayIntervalOnlyTakesFutureStarts() throws {

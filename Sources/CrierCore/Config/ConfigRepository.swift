@@ -32,7 +32,7 @@ package struct ConfigRepository: Sendable {
             let schedule = Schedule.load(path: file.path, text: file.text, defaults: config, templates: templates, into: &local)
             if let schedule, schedule.channel == .email, config.email.from == nil {
                 local.error("schedule \"\(schedule.id)\" sends email but crier.yaml has no email.from",
-                            at: SourceLocation(file: files.configPath), hint: "Add email: { from: \"Name <address@example.com>\" }")
+                            at: FileLocation(file: files.configPath), hint: "Add email: { from: \"Name <address@example.com>\" }")
             }
             diagnostics.add(contentsOf: local.diagnostics)
             if let schedule, !local.hasErrors {

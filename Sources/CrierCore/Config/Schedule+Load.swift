@@ -26,7 +26,7 @@ extension Schedule {
         let id = Schedule.id(forFile: path)
         if id.isEmpty || !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
             diagnostics.error("schedule id \"\(id)\" (the file name) may hold only letters, digits, - and _",
-                              at: SourceLocation(file: path), hint: "Rename the file")
+                              at: FileLocation(file: path), hint: "Rename the file")
         }
         let root: Node
         switch file.compose() {
@@ -34,7 +34,7 @@ extension Schedule {
             diagnostics.add(diagnostic)
             return nil
         case .success(nil):
-            diagnostics.error("the schedule file is empty", at: SourceLocation(file: path),
+            diagnostics.error("the schedule file is empty", at: FileLocation(file: path),
                               hint: "Give it at least cron, channel, template, trigger and query")
             return nil
         case .success(let node?):
@@ -75,13 +75,13 @@ extension Schedule {
         }
         let trigger = readTrigger(top, file: file, into: &diagnostics)
         let query = top.string("query", required: true, in: "a schedule", into: &diagnostics) ?? ""
-        var queryLocation = SourceLocation(file: path)
+        var queryLocation = FileLocation(file: path)
         if let node = top["query"] {
             queryLocation = file.location(of: node)
             if let scalar = node.scalar, scalar.style == .literal || scalar.style == .folded {
                 // Block scalars start on the next line; their indentation is that line's.
                 let next = file.sourceLine(queryLocation.line + 1) ?? ""
-                queryLocation = SourceLocation(file: path, line: queryLocation.line + 1,
+                queryLocation = FileLocation(file: path, line: queryLocation.line + 1,
                                                column: next.prefix(while: { $0 == " " }).count + 1)
             } else if node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted {
                 queryLocation.column += 1

@@ -23,7 +23,7 @@ package struct Schedule: Sendable {
     /// The SQL whose rows are the candidate messages.
     package var query: String
     /// Where the query's text starts in the schedule file, to place SQL errors.
-    package var queryLocation: SourceLocation
+    package var queryLocation: FileLocation
 }
 
 /// The channel a schedule sends through.

@@ -23,14 +23,14 @@ package struct YAMLFile: Sendable {
         } catch let error as YamlError {
             return .failure(diagnostic(for: error))
         } catch {
-            return .failure(.error("cannot read YAML: \(error)", at: SourceLocation(file: path)))
+            return .failure(.error("cannot read YAML: \(error)", at: FileLocation(file: path)))
         }
     }
 
     /// The location of `node` in this file.
-    package func location(of node: Node) -> SourceLocation {
-        guard let mark = node.mark else { return SourceLocation(file: path) }
-        return SourceLocation(file: path, line: mark.line, column: mark.column)
+    package func location(of node: Node) -> FileLocation {
+        guard let mark = node.mark else { return FileLocation(file: path) }
+        return FileLocation(file: path, line: mark.line, column: mark.column)
     }
 
     /// The text of 1-based `line`, without its line end.
@@ -55,7 +55,7 @@ package struct YAMLFile: Sendable {
 
     /// An error at an explicit location in this file.
     package func error(_ message: String, line: Int, column: Int, hint: String? = nil) -> Diagnostic {
-        .error(message, at: SourceLocation(file: path, line: line, column: column), hint: hint,
+        .error(message, at: FileLocation(file: path, line: line, column: column), hint: hint,
                sourceLine: sourceLine(line))
     }
 
@@ -69,14 +69,14 @@ package struct YAMLFile: Sendable {
             return self.error(message, line: mark.line, column: mark.column,
                               hint: "Fix the YAML syntax (indentation, quotes, colons)")
         case .reader(let problem, _, _, _):
-            return .error("invalid YAML: \(problem)", at: SourceLocation(file: path),
+            return .error("invalid YAML: \(problem)", at: FileLocation(file: path),
                           hint: "Save the file as UTF-8 text")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return self.error("duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", "))",
                               line: context.mark.line, column: context.mark.column,
                               hint: "Keep one of them")
         default:
-            return .error("invalid YAML: \(error)", at: SourceLocation(file: path))
+            return .error("invalid YAML: \(error)", at: FileLocation(file: path))
         }
     }
 }

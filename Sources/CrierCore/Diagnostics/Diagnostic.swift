@@ -9,7 +9,7 @@ package struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     /// Error or warning.
     package var severity: Severity
     /// Where the problem is, when a place is known.
-    package var location: SourceLocation?
+    package var location: FileLocation?
     /// What is wrong, quoting the bad value.
     package var message: String
     /// What to do about it.
@@ -19,7 +19,7 @@ package struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// A diagnostic; `hint` says what to do, `sourceLine` is shown with a caret at the column.
     package init(
-        _ severity: Severity, _ message: String, at location: SourceLocation? = nil,
+        _ severity: Severity, _ message: String, at location: FileLocation? = nil,
         hint: String? = nil, sourceLine: String? = nil
     ) {
         self.severity = severity
@@ -31,14 +31,14 @@ package struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// An error.
     package static func error(
-        _ message: String, at location: SourceLocation? = nil, hint: String? = nil, sourceLine: String? = nil
+        _ message: String, at location: FileLocation? = nil, hint: String? = nil, sourceLine: String? = nil
     ) -> Diagnostic {
         Diagnostic(.error, message, at: location, hint: hint, sourceLine: sourceLine)
     }
 
     /// A warning.
     package static func warning(
-        _ message: String, at location: SourceLocation? = nil, hint: String? = nil, sourceLine: String? = nil
+        _ message: String, at location: FileLocation? = nil, hint: String? = nil, sourceLine: String? = nil
     ) -> Diagnostic {
         Diagnostic(.warning, message, at: location, hint: hint, sourceLine: sourceLine)
     }

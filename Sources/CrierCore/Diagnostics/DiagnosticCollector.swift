@@ -17,12 +17,12 @@ package struct DiagnosticCollector: Sendable {
     }
 
     /// Records an error.
-    package mutating func error(_ message: String, at location: SourceLocation? = nil, hint: String? = nil) {
+    package mutating func error(_ message: String, at location: FileLocation? = nil, hint: String? = nil) {
         add(.error(message, at: location, hint: hint))
     }
 
     /// Records a warning.
-    package mutating func warning(_ message: String, at location: SourceLocation? = nil, hint: String? = nil) {
+    package mutating func warning(_ message: String, at location: FileLocation? = nil, hint: String? = nil) {
         add(.warning(message, at: location, hint: hint))
     }
 

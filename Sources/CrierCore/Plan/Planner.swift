@@ -64,7 +64,7 @@ package struct Planner {
         do {
             (decision, due) = try slotDecision(schedule, ledger: ledger)
         } catch {
-            diagnostics.error("schedule \"\(schedule.id)\": cannot read the ledger: \(error)", at: SourceLocation(file: repository.config.ledgerPath))
+            diagnostics.error("schedule \"\(schedule.id)\": cannot read the ledger: \(error)", at: FileLocation(file: repository.config.ledgerPath))
             return (SlotDecision(schedule: schedule.id, status: .failed), [])
         }
         guard let slot = due else { return (decision, []) }
@@ -123,7 +123,7 @@ package struct Planner {
                 }
             }
         } catch {
-            diagnostics.error("schedule \"\(schedule.id)\": cannot read the ledger: \(error)", at: SourceLocation(file: repository.config.ledgerPath))
+            diagnostics.error("schedule \"\(schedule.id)\": cannot read the ledger: \(error)", at: FileLocation(file: repository.config.ledgerPath))
             decision.status = .failed
             return (decision, [])
         }

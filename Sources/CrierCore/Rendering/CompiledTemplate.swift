@@ -8,7 +8,7 @@ package struct CompiledTemplate: Sendable {
     package static let engineValues: Set<String> = ["occurrence", "schedule"]
 
     /// Where the template's text starts (file, first line).
-    package let location: SourceLocation
+    package let location: FileLocation
     /// The parsed template.
     package let mustache: MustacheTemplate
     /// Variable names used, in first-use order; namespace fields as `at.time`.
@@ -16,7 +16,7 @@ package struct CompiledTemplate: Sendable {
 
     /// Parses `text`. Plain-text templates (SMS, email text, headers) never HTML-escape;
     /// `html` ones escape `{{x}}` (and not `{{{x}}}`). Parse errors are located in the file.
-    package static func compile(_ text: String, at location: SourceLocation, html: Bool, into diagnostics: inout DiagnosticCollector) -> CompiledTemplate? {
+    package static func compile(_ text: String, at location: FileLocation, html: Bool, into diagnostics: inout DiagnosticCollector) -> CompiledTemplate? {
         // The pragma stands alone on its own line, which Mustache removes whole; errors are
         // therefore one line down and shifted back below.
         let source = html ? text : "{{% CONTENT_TYPE: TEXT}}\n" + text
@@ -27,7 +27,7 @@ package struct CompiledTemplate: Sendable {
             let line = error.context.lineNumber - (html ? 1 : 2)
             diagnostics.add(.error(
                 "template syntax: \(describe(error.error))",
-                at: SourceLocation(file: location.file, line: location.line + line, column: error.context.columnNumber),
+                at: FileLocation(file: location.file, line: location.line + line, column: error.context.columnNumber),
                 hint: "Check the {{ }} tags: every {{#x}} needs its {{/x}}",
                 sourceLine: error.context.line))
             return nil

@@ -14,7 +14,7 @@ extension TemplateSet {
         }
         for file in files.sorted(by: { $0.path < $1.path }) {
             let name = String(file.path.split(separator: "/").last ?? "")
-            let start = SourceLocation(file: file.path, line: 1, column: 1)
+            let start = FileLocation(file: file.path, line: 1, column: 1)
             if name.hasSuffix(".sms.mustache") {
                 let id = String(name.dropLast(".sms.mustache".count))
                 if let body = CompiledTemplate.compile(file.text, at: start, html: false, into: &diagnostics) {
@@ -37,7 +37,7 @@ extension TemplateSet {
                                         hint: "Add templates/\(id).email.mustache with the subject and text body")
                 }
             } else {
-                diagnostics.warning("not a template name crier knows; ignored", at: SourceLocation(file: file.path),
+                diagnostics.warning("not a template name crier knows; ignored", at: FileLocation(file: file.path),
                                     hint: "Name templates NAME.sms.mustache, NAME.email.mustache or NAME.email.html.mustache")
             }
         }
@@ -49,14 +49,14 @@ extension TemplateSet {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         guard lines.first == "---", let close = lines.dropFirst().firstIndex(of: "---") else {
             diagnostics.error("an email template starts with front matter: a `---` line, `subject: ...`, and another `---` line",
-                              at: SourceLocation(file: path, line: 1, column: 1),
+                              at: FileLocation(file: path, line: 1, column: 1),
                               hint: "Put the subject between two --- lines above the body")
             return nil
         }
         let front = YAMLFile(path: path, text: lines[0..<close].joined(separator: "\n"))
         guard case .success(let root?) = front.compose(), let mapping = YAMLMapping.read(root, in: front, what: "the front matter", into: &diagnostics) else {
             if case .failure(let diagnostic) = front.compose() { diagnostics.add(diagnostic) }
-            else { diagnostics.error("the front matter needs `subject:`", at: SourceLocation(file: path, line: 2, column: 1)) }
+            else { diagnostics.error("the front matter needs `subject:`", at: FileLocation(file: path, line: 2, column: 1)) }
             return nil
         }
         mapping.rejectUnknownKeys(allowed: ["subject", "reply_to", "cc", "bcc"], in: "the front matter", into: &diagnostics)
@@ -70,10 +70,10 @@ extension TemplateSet {
         let cc = part("cc", required: false)
         let bcc = part("bcc", required: false)
         let bodyText = lines[(close + 1)...].joined(separator: "\n")
-        let body = CompiledTemplate.compile(bodyText, at: SourceLocation(file: path, line: close + 2, column: 1), html: false, into: &diagnostics)
+        let body = CompiledTemplate.compile(bodyText, at: FileLocation(file: path, line: close + 2, column: 1), html: false, into: &diagnostics)
         var htmlTemplate: CompiledTemplate?
         if let html {
-            htmlTemplate = CompiledTemplate.compile(html.text, at: SourceLocation(file: html.path, line: 1, column: 1), html: true, into: &diagnostics)
+            htmlTemplate = CompiledTemplate.compile(html.text, at: FileLocation(file: html.path, line: 1, column: 1), html: true, into: &diagnostics)
             if htmlTemplate == nil { return nil }
         }
         guard !diagnostics.diagnostics[before...].contains(where: { $0.severity == .error }), let subject, let body else { return nil }

@@ -64,13 +64,13 @@ package struct QueryCheck {
     }
 
     /// The location in the schedule file of the first occurrence of `token` in the query.
-    package func locate(_ token: String) -> SourceLocation {
+    package func locate(_ token: String) -> FileLocation {
         let lines = schedule.query.split(separator: "\n", omittingEmptySubsequences: false)
         for (index, line) in lines.enumerated() {
             if let range = line.range(of: token) {
                 let column = line.distance(from: line.startIndex, to: range.lowerBound)
                 let base = schedule.queryLocation
-                return SourceLocation(file: base.file, line: base.line + index,
+                return FileLocation(file: base.file, line: base.line + index,
                                       column: (index == 0 ? base.column : base.column) + column)
             }
         }

@@ -1,5 +1,5 @@
 /// A place in a file that a person can open: 1-based line and column.
-package struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+package struct FileLocation: Sendable, Hashable, CustomStringConvertible {
     /// The file's path as the user gave it or as found in the config repository.
     package var file: String
     /// 1-based line; 0 when only the file is known.
@@ -22,7 +22,7 @@ package struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The same file, `lines` further down and at `column` (for text embedded in a YAML block).
-    package func offset(lines: Int, column: Int) -> SourceLocation {
-        SourceLocation(file: file, line: line + lines, column: column)
+    package func offset(lines: Int, column: Int) -> FileLocation {
+        FileLocation(file: file, line: line + lines, column: column)
     }
 }
