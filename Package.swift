@@ -60,6 +60,9 @@ let package = Package(
         .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CrierEndToEndTests", dependencies: ["crier", "CrierSQLite", "CrierCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CrierEndToEndTests",
+            dependencies: ["crier", "CrierSQLite", "CrierCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
     ]
 )
