@@ -25,9 +25,11 @@ package struct QueryCheck {
                                 at: at, hint: "Add `... AS \(required)` to the SELECT list"))
         }
         for name in prepared.parameters where !QueryParameters.names.contains(name) {
-            found.append(.error("schedule \"\(schedule.id)\": unknown query parameter \":\(name)\"", at: locate(":\(name)"),
+            let location = locate(":\(name)")
+            found.append(.error("schedule \"\(schedule.id)\": unknown query parameter \":\(name)\"", at: location,
                                 hint: Suggestion.closest(to: name, in: QueryParameters.names).map { "Did you mean \":\($0)\"?" }
-                                    ?? "The engine binds: " + QueryParameters.names.map { ":\($0)" }.joined(separator: ", ")))
+                                    ?? "The engine binds: " + QueryParameters.names.map { ":\($0)" }.joined(separator: ", "),
+                                sourceLine: sourceLine(at: location)))
         }
         for part in templates.variables(schedule.template, for: schedule.channel) {
             for name in part.unknownVariables(columns: columns) {
@@ -59,8 +61,19 @@ package struct QueryCheck {
         } else {
             message = "\(error)"
         }
-        return .error("schedule \"\(schedule.id)\": query failed: \(message)", at: token.map(locate) ?? schedule.queryLocation,
-                      hint: "Fix the SQL (run `crier validate` to check every schedule against the snapshot)")
+        let location = token.map(locate) ?? schedule.queryLocation
+        return .error("schedule \"\(schedule.id)\": query failed: \(message)", at: location,
+                      hint: "Fix the query: its tables and columns must exist in the snapshot",
+                      sourceLine: sourceLine(at: location))
+    }
+
+    /// The schedule file's text at `location`, rebuilt from the query (block scalars lose
+    /// their indentation when YAML reads them).
+    private func sourceLine(at location: FileLocation) -> String? {
+        let lines = schedule.query.split(separator: "\n", omittingEmptySubsequences: false)
+        let index = location.line - schedule.queryLocation.line
+        guard index >= 0, index < lines.count else { return nil }
+        return String(repeating: " ", count: max(0, schedule.queryLocation.column - 1)) + lines[index]
     }
 
     /// The location in the schedule file of the first occurrence of `token` in the query.
