@@ -90,6 +90,23 @@ package final class LedgerStore: Ledger {
                 CREATE INDEX item_events_at ON item_events(at);
                 """)
         }
+        migrator.registerMigration("v2-change-state") { db in
+            try db.execute(sql: """
+                CREATE TABLE change_definitions (
+                  schedule TEXT PRIMARY KEY,
+                  definition TEXT NOT NULL,
+                  recorded_at TEXT NOT NULL
+                );
+                CREATE TABLE change_state (
+                  schedule TEXT NOT NULL,
+                  key TEXT NOT NULL,
+                  fingerprint TEXT NOT NULL,
+                  rows TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  PRIMARY KEY (schedule, key)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
@@ -122,6 +139,35 @@ package final class LedgerStore: Ledger {
         }
     }
 
+    /// The recorded change-trigger definition.
+    package func changeDefinition(schedule: String) throws -> String? {
+        try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT definition FROM change_definitions WHERE schedule = ?", arguments: [schedule])
+        }
+    }
+
+    /// Fingerprints per key, streamed into a dictionary.
+    package func changeFingerprints(schedule: String) throws -> [String: String] {
+        try queue.read { db in
+            var result: [String: String] = [:]
+            let rows = try GRDB.Row.fetchCursor(db, sql: "SELECT key, fingerprint FROM change_state WHERE schedule = ?", arguments: [schedule])
+            while let row = try rows.next() { result[row[0]] = row[1] }
+            return result
+        }
+    }
+
+    /// Last seen rows of some keys.
+    package func changeRows(schedule: String, keys: [String]) throws -> [String: String] {
+        try queue.read { db in
+            var result: [String: String] = [:]
+            let statement = try db.makeStatement(sql: "SELECT rows FROM change_state WHERE schedule = ? AND key = ?")
+            for key in keys {
+                if let rows = try String.fetchOne(statement, arguments: [schedule, key]) { result[key] = rows }
+            }
+            return result
+        }
+    }
+
     // MARK: Ledger
 
     /// Opens a run record.
@@ -151,6 +197,24 @@ package final class LedgerStore: Ledger {
                     ON CONFLICT (schedule, slot) DO NOTHING
                     """, arguments: [decision.schedule, slot, status.rawValue, runID, now])
                 result.slots += db.changesCount
+            }
+            for (schedule, definition) in plan.definitions {
+                try db.execute(sql: """
+                    INSERT INTO change_definitions (schedule, definition, recorded_at) VALUES (?, ?, ?)
+                    ON CONFLICT (schedule) DO UPDATE SET definition = excluded.definition, recorded_at = excluded.recorded_at
+                    """, arguments: [schedule, definition, now])
+            }
+            let setState = try db.makeStatement(sql: """
+                INSERT INTO change_state (schedule, key, fingerprint, rows, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (schedule, key) DO UPDATE SET fingerprint = excluded.fingerprint, rows = excluded.rows, updated_at = excluded.updated_at
+                """)
+            let deleteState = try db.makeStatement(sql: "DELETE FROM change_state WHERE schedule = ? AND key = ?")
+            for update in plan.stateUpdates {
+                if let fingerprint = update.fingerprint {
+                    try setState.execute(arguments: [update.schedule, update.key, fingerprint, update.rows ?? "[]", now])
+                } else {
+                    try deleteState.execute(arguments: [update.schedule, update.key])
+                }
             }
             let upsert = try db.makeStatement(sql: """
                 INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, payload, run_id, created_at, updated_at)

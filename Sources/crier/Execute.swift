@@ -50,7 +50,8 @@ struct Execute: ParsableCommand {
             return FixedClock(instant)
         } ?? SystemClock()
         let plan = Plan(at: planAt, configSHA256: document.configSHA256, snapshotSHA256: document.snapshotSHA256,
-                        schedules: document.schedules, items: document.items)
+                        schedules: document.schedules, items: document.items,
+                        stateUpdates: document.state ?? [], definitions: document.definitions ?? [:])
         let session = try LedgerSession.open(workspace: workspace)
         let runID = try session.ledger.beginRun(command: "execute", at: planAt, clock: clock.now)
         // Slots that ran since the plan was made are not run twice: their items are already in the ledger.
@@ -61,6 +62,8 @@ struct Execute: ParsableCommand {
         }
         let freshSchedules = Set(fresh.schedules.map(\.schedule))
         fresh.items = plan.items.filter { freshSchedules.contains($0.schedule) }
+        fresh.stateUpdates = plan.stateUpdates.filter { freshSchedules.contains($0.schedule) }
+        fresh.definitions = plan.definitions.filter { freshSchedules.contains($0.key) }
         let recorded = try session.ledger.record(fresh, runID: runID, at: clock.now)
         let summary = try session.deliver(runID: runID, clock: clock)
         let line = RunSummary.line(plan: plan, recorded: recorded, summary: summary)
@@ -78,12 +81,14 @@ struct PlanDocument: Decodable {
     let snapshotSHA256: String
     let schedules: [SlotDecision]
     let items: [PlanItem]
+    let definitions: [String: String]?
+    let state: [ChangeStateUpdate]?
 
     enum CodingKeys: String, CodingKey {
         case crierPlan = "crier_plan"
         case at
         case configSHA256 = "config_sha256"
         case snapshotSHA256 = "snapshot_sha256"
-        case schedules, items
+        case schedules, items, definitions, state
     }
 }

@@ -39,7 +39,32 @@ struct MemoryLedgerView: LedgerView {
     var items: [String: ItemState] = [:]
 
     func slotStatus(schedule: String, slot: String) throws -> SlotStatus? { slots["\(schedule)@\(slot)"] }
+    var definitions: [String: String] = [:]
+    var state: [String: [String: (fingerprint: String, rows: String)]] = [:]
+
     func itemStates(ids: [String]) throws -> [String: ItemState] { items.filter { ids.contains($0.key) } }
+    func changeDefinition(schedule: String) throws -> String? { definitions[schedule] }
+    func changeFingerprints(schedule: String) throws -> [String: String] { (state[schedule] ?? [:]).mapValues(\.fingerprint) }
+    func changeRows(schedule: String, keys: [String]) throws -> [String: String] {
+        (state[schedule] ?? [:]).filter { keys.contains($0.key) }.mapValues(\.rows)
+    }
+
+    /// Applies a plan's recorded effects, as the ledger would.
+    mutating func apply(_ plan: Plan) {
+        for decision in plan.schedules where decision.status == .due { slots["\(decision.schedule)@\(decision.slot ?? "")"] = .ran }
+        for item in plan.items {
+            if item.action == .send { items[item.id] = .sent }
+            else if items[item.id] == nil, item.reason != "already-sent" { items[item.id] = .skipped }
+        }
+        for (schedule, definition) in plan.definitions { definitions[schedule] = definition }
+        for update in plan.stateUpdates {
+            if let fingerprint = update.fingerprint {
+                state[update.schedule, default: [:]][update.key] = (fingerprint, update.rows ?? "[]")
+            } else {
+                state[update.schedule]?[update.key] = nil
+            }
+        }
+    }
 }
 
 enum Fixture {

@@ -5,7 +5,7 @@ extension Schedule {
     /// The keys a schedule file may have.
     static let keys = ["description", "cron", "timezone", "enabled", "channel", "template", "trigger", "query"]
     /// The triggers there are.
-    static let triggerNames = ["upcoming"]
+    static let triggerNames = ["upcoming", "overdue", "change"]
 
     /// The id a schedule file gets: its name without folder and `.yaml`.
     package static func id(forFile path: String) -> String {
@@ -98,6 +98,17 @@ extension Schedule {
             trigger: trigger, query: query, queryLocation: queryLocation)
     }
 
+    /// Seconds in `2 days`, `36 hours`, `1 week`, `90 minutes`, or a compact duration (`36h`).
+    package static func parseSpan(_ text: String) -> Int? {
+        let words = text.lowercased().split(whereSeparator: { $0 == " " })
+        if words.count == 2, let count = Int(words[0]), count > 0 {
+            let units: [String: Int] = ["minute": 60, "minutes": 60, "hour": 3600, "hours": 3600,
+                                        "day": 86400, "days": 86400, "week": 604_800, "weeks": 604_800]
+            return units[String(words[1])].map { $0 * count }
+        }
+        return DurationText.seconds(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
     private static func readTrigger(_ top: YAMLMapping, file: YAMLFile, into diagnostics: inout DiagnosticCollector) -> Trigger? {
         guard let node = top["trigger"] else {
             diagnostics.add(file.error("a schedule needs \"trigger\"", at: top.node,
@@ -125,6 +136,53 @@ extension Schedule {
             }
             guard let at, let interval else { return nil }
             return .upcoming(UpcomingTrigger(interval: interval, atColumn: at))
+        case "overdue":
+            guard let body = YAMLMapping.read(entry.value, in: file, what: "\"overdue\"", into: &diagnostics) else { return nil }
+            body.rejectUnknownKeys(allowed: ["since", "after", "repeat"], in: "the overdue trigger", into: &diagnostics)
+            let since = body.string("since", required: true, in: "the overdue trigger", into: &diagnostics)
+            var after: Int?
+            if let text = body.string("after", required: true, in: "the overdue trigger", into: &diagnostics), let node = body["after"] {
+                after = Self.parseSpan(text)
+                if after == nil {
+                    diagnostics.add(file.error("invalid \"after\" \"\(text)\"", at: node,
+                                               hint: "Write a span such as `2 days`, `36 hours`, `1 week` or `90m`"))
+                }
+            }
+            let repeatCount = body.int("repeat", in: 1...100, into: &diagnostics) ?? 1
+            guard let since, let after else { return nil }
+            return .overdue(OverdueTrigger(sinceColumn: since, afterSeconds: after, repeatCount: repeatCount))
+        case "change":
+            guard let body = YAMLMapping.read(entry.value, in: file, what: "\"change\"", into: &diagnostics) else { return nil }
+            body.rejectUnknownKeys(allowed: ["on", "watch", "baseline"], in: "the change trigger", into: &diagnostics)
+            var events: [ChangeTrigger.Event] = []
+            if let node = body["on"] {
+                let words = node.sequence.map { $0.map { $0.string ?? "" } } ?? [node.string ?? ""]
+                for word in words {
+                    if let event = ChangeTrigger.Event(rawValue: word) {
+                        if !events.contains(event) { events.append(event) }
+                    } else {
+                        diagnostics.add(file.error("unknown change event \"\(word)\"", at: node,
+                                                   hint: Suggestion.hint(for: word, in: ChangeTrigger.Event.allCases.map(\.rawValue))))
+                    }
+                }
+            } else {
+                diagnostics.add(file.error("the change trigger needs \"on\"", at: entry.value, hint: "Add `on: [enter]`, `[leave]` or `[change]`"))
+            }
+            var watch: [String]?
+            if let node = body["watch"] {
+                watch = node.sequence.map { $0.compactMap(\.string) } ?? node.string.map { [$0] }
+            }
+            var baselineSends = false
+            if let node = body["baseline"] {
+                switch node.string {
+                case "silent": baselineSends = false
+                case "send": baselineSends = true
+                default:
+                    diagnostics.add(file.error("\"baseline\" must be silent or send, not \(body.quoted(node))", at: node))
+                }
+            }
+            guard !events.isEmpty else { return nil }
+            return .change(ChangeTrigger(on: events, watch: watch, baselineSends: baselineSends))
         default:
             diagnostics.add(file.error("unknown trigger \"\(entry.key)\"", at: entry.keyNode,
                                        hint: Suggestion.hint(for: entry.key, in: triggerNames)))

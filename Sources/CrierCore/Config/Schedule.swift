@@ -36,20 +36,63 @@ package enum Channel: String, Sendable, CaseIterable, Codable {
 package enum Trigger: Sendable, Equatable {
     /// A reminder ahead of an event (TimeTrak's appointment reminders).
     case upcoming(UpcomingTrigger)
+    /// Nags about something left open (Smart's incomplete-job reminders).
+    case overdue(OverdueTrigger)
+    /// Events: a key enters, leaves or changes in the query's result.
+    case change(ChangeTrigger)
 
     /// The trigger's name as written in YAML.
     package var name: String {
         switch self {
         case .upcoming: return "upcoming"
+        case .overdue: return "overdue"
+        case .change: return "change"
         }
     }
 
-    /// The column that holds the trigger's time, shown to templates as `{{at.*}}`.
-    package var timeColumn: String {
+    /// The column that holds the trigger's time (`{{at.*}}` / `{{since.*}}`), if it has one.
+    package var timeColumn: String? {
         switch self {
         case .upcoming(let upcoming): return upcoming.atColumn
+        case .overdue(let overdue): return overdue.sinceColumn
+        case .change: return nil
         }
     }
+}
+
+/// `overdue: { since, after, repeat }`: occurrence n (1...repeat) of a key is due at
+/// `since + n * after`; a run sends only the latest due one.
+package struct OverdueTrigger: Sendable, Equatable {
+    /// The anchor column (e.g. the later of dispatched and on-site time).
+    package var sinceColumn: String
+    /// Seconds between occurrences.
+    package var afterSeconds: Int
+    /// How many occurrences in all.
+    package var repeatCount: Int
+
+    /// The latest occurrence number due at `slot` for an anchor at `since` (0 when none is).
+    package func latestDue(since: Date, slot: Date) -> Int {
+        let elapsed = slot.timeIntervalSince(since)
+        guard elapsed >= TimeInterval(afterSeconds) else { return 0 }
+        return min(repeatCount, Int(elapsed / TimeInterval(afterSeconds)))
+    }
+}
+
+/// `change: { on, watch, baseline }`: notify when a key enters, leaves or changes.
+package struct ChangeTrigger: Sendable, Equatable {
+    /// The events.
+    package enum Event: String, Sendable, CaseIterable, Codable {
+        case enter
+        case leave
+        case change
+    }
+
+    /// Which events notify.
+    package var on: [Event]
+    /// Columns whose change counts (nil: any column).
+    package var watch: [String]?
+    /// Whether the first evaluation sends (`baseline: send`) or only records (`silent`).
+    package var baselineSends: Bool
 }
 
 /// `upcoming: { interval, at }`: remind about events starting on one local day.

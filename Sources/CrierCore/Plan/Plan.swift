@@ -16,26 +16,45 @@ package struct Plan: Sendable, Equatable {
     package var schedules: [SlotDecision]
     /// Candidate messages ordered by schedule, key, recipient.
     package var items: [PlanItem]
+    /// Change-trigger state to record with the plan, ordered by schedule and key.
+    package var stateUpdates: [ChangeStateUpdate]
+    /// Change-trigger definitions to record, by schedule.
+    package var definitions: [String: String]
 
     /// A plan.
-    package init(at: Date, configSHA256: String, snapshotSHA256: String, schedules: [SlotDecision], items: [PlanItem]) {
+    package init(at: Date, configSHA256: String, snapshotSHA256: String, schedules: [SlotDecision], items: [PlanItem],
+                 stateUpdates: [ChangeStateUpdate] = [], definitions: [String: String] = [:]) {
         self.at = at
         self.configSHA256 = configSHA256
         self.snapshotSHA256 = snapshotSHA256
         self.schedules = schedules
         self.items = items
+        self.stateUpdates = stateUpdates
+        self.definitions = definitions
     }
 
     /// The plan as ordered JSON (SPEC §3 plus the slot decisions).
     package var json: JSONValue {
-        .object([
+        var pairs: [(String, JSONValue)] = [
             ("crier_plan", .int(Self.formatVersion)),
             ("at", .string(Timestamp.utc(at))),
             ("config_sha256", .string(configSHA256)),
             ("snapshot_sha256", .string(snapshotSHA256)),
             ("schedules", .array(schedules.map(\.json))),
             ("items", .array(items.map(\.json))),
-        ])
+        ]
+        if !definitions.isEmpty {
+            pairs.append(("definitions", .object(definitions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        if !stateUpdates.isEmpty {
+            pairs.append(("state", .array(stateUpdates.map { update in
+                var fields: [(String, JSONValue)] = [("schedule", .string(update.schedule)), ("key", .string(update.key))]
+                if let fingerprint = update.fingerprint { fields.append(("fingerprint", .string(fingerprint))) }
+                if let rows = update.rows { fields.append(("rows", .string(rows))) }
+                return .object(fields)
+            })))
+        }
+        return .object(pairs)
     }
 
     /// Items to send.

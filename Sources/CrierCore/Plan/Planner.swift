@@ -26,18 +26,25 @@ package struct Planner {
     package func plan(rows: any PreparingRowSource, ledger: any LedgerView, into diagnostics: inout DiagnosticCollector) -> Plan {
         var decisions: [SlotDecision] = []
         var items: [PlanItem] = []
+        var stateUpdates: [String: [ChangeStateUpdate]] = [:]
+        var definitions: [String: String] = [:]
         let selected = { (id: String) in selection?.contains(id) ?? true }
         for id in repository.invalidSchedules where selected(id) {
             decisions.append(SlotDecision(schedule: id, status: .invalid))
         }
         for schedule in repository.schedules where selected(schedule.id) {
-            let (decision, scheduleItems) = evaluate(schedule, rows: rows, ledger: ledger, into: &diagnostics)
+            let (decision, scheduleItems) = evaluate(schedule, rows: rows, ledger: ledger, stateUpdates: &stateUpdates,
+                                                     definitions: &definitions, into: &diagnostics)
             decisions.append(decision)
             items.append(contentsOf: scheduleItems)
         }
         decisions.sort { $0.schedule < $1.schedule }
         items.sort(by: Plan.order)
-        return Plan(at: at, configSHA256: repository.sha256, snapshotSHA256: snapshotSHA256, schedules: decisions, items: items)
+        // State only counts for slots that evaluated fully.
+        let evaluated = Set(decisions.filter { $0.status == .due }.map(\.schedule))
+        let updates = stateUpdates.filter { evaluated.contains($0.key) }.sorted { $0.key < $1.key }.flatMap(\.value)
+        return Plan(at: at, configSHA256: repository.sha256, snapshotSHA256: snapshotSHA256, schedules: decisions, items: items,
+                    stateUpdates: updates, definitions: definitions.filter { evaluated.contains($0.key) })
     }
 
     /// The slot decision for `schedule` at `at`, before any query runs.
@@ -58,7 +65,9 @@ package struct Planner {
         return (SlotDecision(schedule: schedule.id, slot: slotText, status: .due), slot)
     }
 
-    private func evaluate(_ schedule: Schedule, rows: any PreparingRowSource, ledger: any LedgerView, into diagnostics: inout DiagnosticCollector) -> (SlotDecision, [PlanItem]) {
+    private func evaluate(_ schedule: Schedule, rows: any PreparingRowSource, ledger: any LedgerView,
+                          stateUpdates: inout [String: [ChangeStateUpdate]], definitions: inout [String: String],
+                          into diagnostics: inout DiagnosticCollector) -> (SlotDecision, [PlanItem]) {
         var decision: SlotDecision
         let due: Date?
         do {
@@ -68,12 +77,6 @@ package struct Planner {
             return (SlotDecision(schedule: schedule.id, status: .failed), [])
         }
         guard let slot = due else { return (decision, []) }
-        guard case .upcoming(let upcoming) = schedule.trigger else { return (decision, []) }
-        let window = upcoming.window(slot: slot, in: schedule.timeZone)
-        decision.windowStart = Timestamp.utc(window.start)
-        decision.windowEnd = Timestamp.utc(window.end)
-        decision.occurrence = window.occurrence
-
         let check = QueryCheck(schedule: schedule, templates: repository.templates)
         let prepared: PreparedQuery
         do {
@@ -89,25 +92,61 @@ package struct Planner {
             decision.status = .invalid
             return (decision, [])
         }
-        let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
-        var collector = CandidateCollector(schedule: schedule, slotText: decision.slot ?? "", window: window,
-                                           timeColumn: upcoming.atColumn, region: repository.config.sms.defaultRegion,
-                                           renderer: MessageRenderer(templates: repository.templates, sms: repository.config.sms))
+        let maker = ItemMaker(schedule: schedule, slotText: decision.slot ?? "", region: repository.config.sms.defaultRegion,
+                              renderer: MessageRenderer(templates: repository.templates, sms: repository.config.sms))
+        var items: [PlanItem]
+        var rowCount = 0, nullKeys = 0
         do {
-            try rows.forEachRow(query: schedule.query, parameters: parameters) { row in collector.add(row) }
-        } catch {
+            switch schedule.trigger {
+            case .upcoming(let upcoming):
+                let window = upcoming.window(slot: slot, in: schedule.timeZone)
+                decision.windowStart = Timestamp.utc(window.start)
+                decision.windowEnd = Timestamp.utc(window.end)
+                decision.occurrence = window.occurrence
+                var collector = UpcomingCollector(maker: maker, window: window, timeColumn: upcoming.atColumn)
+                let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
+                try rows.forEachRow(query: schedule.query, parameters: parameters) { collector.add($0) }
+                (items, rowCount, nullKeys) = (collector.items, collector.rowCount, collector.nullKeys)
+            case .overdue(let overdue):
+                // Anchors at or before window_end have at least their first occurrence due.
+                let window = TriggerWindow(start: Date(timeIntervalSince1970: 0),
+                                           end: slot.addingTimeInterval(-TimeInterval(overdue.afterSeconds)),
+                                           includesStart: true, occurrence: "")
+                decision.windowEnd = Timestamp.utc(window.end)
+                var collector = OverdueCollector(maker: maker, trigger: overdue, slot: slot)
+                let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
+                try rows.forEachRow(query: schedule.query, parameters: parameters) { collector.add($0) }
+                (items, rowCount, nullKeys) = (collector.items, collector.rowCount, collector.nullKeys)
+            case .change(let change):
+                let window = TriggerWindow(start: slot, end: slot, includesStart: true, occurrence: "")
+                var evaluator = ChangeEvaluator(maker: maker, trigger: change)
+                let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
+                try rows.forEachRow(query: schedule.query, parameters: parameters) { evaluator.add($0) }
+                let definition = ChangeEvaluator.definition(of: schedule, trigger: change)
+                let result = try evaluator.finish(schedule: schedule.id, slotText: decision.slot ?? "", definition: definition, ledger: ledger)
+                items = result.items
+                stateUpdates[schedule.id] = result.updates
+                definitions[schedule.id] = definition
+                (rowCount, nullKeys) = (evaluator.rowCount, evaluator.nullKeys)
+            }
+        } catch let error as QueryError {
             diagnostics.add(check.diagnostic(for: error))
             decision.status = .failed
             return (decision, [])
+        } catch {
+            diagnostics.error("schedule \"\(schedule.id)\": cannot read the ledger: \(error)", at: FileLocation(file: repository.config.ledgerPath))
+            decision.status = .failed
+            return (decision, [])
         }
-        decision.rows = collector.rowCount
-        if collector.nullKeys > 0 {
-            diagnostics.warning("schedule \"\(schedule.id)\": \(collector.nullKeys) row(s) have a NULL key and were left out",
+        decision.rows = rowCount
+        if nullKeys > 0 {
+            diagnostics.warning("schedule \"\(schedule.id)\": \(nullKeys) row(s) have a NULL key and were left out",
                                 at: schedule.queryLocation, hint: "Make the query's `key` column never NULL")
         }
-        var items = collector.items
         do {
             let states = try ledger.itemStates(ids: items.map(\.id))
+            // Superseded occurrences already in the ledger (sent or skipped) need no new line.
+            items.removeAll { $0.reason == SkipReason.superseded.description && states[$0.id] != nil }
             for index in items.indices {
                 guard let state = states[items[index].id] else { continue }
                 let reason: SkipReason?

@@ -18,6 +18,8 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     case invalidHeader(String)
     /// The trigger's time column cannot be read as a timestamp.
     case invalidTime(String)
+    /// An earlier overdue occurrence that a later one replaces: never sent late.
+    case superseded
 
     /// The reason as the plan shows it: `already-sent`, `missing-variable: name`.
     package var description: String {
@@ -31,6 +33,7 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         case .missingVariable(let name): return "missing-variable: \(name)"
         case .invalidHeader(let name): return "invalid-header: \(name)"
         case .invalidTime(let column): return "invalid-time: \(column)"
+        case .superseded: return "superseded"
         }
     }
 }

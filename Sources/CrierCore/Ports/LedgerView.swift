@@ -28,6 +28,12 @@ package protocol LedgerView {
     func slotStatus(schedule: String, slot: String) throws -> SlotStatus?
     /// The states of those of `ids` the ledger has.
     func itemStates(ids: [String]) throws -> [String: ItemState]
+    /// The change trigger's recorded definition of `schedule` (nil: never evaluated).
+    func changeDefinition(schedule: String) throws -> String?
+    /// The change trigger's fingerprint per key of `schedule`.
+    func changeFingerprints(schedule: String) throws -> [String: String]
+    /// The last seen rows (JSON) of those `keys` of `schedule` the ledger has.
+    func changeRows(schedule: String, keys: [String]) throws -> [String: String]
 }
 
 /// The view of a ledger that does not exist yet: nothing ran, nothing was sent.
@@ -38,4 +44,10 @@ package struct EmptyLedgerView: LedgerView {
     package func slotStatus(schedule: String, slot: String) throws -> SlotStatus? { nil }
     /// Always empty.
     package func itemStates(ids: [String]) throws -> [String: ItemState] { [:] }
+    /// Always nil.
+    package func changeDefinition(schedule: String) throws -> String? { nil }
+    /// Always empty.
+    package func changeFingerprints(schedule: String) throws -> [String: String] { [:] }
+    /// Always empty.
+    package func changeRows(schedule: String, keys: [String]) throws -> [String: String] { [:] }
 }

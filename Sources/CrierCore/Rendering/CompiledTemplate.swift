@@ -3,9 +3,11 @@ import Mustache
 /// A parsed Mustache template with the variable names it uses and where its text starts.
 package struct CompiledTemplate: Sendable {
     /// Names the engine provides as objects with fields (`{{at.time}}`).
-    package static let engineNamespaces: Set<String> = ["at"]
+    package static let engineNamespaces: Set<String> = ["at", "since", "changes"]
     /// Names the engine provides as plain values.
-    package static let engineValues: Set<String> = ["occurrence", "schedule"]
+    package static let engineValues: Set<String> = ["occurrence", "schedule", "event", "occurrence_number", "occurrence_ordinal", "repeat"]
+    /// Fields of each entry of `{{#changes}}`.
+    package static let changeFields: Set<String> = ["column", "old", "new"]
 
     /// Where the template's text starts (file, first line).
     package let location: FileLocation
@@ -50,6 +52,7 @@ package struct CompiledTemplate: Sendable {
         variables.filter { name in
             if let dot = name.firstIndex(of: ".") {
                 let head = String(name[..<dot]), field = String(name[name.index(after: dot)...])
+                if head == "changes" { return !Self.changeFields.contains(field) }
                 if Self.engineNamespaces.contains(head) { return !TimeView.fields.contains { $0.name == field } }
                 return !columns.contains(head)
             }

@@ -18,8 +18,14 @@ package struct QueryCheck {
         var found: [Diagnostic] = []
         let columns = Set(prepared.columns)
         let at = schedule.queryLocation
-        for required in ["key", "recipient", schedule.trigger.timeColumn] where !columns.contains(required) {
-            let why = required == schedule.trigger.timeColumn ? "the \(schedule.trigger.name) trigger's time (`at: \(required)`)" :
+        var watched: [String] = []
+        if case .change(let change) = schedule.trigger { watched = change.watch ?? [] }
+        for column in watched where !columns.contains(column) {
+            found.append(.error("schedule \"\(schedule.id)\": the change trigger watches \"\(column)\", which is no column of the query",
+                                at: schedule.queryLocation, hint: Suggestion.hint(for: column, in: prepared.columns)))
+        }
+        for required in ["key", "recipient", schedule.trigger.timeColumn].compactMap({ $0 }) where !columns.contains(required) {
+            let why = required == schedule.trigger.timeColumn ? "the \(schedule.trigger.name) trigger's time (`\(required)`)" :
                 required == "key" ? "the subject each message is about (job, ticket...)" : "the phone number or email address"
             found.append(.error("schedule \"\(schedule.id)\": the query has no column \"\(required)\": it must return \(why)",
                                 at: at, hint: "Add `... AS \(required)` to the SELECT list"))

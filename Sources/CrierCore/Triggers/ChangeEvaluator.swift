@@ -1,0 +1,185 @@
+import Crypto
+import Foundation
+
+/// One key's change-trigger state after a run: set it (fingerprint and last seen rows) or
+/// delete it (the key left).
+package struct ChangeStateUpdate: Sendable, Equatable, Codable {
+    /// The schedule.
+    package var schedule: String
+    /// The key.
+    package var key: String
+    /// Fingerprint of the watched columns of all the key's rows; nil deletes the key.
+    package var fingerprint: String?
+    /// The key's rows as compact JSON (enough to render a `leave` message later).
+    package var rows: String?
+
+    /// An update.
+    package init(schedule: String, key: String, fingerprint: String?, rows: String?) {
+        self.schedule = schedule
+        self.key = key
+        self.fingerprint = fingerprint
+        self.rows = rows
+    }
+}
+
+/// The `change` trigger: compares the query's result, grouped by key, with the last seen rows
+/// the ledger keeps per schedule, and makes `enter`, `leave` and `change` events. The first
+/// evaluation (or one after the query or `watch` list was edited) records a baseline and sends
+/// nothing, unless `baseline: send` asks a first one to.
+package struct ChangeEvaluator {
+    private struct KeyRows {
+        var rows: [Row] = []
+        var recipients: Set<String> = []
+        var fingerprints: [String] = []
+    }
+
+    private let maker: ItemMaker
+    private let trigger: ChangeTrigger
+    private var current: [String: KeyRows] = [:]
+    /// Rows read.
+    package private(set) var rowCount = 0
+    /// Rows whose key was NULL (left out).
+    package private(set) var nullKeys = 0
+
+    /// An evaluator for `trigger`.
+    package init(maker: ItemMaker, trigger: ChangeTrigger) {
+        self.maker = maker
+        self.trigger = trigger
+    }
+
+    /// What identifies the definition: editing the query or the watch list re-baselines.
+    package static func definition(of schedule: Schedule, trigger: ChangeTrigger) -> String {
+        let text = schedule.query + "\u{1F}" + (trigger.watch?.joined(separator: ",") ?? "*")
+        return ConfigFiles.hex(SHA256.hash(data: Data(text.utf8))).prefix(32).description
+    }
+
+    /// Considers one row; the first row per (key, recipient) counts.
+    package mutating func add(_ row: Row) {
+        rowCount += 1
+        guard let key = row["key"]?.text, !key.isEmpty else {
+            nullKeys += 1
+            return
+        }
+        let raw = maker.rawRecipient(row)
+        let recipient = maker.normalise(raw) ?? raw
+        var entry = current[key] ?? KeyRows()
+        guard entry.recipients.insert(recipient).inserted else { return }
+        entry.rows.append(row)
+        entry.fingerprints.append(recipient + "\u{1E}" + watchedText(row))
+        current[key] = entry
+    }
+
+    /// The events' items and the state updates, given the ledger's state for this schedule.
+    package func finish(schedule: String, slotText: String, definition: String, ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
+        let previousDefinition = try ledger.changeDefinition(schedule: schedule)
+        var items: [PlanItem] = []
+        var updates: [ChangeStateUpdate] = []
+        let keys = current.keys.sorted()
+        let fingerprints = Dictionary(uniqueKeysWithValues: keys.map { ($0, fingerprint(current[$0]!)) })
+        guard let previousDefinition, previousDefinition == definition else {
+            let sendBaseline = previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter)
+            for key in keys {
+                let entry = current[key]!
+                updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: fingerprints[key], rows: Self.encode(entry.rows)))
+                if sendBaseline { items += event(.enter, key: key, rows: entry.rows, old: [], slotText: slotText) }
+            }
+            return (items, updates)
+        }
+        let previous = try ledger.changeFingerprints(schedule: schedule)
+        var entered: [String] = [], changed: [String] = []
+        for key in keys {
+            switch previous[key] {
+            case nil: entered.append(key)
+            case let old? where old != fingerprints[key]: changed.append(key)
+            default: break
+            }
+        }
+        let left = previous.keys.filter { current[$0] == nil }.sorted()
+        let oldRows = (trigger.on.contains(.leave) || trigger.on.contains(.change))
+            ? try ledger.changeRows(schedule: schedule, keys: left + changed) : [:]
+        for key in entered {
+            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: fingerprints[key], rows: Self.encode(current[key]!.rows)))
+            if trigger.on.contains(.enter) { items += event(.enter, key: key, rows: current[key]!.rows, old: [], slotText: slotText) }
+        }
+        for key in changed {
+            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: fingerprints[key], rows: Self.encode(current[key]!.rows)))
+            if trigger.on.contains(.change) {
+                items += event(.change, key: key, rows: current[key]!.rows, old: Self.decode(oldRows[key]), slotText: slotText)
+            }
+        }
+        for key in left {
+            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: nil, rows: nil))
+            if trigger.on.contains(.leave) { items += event(.leave, key: key, rows: Self.decode(oldRows[key]), old: [], slotText: slotText) }
+        }
+        return (items, updates)
+    }
+
+    private func event(_ event: ChangeTrigger.Event, key: String, rows: [Row], old: [Row], slotText: String) -> [PlanItem] {
+        rows.map { row in
+            var engine: [String: Any] = ["event": event.rawValue]
+            if event == .change {
+                let recipient = maker.rawRecipient(row)
+                let before = old.first { maker.rawRecipient($0) == recipient } ?? old.first
+                engine["changes"] = changes(from: before, to: row)
+            } else {
+                engine["changes"] = [[String: String]]()
+            }
+            return maker.item(key: key, row: row, occurrence: "\(event.rawValue)@\(slotText)", engine: engine)
+        }
+    }
+
+    /// The watched columns that differ, as `{column, old, new}` for templates.
+    private func changes(from old: Row?, to new: Row) -> [[String: String]] {
+        let columns = trigger.watch ?? new.shape.names.filter { $0 != "key" && $0 != "recipient" }
+        return columns.compactMap { column in
+            let before = old?[column]?.text ?? ""
+            let after = new[column]?.text ?? ""
+            return before == after ? nil : ["column": column, "old": before, "new": after]
+        }
+    }
+
+    private func watchedText(_ row: Row) -> String {
+        let columns = trigger.watch ?? row.shape.names
+        return columns.map { column in
+            switch row[column] {
+            case nil, .null?: return "\u{0}"
+            case let value?: return value.text ?? ""
+            }
+        }.joined(separator: "\u{1F}")
+    }
+
+    private func fingerprint(_ entry: KeyRows) -> String {
+        let text = entry.fingerprints.sorted().joined(separator: "\u{1D}")
+        return ConfigFiles.hex(SHA256.hash(data: Data(text.utf8)).prefix(16))
+    }
+
+    /// Rows as compact JSON: `[{"column": value, ...}]` with text, integers and nulls.
+    package static func encode(_ rows: [Row]) -> String {
+        JSONValue.array(rows.map { row in
+            .object(zip(row.shape.names, row.values).map { name, value in
+                switch value {
+                case .null: return (name, .null)
+                case .integer(let number): return (name, .int(Int(number)))
+                default: return (name, .string(value.text ?? ""))
+                }
+            })
+        }).compact()
+    }
+
+    /// Rows back from `encode`'s JSON.
+    package static func decode(_ json: String?) -> [Row] {
+        guard let json, let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any] else { return [] }
+        return array.compactMap { element in
+            guard let object = element as? [String: Any] else { return nil }
+            let names = object.keys.sorted()
+            let values: [SQLValue] = names.map { name in
+                switch object[name] {
+                case let text as String: return .text(text)
+                case let number as NSNumber: return .integer(number.int64Value)
+                default: return .null
+                }
+            }
+            return Row(shape: RowShape(names: names), values: values)
+        }
+    }
+}

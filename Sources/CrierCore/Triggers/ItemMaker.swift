@@ -1,0 +1,82 @@
+import Foundation
+
+/// Makes plan items for one schedule's slot: normalises recipients, derives ids, renders the
+/// template, and records why an item is skipped. Shared by every trigger.
+package struct ItemMaker {
+    /// The schedule.
+    package let schedule: Schedule
+    /// The slot being run (UTC text).
+    package let slotText: String
+    /// How national numbers are read.
+    package let region: PhoneRegion
+    /// The renderer.
+    package let renderer: MessageRenderer
+
+    /// A maker for `schedule`'s slot.
+    package init(schedule: Schedule, slotText: String, region: PhoneRegion, renderer: MessageRenderer) {
+        self.schedule = schedule
+        self.slotText = slotText
+        self.region = region
+        self.renderer = renderer
+    }
+
+    /// The row's trimmed recipient text.
+    package func rawRecipient(_ row: Row) -> String {
+        row["recipient"]?.text?.trimmingCharacters(in: .whitespaces) ?? ""
+    }
+
+    /// The E.164 number or normalised address, nil when invalid.
+    package func normalise(_ raw: String) -> String? {
+        guard !raw.isEmpty else { return nil }
+        switch schedule.channel {
+        case .sms:
+            if case .success(let number) = PhoneNumber.parse(raw, defaultRegion: region) { return number.e164 }
+            return nil
+        case .email:
+            return EmailAddress.parse(raw)?.normalized
+        }
+    }
+
+    /// An item without content, for `key`, `recipient` and `occurrence`.
+    package func bare(key: String, recipient: String, occurrence: String) -> PlanItem {
+        PlanItem(id: PlanItem.id(schedule: schedule.id, key: key, occurrence: occurrence, channel: schedule.channel, recipient: recipient),
+                 schedule: schedule.id, slot: slotText, key: key, occurrence: occurrence, channel: schedule.channel,
+                 recipient: recipient, action: .send)
+    }
+
+    /// A skipped item.
+    package func skipped(key: String, recipient: String, occurrence: String, _ reason: SkipReason) -> PlanItem {
+        var item = bare(key: key, recipient: recipient, occurrence: occurrence)
+        item.action = .skip
+        item.reason = reason.description
+        return item
+    }
+
+    /// The rendered item for `row` (or the item skipped with why); `engine` adds variables.
+    package func item(key: String, row: Row, occurrence: String, engine: [String: Any]) -> PlanItem {
+        let raw = rawRecipient(row)
+        guard let recipient = normalise(raw) else {
+            return skipped(key: key, recipient: raw, occurrence: occurrence, .invalidAddress)
+        }
+        var item = bare(key: key, recipient: recipient, occurrence: occurrence)
+        var variables = engine
+        variables["occurrence"] = occurrence
+        variables["schedule"] = schedule.id
+        let (message, reason) = renderer.render(schedule, row: row, engine: variables)
+        if let message {
+            item.body = message.body
+            item.segments = message.segments
+            item.encoding = message.encoding
+            item.subject = message.subject
+            item.html = message.html
+            item.replyTo = message.replyTo
+            item.cc = message.cc
+            item.bcc = message.bcc
+        }
+        if let reason {
+            item.action = .skip
+            item.reason = reason.description
+        }
+        return item
+    }
+}

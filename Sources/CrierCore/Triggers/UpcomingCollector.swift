@@ -1,0 +1,42 @@
+import Foundation
+
+/// The `upcoming` trigger over streamed rows: re-checks each row's time against the window,
+/// keeps the first row per (key, recipient), and makes one item per occurrence (the window's date).
+package struct UpcomingCollector {
+    private let maker: ItemMaker
+    private let window: TriggerWindow
+    private let timeColumn: String
+    private var seen: Set<String> = []
+    /// Rows read.
+    package private(set) var rowCount = 0
+    /// Rows whose key was NULL (left out).
+    package private(set) var nullKeys = 0
+    /// Items made so far, in row order.
+    package private(set) var items: [PlanItem] = []
+
+    /// A collector for one slot's window.
+    package init(maker: ItemMaker, window: TriggerWindow, timeColumn: String) {
+        self.maker = maker
+        self.window = window
+        self.timeColumn = timeColumn
+    }
+
+    /// Considers one row.
+    package mutating func add(_ row: Row) {
+        rowCount += 1
+        guard let key = row["key"]?.text, !key.isEmpty else {
+            nullKeys += 1
+            return
+        }
+        let raw = maker.rawRecipient(row)
+        let instant = row[timeColumn].flatMap(Timestamp.parse)
+        if let instant, !window.contains(instant) { return }
+        guard seen.insert(key + "\u{1F}" + (maker.normalise(raw) ?? raw)).inserted else { return }
+        guard let instant else {
+            items.append(maker.skipped(key: key, recipient: maker.normalise(raw) ?? raw, occurrence: window.occurrence, .invalidTime(timeColumn)))
+            return
+        }
+        items.append(maker.item(key: key, row: row, occurrence: window.occurrence,
+                                engine: ["at": TimeView(instant, in: maker.schedule.timeZone)]))
+    }
+}
