@@ -79,3 +79,120 @@ CREATE TABLE appointments (
 );
 CREATE INDEX appointments_starts_at ON appointments(starts_at);
 CREATE INDEX appointments_task ON appointments(task_id);
+
+-- ---------------------------------------------------------------------------------------------
+-- Smart (alarm and service jobs): job notifications by subscription, incomplete reminders.
+-- The sample generator leaves these tables empty; the example packs' tests fill them.
+
+-- A company that attends service jobs.
+CREATE TABLE service_providers (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  email      TEXT,
+  sms_number TEXT
+);
+
+-- An alarm monitoring company a location belongs to.
+CREATE TABLE alarm_companies (
+  id    INTEGER PRIMARY KEY,
+  name  TEXT NOT NULL,
+  email TEXT
+);
+
+-- A client's site. `dont_notify` = 1 is the location-level "don't notify" override: nobody is
+-- notified about its jobs, whatever their subscriptions say.
+CREATE TABLE locations (
+  id               INTEGER PRIMARY KEY,
+  client_id        INTEGER NOT NULL REFERENCES clients(id),
+  name             TEXT NOT NULL,
+  alarm_company_id INTEGER REFERENCES alarm_companies(id),
+  dont_notify      INTEGER NOT NULL DEFAULT 0
+);
+
+-- A service job. status: Open | Dispatched | Completed | Invoiced | Deferred (deferred jobs never
+-- notify). `notify_provider` = 1 lets the provider's subscriptions see the job.
+CREATE TABLE service_jobs (
+  id              INTEGER PRIMARY KEY,
+  code            TEXT NOT NULL UNIQUE,
+  location_id     INTEGER NOT NULL REFERENCES locations(id),
+  provider_id     INTEGER REFERENCES service_providers(id),
+  service_type    TEXT NOT NULL,
+  description     TEXT NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'Open',
+  notify_provider INTEGER NOT NULL DEFAULT 1,
+  dispatched_at   TEXT,
+  on_site_at      TEXT,
+  completed_at    TEXT,
+  invoiced_at     TEXT,
+  updated_at      TEXT NOT NULL
+);
+CREATE INDEX service_jobs_status ON service_jobs(status);
+
+-- Who wants which job notifications. subscriber_type: customer | alarm_company | location |
+-- provider (subscriber_id is a clients, alarm_companies, locations or service_providers id).
+-- events: comma-separated of dispatched, completed, invoiced, updated_incomplete,
+-- updated_complete, incomplete. service_type NULL means every service type.
+CREATE TABLE subscriptions (
+  id              INTEGER PRIMARY KEY,
+  subscriber_type TEXT NOT NULL,
+  subscriber_id   INTEGER NOT NULL,
+  channel         TEXT NOT NULL DEFAULT 'email',
+  address         TEXT NOT NULL,
+  events          TEXT NOT NULL,
+  service_type    TEXT
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- RangerMSP (MSP ticketing): New Ticket and Ticket Closed alerts to external recipients.
+
+-- A ticket. status: New | In Progress | Waiting | Closed. source: manual | email_connector | web
+-- (tickets from the email connector or the web interface never alert).
+CREATE TABLE tickets (
+  id         INTEGER PRIMARY KEY,
+  number     TEXT NOT NULL UNIQUE,
+  client_id  INTEGER NOT NULL REFERENCES clients(id),
+  title      TEXT NOT NULL,
+  status     TEXT NOT NULL DEFAULT 'New',
+  source     TEXT NOT NULL DEFAULT 'manual',
+  created_at TEXT NOT NULL,
+  closed_at  TEXT
+);
+
+-- People a ticket's alerts go to; `external` = 1 for the customer's side.
+CREATE TABLE ticket_recipients (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  name      TEXT NOT NULL,
+  email     TEXT NOT NULL,
+  external  INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX ticket_recipients_ticket ON ticket_recipients(ticket_id);
+
+-- ---------------------------------------------------------------------------------------------
+-- AngelTrack (ambulance dispatch): dispatch emails to affiliates and employees.
+
+-- A partner service that takes dispatches.
+CREATE TABLE affiliates (
+  id    INTEGER PRIMARY KEY,
+  name  TEXT NOT NULL,
+  email TEXT NOT NULL
+);
+
+-- A dispatch (a run). status: Scheduled | Cancelled | Completed. affiliate_id: who it is
+-- assigned to (NULL: our own crews).
+CREATE TABLE dispatches (
+  id           INTEGER PRIMARY KEY,
+  number       TEXT NOT NULL UNIQUE,
+  pickup_at    TEXT NOT NULL,
+  origin       TEXT NOT NULL,
+  destination  TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'Scheduled',
+  affiliate_id INTEGER REFERENCES affiliates(id)
+);
+
+-- An employee; notify_events: comma-separated of assigned, cancelled (what they chose).
+CREATE TABLE employees (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL,
+  email         TEXT NOT NULL,
+  notify_events TEXT NOT NULL DEFAULT ''
+);

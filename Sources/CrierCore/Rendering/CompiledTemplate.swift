@@ -5,7 +5,8 @@ package struct CompiledTemplate: Sendable {
     /// Names the engine provides as objects with fields (`{{at.time}}`).
     package static let engineNamespaces: Set<String> = ["at", "since", "changes"]
     /// Names the engine provides as plain values.
-    package static let engineValues: Set<String> = ["occurrence", "schedule", "event", "occurrence_number", "occurrence_ordinal", "repeat"]
+    package static let engineValues: Set<String> = ["occurrence", "schedule", "event", "occurrence_number", "occurrence_ordinal", "repeat",
+                                                           "is_enter", "is_leave", "is_change"]
     /// Fields of each entry of `{{#changes}}`.
     package static let changeFields: Set<String> = ["column", "old", "new"]
 

@@ -116,7 +116,8 @@ package struct ChangeEvaluator {
 
     private func event(_ event: ChangeTrigger.Event, key: String, rows: [Row], old: [Row], slotText: String) -> [PlanItem] {
         rows.map { row in
-            var engine: [String: Any] = ["event": event.rawValue]
+            var engine: [String: Any] = ["event": event.rawValue, "is_enter": event == .enter,
+                                         "is_leave": event == .leave, "is_change": event == .change]
             if event == .change {
                 let recipient = maker.rawRecipient(row)
                 let before = old.first { maker.rawRecipient($0) == recipient } ?? old.first
