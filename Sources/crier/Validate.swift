@@ -18,6 +18,15 @@ struct Validate: ParsableCommand {
         for schedule in repository.schedules where schedule.cron.slot(after: now, in: schedule.timeZone) == nil {
             collector.warning("schedule \"\(schedule.id)\": cron \"\(schedule.cron.source)\" never fires", at: FileLocation(file: schedule.file))
         }
+        if let ledger = try? LedgerStore.openExisting(path: repository.config.ledgerPath) {
+            for schedule in repository.schedules {
+                guard case .change(let change) = schedule.trigger,
+                      let recorded = try? ledger.changeDefinition(schedule: schedule.id),
+                      recorded != ChangeEvaluator.definition(of: schedule, trigger: change) else { continue }
+                collector.warning("schedule \"\(schedule.id)\": its query or watch list changed since it last ran, so its next run records a new baseline silently: changes between its last run and then are not notified",
+                                  at: schedule.queryLocation, hint: "This is on purpose, so that an edit never notifies everyone; nothing to do unless you wanted those notifications")
+            }
+        }
         let snapshotPath = repository.config.snapshotPath
         if FileManager.default.fileExists(atPath: snapshotPath) {
             do {
