@@ -1,6 +1,23 @@
 import Crypto
 import Foundation
 
+/// 64-bit FNV-1a, stable across processes (unlike `Hasher`), for change fingerprints.
+struct FNV {
+    private(set) var value: UInt64
+
+    init(basis: UInt64) { value = basis }
+
+    /// Adds `text`'s UTF-8 bytes and a separator.
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01b3
+        }
+        value ^= 0x1f
+        value = value &* 0x0000_0100_0000_01b3
+    }
+}
+
 /// One key's change-trigger state after a run: set it (fingerprint and last seen rows) or
 /// delete it (the key left).
 package struct ChangeStateUpdate: Sendable, Equatable, Codable {
@@ -29,8 +46,18 @@ package struct ChangeStateUpdate: Sendable, Equatable, Codable {
 package struct ChangeEvaluator {
     private struct KeyRows {
         var rows: [Row] = []
-        var recipients: Set<String> = []
-        var fingerprints: [String] = []
+        var recipients: [String] = []
+        var sum1: UInt64 = 0
+        var sum2: UInt64 = 0
+
+        /// Order-independent fingerprint of the key's rows (two 64-bit FNV-1a sums).
+        var fingerprint: String {
+            func hex(_ value: UInt64) -> String {
+                let text = String(value, radix: 16)
+                return String(repeating: "0", count: 16 - text.count) + text
+            }
+            return hex(sum1) + hex(sum2 ^ UInt64(rows.count))
+        }
     }
 
     private let maker: ItemMaker
@@ -62,11 +89,16 @@ package struct ChangeEvaluator {
         }
         let raw = maker.rawRecipient(row)
         let recipient = maker.normalise(raw) ?? raw
-        var entry = current[key] ?? KeyRows()
-        guard entry.recipients.insert(recipient).inserted else { return }
-        entry.rows.append(row)
-        entry.fingerprints.append(recipient + "\u{1E}" + watchedText(row))
-        current[key] = entry
+        if current[key]?.recipients.contains(recipient) == true { return }
+        var hash1 = FNV(basis: 0xcbf2_9ce4_8422_2325), hash2 = FNV(basis: 0x8422_2325_cbf2_9ce4)
+        for part in [recipient] + watchedValues(row) {
+            hash1.add(part)
+            hash2.add(part)
+        }
+        current[key, default: KeyRows()].rows.append(row)
+        current[key]!.recipients.append(recipient)
+        current[key]!.sum1 &+= hash1.value
+        current[key]!.sum2 &+= hash2.value
     }
 
     /// The events' items and the state updates, given the ledger's state for this schedule.
@@ -74,26 +106,29 @@ package struct ChangeEvaluator {
         let previousDefinition = try ledger.changeDefinition(schedule: schedule)
         var items: [PlanItem] = []
         var updates: [ChangeStateUpdate] = []
-        let keys = current.keys.sorted()
-        let fingerprints = Dictionary(uniqueKeysWithValues: keys.map { ($0, fingerprint(current[$0]!)) })
         guard let previousDefinition, previousDefinition == definition else {
             let sendBaseline = previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter)
-            for key in keys {
+            for key in current.keys.sorted() {
                 let entry = current[key]!
-                updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: fingerprints[key], rows: Self.encode(entry.rows)))
+                updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: entry.fingerprint, rows: Self.encode(entry.rows)))
                 if sendBaseline { items += event(.enter, key: key, rows: entry.rows, old: [], slotText: slotText) }
             }
             return (items, updates)
         }
         let previous = try ledger.changeFingerprints(schedule: schedule)
         var entered: [String] = [], changed: [String] = []
-        for key in keys {
+        var fingerprints: [String: String] = [:]
+        for (key, entry) in current {
+            let fingerprint = entry.fingerprint
             switch previous[key] {
             case nil: entered.append(key)
-            case let old? where old != fingerprints[key]: changed.append(key)
-            default: break
+            case let old? where old != fingerprint: changed.append(key)
+            default: continue
             }
+            fingerprints[key] = fingerprint
         }
+        entered.sort()
+        changed.sort()
         let left = previous.keys.filter { current[$0] == nil }.sorted()
         let oldRows = (trigger.on.contains(.leave) || trigger.on.contains(.change))
             ? try ledger.changeRows(schedule: schedule, keys: left + changed) : [:]
@@ -139,19 +174,13 @@ package struct ChangeEvaluator {
         }
     }
 
-    private func watchedText(_ row: Row) -> String {
-        let columns = trigger.watch ?? row.shape.names
-        return columns.map { column in
+    private func watchedValues(_ row: Row) -> [String] {
+        (trigger.watch ?? row.shape.names).map { column in
             switch row[column] {
             case nil, .null?: return "\u{0}"
             case let value?: return value.text ?? ""
             }
-        }.joined(separator: "\u{1F}")
-    }
-
-    private func fingerprint(_ entry: KeyRows) -> String {
-        let text = entry.fingerprints.sorted().joined(separator: "\u{1D}")
-        return ConfigFiles.hex(SHA256.hash(data: Data(text.utf8)).prefix(16))
+        }
     }
 
     /// Rows as compact JSON: `[{"column": value, ...}]` with text, integers and nulls.
