@@ -150,8 +150,12 @@ package final class LedgerStore: Ledger {
     package func changeFingerprints(schedule: String) throws -> [String: String] {
         try queue.read { db in
             var result: [String: String] = [:]
-            let rows = try GRDB.Row.fetchCursor(db, sql: "SELECT key, fingerprint FROM change_state WHERE schedule = ?", arguments: [schedule])
-            while let row = try rows.next() { result[row[0]] = row[1] }
+            result.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM change_state WHERE schedule = ?", arguments: [schedule]) ?? 0)
+            let rows = try String.fetchCursor(db, sql: "SELECT key || char(31) || fingerprint FROM change_state WHERE schedule = ?", arguments: [schedule])
+            while let pair = try rows.next() {
+                guard let split = pair.utf8.firstIndex(of: 31) else { continue }
+                result[String(pair[..<split])] = String(pair[pair.utf8.index(after: split)...])
+            }
             return result
         }
     }

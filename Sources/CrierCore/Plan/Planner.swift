@@ -120,6 +120,7 @@ package struct Planner {
             case .change(let change):
                 let window = TriggerWindow(start: slot, end: slot, includesStart: true, occurrence: "")
                 var evaluator = ChangeEvaluator(maker: maker, trigger: change)
+                try evaluator.load(schedule: schedule.id, ledger: ledger)
                 let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
                 try rows.forEachRow(query: schedule.query, parameters: parameters) { evaluator.add($0) }
                 let definition = ChangeEvaluator.definition(of: schedule, trigger: change)

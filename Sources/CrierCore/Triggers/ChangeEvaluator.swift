@@ -63,6 +63,9 @@ package struct ChangeEvaluator {
     private let maker: ItemMaker
     private let trigger: ChangeTrigger
     private var current: [String: KeyRows] = [:]
+    private var normalised: [String: String] = [:]
+    private var previousDefinition: String?
+    private var previous: [String: String] = [:]
     /// Rows read.
     package private(set) var rowCount = 0
     /// Rows whose key was NULL (left out).
@@ -88,7 +91,13 @@ package struct ChangeEvaluator {
             return
         }
         let raw = maker.rawRecipient(row)
-        let recipient = maker.normalise(raw) ?? raw
+        let recipient: String
+        if let known = normalised[raw] {
+            recipient = known
+        } else {
+            recipient = maker.normalise(raw) ?? raw
+            normalised[raw] = recipient
+        }
         if current[key]?.recipients.contains(recipient) == true { return }
         var hash1 = FNV(basis: 0xcbf2_9ce4_8422_2325), hash2 = FNV(basis: 0x8422_2325_cbf2_9ce4)
         for part in [recipient] + watchedValues(row) {
@@ -101,9 +110,15 @@ package struct ChangeEvaluator {
         current[key]!.sum2 &+= hash2.value
     }
 
-    /// The events' items and the state updates, given the ledger's state for this schedule.
+    /// Reads the ledger's state for `schedule` before the rows stream in (and sizes the tables).
+    package mutating func load(schedule: String, ledger: any LedgerView) throws {
+        previousDefinition = try ledger.changeDefinition(schedule: schedule)
+        previous = previousDefinition == nil ? [:] : try ledger.changeFingerprints(schedule: schedule)
+        current.reserveCapacity(previous.count)
+    }
+
+    /// The events' items and the state updates, given the state `load` read.
     package func finish(schedule: String, slotText: String, definition: String, ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
-        let previousDefinition = try ledger.changeDefinition(schedule: schedule)
         var items: [PlanItem] = []
         var updates: [ChangeStateUpdate] = []
         guard let previousDefinition, previousDefinition == definition else {
@@ -115,7 +130,6 @@ package struct ChangeEvaluator {
             }
             return (items, updates)
         }
-        let previous = try ledger.changeFingerprints(schedule: schedule)
         var entered: [String] = [], changed: [String] = []
         var fingerprints: [String: String] = [:]
         for (key, entry) in current {

@@ -22,7 +22,10 @@ package struct ItemMaker {
 
     /// The row's trimmed recipient text.
     package func rawRecipient(_ row: Row) -> String {
-        row["recipient"]?.text?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard let text = row["recipient"]?.text else { return "" }
+        guard let first = text.utf8.first, let last = text.utf8.last,
+              first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     /// The E.164 number or normalised address, nil when invalid.
