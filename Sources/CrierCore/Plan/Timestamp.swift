@@ -38,7 +38,7 @@ package enum Timestamp {
             return true
         }
         guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
-              (1...12).contains(month), day >= 1, day <= daysInMonth(year, month) else { return nil }
+              (1...12).contains(month), let date = LocalDate(year: year, month: month, day: day) else { return nil }
         guard i < b.count, b[i] == 84 || b[i] == 116 || b[i] == 32 else { return nil }
         i += 1
         guard let hour = number(2), hour < 24, expect(58), let minute = number(2), minute < 60 else { return nil }
@@ -78,7 +78,7 @@ package enum Timestamp {
             return nil
         }
         guard i == b.count else { return nil }
-        let days = daysFromCivil(year, month, day)
+        let days = date.daysSinceEpoch
         let seconds = Double(days * 86400 + hour * 3600 + minute * 60 - offset) + second
         return Date(timeIntervalSince1970: seconds)
     }
@@ -88,7 +88,8 @@ package enum Timestamp {
         let total = Int(floor(date.timeIntervalSince1970))
         let days = Int(floor(Double(total) / 86400))
         let rest = total - days * 86400
-        let (y, m, d) = civilFromDays(days)
+        let civil = LocalDate(daysSinceEpoch: days)
+        let (y, m, d) = (civil.year, civil.month, civil.day)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let year = y < 1000 ? String(repeating: "0", count: 4 - String(y).count) + String(y) : String(y)
         return "\(year)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
@@ -97,38 +98,5 @@ package enum Timestamp {
     /// `2026-11-24T20:30:00+13:00`: whole seconds, in `zone`.
     package static func local(_ date: Date, in zone: TimeZone) -> String {
         TimeView(date, in: zone).renderText
-    }
-
-    /// Days in a month of the proleptic Gregorian calendar.
-    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The civil date of a day count since 1970-01-01.
-    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
