@@ -30,6 +30,13 @@ struct Validate: ParsableCommand {
                         collector.add(check.diagnostic(for: error))
                     }
                 }
+                if let optOut = repository.config.optOutQuery {
+                    do {
+                        collector.add(contentsOf: optOut.problems(try snapshot.prepare(query: optOut.query)))
+                    } catch {
+                        collector.add(optOut.diagnostic(for: error))
+                    }
+                }
             } catch {
                 collector.add(.error("\(error)".replacingOccurrences(of: "\(snapshotPath): error: ", with: ""), at: FileLocation(file: snapshotPath)))
             }
