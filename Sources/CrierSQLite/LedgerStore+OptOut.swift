@@ -82,4 +82,26 @@ extension LedgerStore {
             return result
         }
     }
+
+    /// Items still `pending` (left by an earlier run, or planned before an opt-out) whose
+    /// recipient is now on the suppression list: skipped as `opted-out` before delivery starts.
+    /// Returns how many.
+    @discardableResult
+    package func withdrawOptedOut(runID: Int64, at: Date) throws -> Int {
+        let now = Timestamp.utc(at)
+        let reason = SkipReason.optedOut.description
+        return try queue.write { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM items WHERE state = 'pending'
+                  AND (recipient IN (SELECT address FROM opt_outs) OR (channel = 'email' AND lower(recipient) IN (SELECT address FROM opt_outs)))
+                """)
+            for id in ids {
+                try db.execute(sql: "UPDATE items SET state = 'skipped', reason = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+                               arguments: [reason, now, id])
+                try db.execute(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, 'skipped', ?)",
+                               arguments: [id, runID, now, reason])
+            }
+            return ids.count
+        }
+    }
 }

@@ -18,6 +18,19 @@ struct Validate: ParsableCommand {
         for schedule in repository.schedules where schedule.cron.slot(after: now, in: schedule.timeZone) == nil {
             collector.warning("schedule \"\(schedule.id)\": cron \"\(schedule.cron.source)\" never fires", at: FileLocation(file: schedule.file))
         }
+        for schedule in repository.schedules where schedule.channel == .sms {
+            guard let hours = ConsentRules.quietHours(of: schedule, config: repository.config) else { continue }
+            var next = now
+            for _ in 0..<200 {
+                guard let slot = schedule.cron.slot(after: next, in: schedule.timeZone), slot.timeIntervalSince(now) < 8 * 86400 else { break }
+                next = slot
+                if hours.contains(slot, in: schedule.timeZone) {
+                    collector.warning("schedule \"\(schedule.id)\": cron \"\(schedule.cron.source)\" fires at \(Timestamp.local(slot, in: schedule.timeZone)), inside quiet_hours \(hours); its SMS then wait for the first run after the quiet hours",
+                                      at: FileLocation(file: schedule.file), hint: "Move the cron slot outside the quiet hours if they should go out at a set time")
+                    break
+                }
+            }
+        }
         let snapshotPath = repository.config.snapshotPath
         if FileManager.default.fileExists(atPath: snapshotPath) {
             do {

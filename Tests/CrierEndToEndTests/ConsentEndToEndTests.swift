@@ -129,3 +129,26 @@ struct ConsentEndToEndTests {
         #expect(plain.out.contains("2 item(s), 2 sent"))
     }
 }
+
+@Suite("validate: opt_out_query and quiet hours", .serialized)
+struct ConsentValidateEndToEndTests {
+    @Test func validateChecksTheOptOutQueryAndWarnsAboutQuietSlots() throws {
+        let config = ConfigRepo.defaultConfig + "\nquiet_hours: \"21:00-08:00\"\nopt_out_query: SELECT phone FROM appointments\n"
+        let late = ConfigRepo.reminder.replacingOccurrences(of: "0 17 * * *", with: "0 22 * * *")
+        let repo = try ConfigRepo(config: config, schedules: ["reminder.yaml": late],
+                                  templates: ["reminder.sms.mustache": ConfigRepo.reminderTemplate])
+        try repo.makeSnapshot(count: 1) { _ in "2026-11-23T19:00:00Z" }
+        let result = try repo.crier(["validate"])
+        #expect(result.code == 65)
+        #expect(result.err.contains("crier.yaml:11:16: error: \"opt_out_query\" has no column \"address\" (it has \"phone\")"))
+        #expect(result.err.contains("warning: schedule \"reminder\": cron \"0 22 * * *\" fires at "))
+        #expect(result.err.contains("inside quiet_hours 21:00-08:00"))
+
+        let fixed = ConfigRepo.defaultConfig + "\nquiet_hours: \"21:00-08:00\"\nopt_out_query: SELECT phone AS address FROM appointments\n"
+        try fixed.write(toFile: repo.root + "/crier.yaml", atomically: true, encoding: .utf8)
+        let ok = try repo.crier(["validate"])
+        #expect(ok.code == 0, "\(ok.err)")
+        let plan = try repo.crier(["plan", "--at", "2026-11-23T22:00:00+13:00", "--format", "json"])
+        #expect(plan.out.contains("\"reason\": \"opted-out\""))
+    }
+}
