@@ -107,6 +107,7 @@ package final class LedgerStore: Ledger {
                 ) WITHOUT ROWID;
                 """)
         }
+        registerConsentMigrations(in: &migrator)
         return migrator
     }
 

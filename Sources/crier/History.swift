@@ -21,6 +21,9 @@ struct History: ParsableCommand {
     @Option(name: .long, help: "table or json.")
     var format: PlanCommand.Format = .table
 
+    @Flag(name: .long, help: "Count the messages sent per key and per recipient instead of listing items.")
+    var counts = false
+
     func run() throws {
         let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
         let config = workspace.repository.config
@@ -35,6 +38,10 @@ struct History: ParsableCommand {
             } else if let email = EmailAddress.parse(raw) {
                 wanted = email.normalized
             }
+        }
+        if counts {
+            try printCounts(ledger, recipient: wanted)
+            return
         }
         let entries = try ledger.history(key: key, recipient: wanted, schedule: schedule)
         if format == .json {
@@ -64,5 +71,33 @@ struct History: ParsableCommand {
         print(PlanTable.table(rows), terminator: "")
         let sent = entries.filter { $0.state == "sent" }.count
         print("\n\(entries.count) item(s), \(sent) sent")
+    }
+
+    /// `--counts`: messages sent per key and per recipient (TimeTrak's count against an appointment).
+    private func printCounts(_ ledger: LedgerStore, recipient wanted: String?) throws {
+        let perKey = try ledger.sentCounts(by: .key, key: key, recipient: wanted, schedule: schedule)
+        let perRecipient = try ledger.sentCounts(by: .recipient, key: key, recipient: wanted, schedule: schedule)
+        if format == .json {
+            func list(_ counts: [SentCount], _ name: String) -> JSONValue {
+                .array(counts.map { count in
+                    var pairs: [(String, JSONValue)] = [(name, .string(count.subject)), ("sent", .int(count.total)),
+                                                        ("sms", .int(count.sms)), ("email", .int(count.email))]
+                    if let last = count.lastSentAt { pairs.append(("last_sent_at", .string(last))) }
+                    return .object(pairs)
+                })
+            }
+            print(JSONValue.object([("per_key", list(perKey, "key")), ("per_recipient", list(perRecipient, "recipient"))]).rendered(),
+                  terminator: "")
+            return
+        }
+        guard !perKey.isEmpty else {
+            print("Nothing sent matches.")
+            return
+        }
+        for (title, counts) in [("KEY", perKey), ("RECIPIENT", perRecipient)] {
+            var rows = [[title, "SENT", "SMS", "EMAIL", "LAST SENT (UTC)"]]
+            for count in counts { rows.append([count.subject, "\(count.total)", "\(count.sms)", "\(count.email)", count.lastSentAt ?? ""]) }
+            print(PlanTable.table(rows))
+        }
     }
 }

@@ -82,6 +82,7 @@ struct LedgerSession {
         if config.email.transport != .outbox || config.sms.transport != .outbox {
             logger.warning("only the outbox transport is built yet; delivering to the outbox", metadata: ["outbox": "\(config.outboxPath)"])
         }
+        try ledger.withdrawOptedOut(runID: runID, at: clock.now)
         return try dispatcher.run(runID: runID)
     }
 }

@@ -27,6 +27,19 @@ struct Validate: ParsableCommand {
                                   at: schedule.queryLocation, hint: "This is on purpose, so that an edit never notifies everyone; nothing to do unless you wanted those notifications")
             }
         }
+        for schedule in repository.schedules where schedule.channel == .sms {
+            guard let hours = ConsentRules.quietHours(of: schedule, config: repository.config) else { continue }
+            var next = now
+            for _ in 0..<200 {
+                guard let slot = schedule.cron.slot(after: next, in: schedule.timeZone), slot.timeIntervalSince(now) < 8 * 86400 else { break }
+                next = slot
+                if hours.contains(slot, in: schedule.timeZone) {
+                    collector.warning("schedule \"\(schedule.id)\": cron \"\(schedule.cron.source)\" fires at \(Timestamp.local(slot, in: schedule.timeZone)), inside quiet_hours \(hours); its SMS then wait for the first run after the quiet hours",
+                                      at: FileLocation(file: schedule.file), hint: "Move the cron slot outside the quiet hours if they should go out at a set time")
+                    break
+                }
+            }
+        }
         let snapshotPath = repository.config.snapshotPath
         if FileManager.default.fileExists(atPath: snapshotPath) {
             do {
@@ -37,6 +50,13 @@ struct Validate: ParsableCommand {
                         collector.add(contentsOf: check.problems(try snapshot.prepare(query: schedule.query)))
                     } catch {
                         collector.add(check.diagnostic(for: error))
+                    }
+                }
+                if let optOut = repository.config.optOutQuery {
+                    do {
+                        collector.add(contentsOf: optOut.problems(try snapshot.prepare(query: optOut.query)))
+                    } catch {
+                        collector.add(optOut.diagnostic(for: error))
                     }
                 }
             } catch {

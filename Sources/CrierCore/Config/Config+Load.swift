@@ -3,7 +3,7 @@ import Yams
 
 extension Config {
     /// The keys crier.yaml may have.
-    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox"]
+    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query"]
 
     /// Reads crier.yaml's text. Every problem is collected; nil only when the settings cannot be
     /// used at all (a syntax error or a top level that is not a mapping).
@@ -42,7 +42,9 @@ extension Config {
             snapshotPath: resolve("snapshot", default: "data/snapshot.sqlite"),
             ledgerPath: resolve("ledger", default: "state/ledger.sqlite"),
             catchUpSeconds: catchUp, email: email, sms: sms,
-            outboxPath: resolve("outbox", default: "outbox"))
+            outboxPath: resolve("outbox", default: "outbox"),
+            quietHours: QuietHours.load(top, file: file, into: &diagnostics),
+            optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics))
     }
 
     /// `path` made absolute against `directory` (already absolute paths stay).

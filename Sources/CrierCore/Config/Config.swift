@@ -21,6 +21,10 @@ package struct Config: Sendable {
     package var sms: SMSSettings
     /// Where the outbox transport writes.
     package var outboxPath: String
+    /// When no SMS goes out, unless a schedule says otherwise (`quiet_hours:`).
+    package var quietHours: QuietHours? = nil
+    /// More opt-outs, read from the snapshot (`opt_out_query:`).
+    package var optOutQuery: OptOutQuery? = nil
 
     /// The default catch-up window: 6 hours.
     package static let defaultCatchUpSeconds = 6 * 3600

@@ -3,7 +3,7 @@ import Yams
 
 extension Schedule {
     /// The keys a schedule file may have.
-    static let keys = ["description", "cron", "timezone", "enabled", "channel", "template", "trigger", "query"]
+    static let keys = ["description", "cron", "timezone", "enabled", "channel", "template", "trigger", "query", "quiet_hours"]
     /// The triggers there are.
     static let triggerNames = ["upcoming", "overdue", "change"]
 
@@ -90,12 +90,13 @@ extension Schedule {
                 diagnostics.add(file.error("\"query\" is empty", at: node, hint: "Write the SELECT whose rows are the messages"))
             }
         }
+        let quietHours = QuietHours.load(top, file: file, into: &diagnostics)
         guard !failed(), let cron, let trigger else { return nil }
         return Schedule(
             id: id, file: path,
             description: top.string("description", in: "a schedule", into: &diagnostics) ?? "",
             cron: cron, timeZone: zone, enabled: enabled, channel: channel, template: template,
-            trigger: trigger, query: query, queryLocation: queryLocation)
+            trigger: trigger, query: query, queryLocation: queryLocation, quietHours: quietHours)
     }
 
     /// Seconds in `2 days`, `36 hours`, `1 week`, `90 minutes`, or a compact duration (`36h`).

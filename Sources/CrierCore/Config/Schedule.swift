@@ -24,6 +24,8 @@ package struct Schedule: Sendable {
     package var query: String
     /// Where the query's text starts in the schedule file, to place SQL errors.
     package var queryLocation: FileLocation
+    /// When this schedule's SMS wait (`quiet_hours:`); nil: crier.yaml's.
+    package var quietHours: QuietHours? = nil
 }
 
 /// The channel a schedule sends through.

@@ -32,9 +32,28 @@ package struct Planner {
         for id in repository.invalidSchedules where selected(id) {
             decisions.append(SlotDecision(schedule: id, status: .invalid))
         }
+        let consent = consentRules(rows: rows, ledger: ledger, into: &diagnostics)
         for schedule in repository.schedules where selected(schedule.id) {
-            let (decision, scheduleItems) = evaluate(schedule, rows: rows, ledger: ledger, stateUpdates: &stateUpdates,
+            guard let consent else {
+                // Without the suppression list nobody may be messaged; the slot stays unrecorded.
+                decisions.append(SlotDecision(schedule: schedule.id, status: .failed))
+                continue
+            }
+            var (decision, scheduleItems) = evaluate(schedule, rows: rows, ledger: ledger, stateUpdates: &stateUpdates,
                                                      definitions: &definitions, into: &diagnostics)
+            if decision.status == .due {
+                consent.apply(to: &scheduleItems, quiet: consent.isQuiet(schedule, config: repository.config))
+            }
+            if decision.status != .failed && decision.status != .invalid {
+                do {
+                    scheduleItems += try deferredItems(schedule, current: scheduleItems, consent: consent, rows: rows, ledger: ledger)
+                } catch {
+                    diagnostics.error("schedule \"\(schedule.id)\": cannot re-plan the SMS deferred by quiet hours: \(error)",
+                                      at: schedule.queryLocation)
+                    decision.status = .failed
+                    scheduleItems = []
+                }
+            }
             decisions.append(decision)
             items.append(contentsOf: scheduleItems)
         }

@@ -20,6 +20,10 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     case invalidTime(String)
     /// An earlier overdue occurrence that a later one replaces: never sent late.
     case superseded
+    /// An SMS due inside quiet hours; it waits for the first run after them.
+    case quietHours
+    /// A reminder deferred by quiet hours whose event has started since: never sent late.
+    case eventStarted
 
     /// The reason as the plan shows it: `already-sent`, `missing-variable: name`.
     package var description: String {
@@ -34,6 +38,8 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         case .invalidHeader(let name): return "invalid-header: \(name)"
         case .invalidTime(let column): return "invalid-time: \(column)"
         case .superseded: return "superseded"
+        case .quietHours: return "quiet-hours"
+        case .eventStarted: return "event-started"
         }
     }
 }

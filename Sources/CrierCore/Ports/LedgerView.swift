@@ -34,6 +34,18 @@ package protocol LedgerView {
     func changeFingerprints(schedule: String) throws -> [String: String]
     /// The last seen rows (JSON) of those `keys` of `schedule` the ledger has.
     func changeRows(schedule: String, keys: [String]) throws -> [String: String]
+    /// The suppression list: E.164 numbers and lower-cased email addresses.
+    func optOutKeys() throws -> Set<String>
+    /// Items of `schedule` skipped for quiet hours in slots at or after `since` (UTC ISO text):
+    /// item id → slot.
+    func quietHoursItems(schedule: String, since: String) throws -> [String: String]
+}
+
+extension LedgerView {
+    /// No suppression list (for views that do not keep one).
+    package func optOutKeys() throws -> Set<String> { [] }
+    /// No deferred items (for views that do not keep them).
+    package func quietHoursItems(schedule: String, since: String) throws -> [String: String] { [:] }
 }
 
 /// The view of a ledger that does not exist yet: nothing ran, nothing was sent.

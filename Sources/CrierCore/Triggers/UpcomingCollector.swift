@@ -13,6 +13,8 @@ package struct UpcomingCollector {
     package private(set) var nullKeys = 0
     /// Items made so far, in row order.
     package private(set) var items: [PlanItem] = []
+    /// The event time of each item made, by item id (quiet hours drop reminders whose event started).
+    package private(set) var eventTimes: [String: Date] = [:]
 
     /// A collector for one slot's window.
     package init(maker: ItemMaker, window: TriggerWindow, timeColumn: String) {
@@ -36,7 +38,9 @@ package struct UpcomingCollector {
             items.append(maker.skipped(key: key, recipient: maker.normalise(raw) ?? raw, occurrence: window.occurrence, .invalidTime(timeColumn)))
             return
         }
-        items.append(maker.item(key: key, row: row, occurrence: window.occurrence,
-                                engine: ["at": TimeView(instant, in: maker.schedule.timeZone)]))
+        let item = maker.item(key: key, row: row, occurrence: window.occurrence,
+                              engine: ["at": TimeView(instant, in: maker.schedule.timeZone)])
+        eventTimes[item.id] = instant
+        items.append(item)
     }
 }

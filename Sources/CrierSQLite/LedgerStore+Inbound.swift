@@ -1,0 +1,79 @@
+import CrierCore
+import Foundation
+import GRDB
+
+/// What importing a file of inbound replies changed.
+package struct InboundImport: Sendable, Equatable {
+    /// Replies not seen before (keyed by sender, received_at, body).
+    package var newReplies = 0
+    /// Replies imported earlier, left alone.
+    package var knownReplies = 0
+    /// Senders added to the suppression list.
+    package var optedOut: [String] = []
+    /// Senders removed from it.
+    package var optedIn: [String] = []
+    /// New replies that are no keyword, for a person to read: (line, sender, body).
+    package var unknown: [(line: Int, from: String, body: String)] = []
+
+    /// Nothing changed.
+    package init() {}
+
+    /// Equal counts, senders and unknown lines.
+    package static func == (lhs: InboundImport, rhs: InboundImport) -> Bool {
+        lhs.newReplies == rhs.newReplies && lhs.knownReplies == rhs.knownReplies && lhs.optedOut == rhs.optedOut
+            && lhs.optedIn == rhs.optedIn && lhs.unknown.map(\.line) == rhs.unknown.map(\.line)
+            && lhs.unknown.map(\.from) == rhs.unknown.map(\.from)
+    }
+}
+
+extension LedgerStore {
+    /// Records `replies` in one transaction. Per sender, the latest keyword reply by received_at
+    /// (over every import) decides, and only when that reply is new: STOP adds the sender to the
+    /// suppression list, START removes it. Re-importing the same replies changes nothing.
+    package func importInbound(_ replies: [InboundReply], at: Date) throws -> InboundImport {
+        let now = Timestamp.utc(at)
+        return try queue.write { db in
+            var result = InboundImport()
+            var touched: Set<String> = []
+            var fresh: Set<[String]> = []
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO inbound_replies (sender, received_at, body, keyword, imported_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (sender, received_at, body) DO NOTHING
+                """)
+            for reply in replies {
+                try insert.execute(arguments: [reply.from, reply.receivedAt, reply.body, reply.keyword?.rawValue, now])
+                guard db.changesCount > 0 else {
+                    result.knownReplies += 1
+                    continue
+                }
+                result.newReplies += 1
+                if reply.keyword == nil {
+                    result.unknown.append((reply.line, reply.from, reply.body))
+                } else {
+                    touched.insert(reply.from)
+                    fresh.insert([reply.from, reply.receivedAt, reply.body])
+                }
+            }
+            let latest = try db.makeStatement(sql: """
+                SELECT received_at, body, keyword FROM inbound_replies WHERE sender = ? AND keyword IS NOT NULL
+                ORDER BY received_at DESC, keyword = 'stop' DESC LIMIT 1
+                """)
+            for sender in touched.sorted() {
+                guard let row = try GRDB.Row.fetchOne(latest, arguments: [sender]),
+                      fresh.contains([sender, row["received_at"], row["body"]]), let keyword = InboundKeyword(rawValue: row["keyword"]) else { continue }
+                switch keyword {
+                case .stop:
+                    try db.execute(sql: """
+                        INSERT INTO opt_outs (address, reason, source, created_at) VALUES (?, 'replied STOP', 'inbound', ?)
+                        ON CONFLICT (address) DO NOTHING
+                        """, arguments: [sender, now])
+                    if db.changesCount > 0 { result.optedOut.append(sender) }
+                case .start:
+                    try db.execute(sql: "DELETE FROM opt_outs WHERE address = ?", arguments: [sender])
+                    if db.changesCount > 0 { result.optedIn.append(sender) }
+                }
+            }
+            return result
+        }
+    }
+}

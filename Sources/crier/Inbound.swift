@@ -1,0 +1,47 @@
+import ArgumentParser
+import CrierCore
+import CrierSQLite
+import Foundation
+
+/// `crier inbound FILE.csv`: applies inbound SMS replies (STOP, START ...) to the suppression list.
+struct Inbound: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply inbound SMS replies (CSV: from,body,received_at): STOP and friends opt out, START and UNSTOP opt back in.",
+        discussion: """
+            Per sender the latest keyword reply by received_at wins. Other messages are listed for a person to read. \
+            Importing the same file again changes nothing. Bad rows are reported as FILE:LINE and skipped.
+            """)
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    @Argument(help: ArgumentHelp("The CSV file of replies.", valueName: "FILE.csv"))
+    var file: String
+
+    func run() throws {
+        let config = try Workspace.load(configPath: configOptions.config, printDiagnostics: false).repository.config
+        guard let data = FileManager.default.contents(atPath: file) else {
+            printError("\(file): error: cannot read the file. Check the path")
+            throw Exit.usage
+        }
+        let inbound: InboundFile
+        do {
+            inbound = try InboundFile.read(path: file, text: String(decoding: data, as: UTF8.self), region: config.sms.defaultRegion)
+        } catch {
+            printError(error.description)
+            throw Exit.invalid
+        }
+        for problem in inbound.problems { printError(problem.description) }
+        let ledger = try LedgerStore(path: config.ledgerPath)
+        let result = try ledger.importInbound(inbound.replies, at: Date())
+        for sender in result.optedOut { print("opted out: \(sender)") }
+        for sender in result.optedIn { print("opted back in: \(sender)") }
+        for unknown in result.unknown {
+            let shown = unknown.body.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+                .replacingOccurrences(of: "\r", with: "\\r")
+            print("\(file):\(unknown.line): not a keyword, for a person to read: \(unknown.from): \"\(shown)\"")
+        }
+        print("\(result.newReplies) new reply(ies), \(result.knownReplies) already imported, \(result.optedOut.count) opted out, "
+              + "\(result.optedIn.count) opted back in, \(result.unknown.count) not a keyword, \(inbound.problems.count) bad row(s)")
+        if !inbound.problems.isEmpty { throw Exit.invalid }
+    }
+}
