@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore"],
-            resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CrierEndToEndTests",
             dependencies: ["crier", "CrierSQLite", "CrierCore", .product(name: "GRDB", package: "GRDB.swift")],
