@@ -99,9 +99,8 @@ with open(args.port_file + ".tmp", "w") as f:
     f.write(str(port))
 os.rename(args.port_file + ".tmp", args.port_file)
 
-stop = threading.Event()
-signal.signal(signal.SIGTERM, lambda *_: stop.set())
-signal.signal(signal.SIGINT, lambda *_: stop.set())
-while not stop.wait(0.2):
-    pass
-controller.stop()
+# Exit at once on SIGTERM: stopping the controller waits for open client connections.
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+while True:
+    signal.pause()
