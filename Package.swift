@@ -41,10 +41,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Transports: outbox files (and, later, SMTP / HTTP over libcurl).
+        // libcurl, through typed wrappers of its variadic setopt / getinfo.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Transports: outbox files, SMTP and the HTTP SMS gateway over libcurl.
         .target(
             name: "CrierDelivery",
-            dependencies: ["CrierCore"],
+            dependencies: ["CrierCore", "CCurl"],
             swiftSettings: swiftSettings
         ),
         // The command-line tool: one small file per command.
@@ -59,7 +61,9 @@ let package = Package(
         ),
         .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore"],
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CrierEndToEndTests",
             dependencies: ["crier", "CrierSQLite", "CrierCore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -70,20 +70,43 @@ struct LedgerSession {
     /// Delivers everything pending (this plan's items and any left by earlier runs).
     func deliver(runID: Int64, clock: any Clock) throws -> DeliverySummary {
         let config = workspace.repository.config
-        let outbox = OutboxTransport(directory: config.outboxPath)
         var logger = Logger(label: "crier.delivery")
         logger[metadataKey: "run"] = "\(runID)"
         var dispatcher = Dispatcher(
-            ledger: ledger, transports: [.sms: outbox, .email: outbox],
+            ledger: ledger, transports: Self.transports(config: config, clock: clock),
             builder: MessageBuilder(email: config.email, timeZone: config.timeZone), clock: clock, logger: logger)
         if let pace = ProcessInfo.processInfo.environment["CRIER_DELIVERY_PACE_MS"].flatMap(Double.init) {
             dispatcher.pace = pace / 1000
+        } else if config.email.transport == .smtp, let rate = config.email.smtp?.ratePerSecond, rate > 0 {
+            dispatcher.pace = 1 / rate
         }
-        if config.email.transport != .outbox || config.sms.transport != .outbox {
-            logger.warning("only the outbox transport is built yet; delivering to the outbox", metadata: ["outbox": "\(config.outboxPath)"])
+        if let retryDelay = ProcessInfo.processInfo.environment["CRIER_RETRY_DELAY_MS"].flatMap(Double.init) {
+            dispatcher.policy = DeliveryAttempts(maxAttempts: dispatcher.policy.maxAttempts, baseDelay: retryDelay / 1000)
         }
         try ledger.withdrawOptedOut(runID: runID, at: clock.now)
         return try dispatcher.run(runID: runID)
+    }
+
+    /// The transport of each channel, as the config chooses (the loader checked that the
+    /// settings each choice needs are there; the outbox stands in when they are not).
+    static func transports(config: Config, clock: any Clock) -> [Channel: any Transport] {
+        let outbox = OutboxTransport(directory: config.outboxPath)
+        var email: any Transport = outbox
+        if config.email.transport == .smtp, let smtp = config.email.smtp {
+            email = SMTPTransport(settings: smtp)
+        }
+        var sms: any Transport = outbox
+        switch config.sms.transport {
+        case .outbox:
+            break
+        case .http:
+            if let http = config.sms.http { sms = HTTPSMSTransport(settings: http) }
+        case .emailGateway:
+            if let domain = config.sms.emailGatewayDomain, let from = config.email.from {
+                sms = EmailGatewaySMSTransport(domain: domain, from: from, email: email, clock: clock, timeZone: config.timeZone)
+            }
+        }
+        return [.email: email, .sms: sms]
     }
 }
 

@@ -1,0 +1,137 @@
+import CCurl
+import Foundation
+
+/// One libcurl easy handle, kept on one thread: libcurl reuses its connection across
+/// `perform` calls. It uploads a byte buffer, collects the response body and remembers the
+/// server's last reply line (SMTP) for error messages.
+final class CurlHandle {
+    /// What one transfer came to.
+    struct Result {
+        /// libcurl's result code.
+        var code: CURLcode
+        /// The last SMTP reply code or HTTP status (0 when none arrived).
+        var responseCode: Int
+        /// libcurl's error text (from CURLOPT_ERRORBUFFER, or its generic text).
+        var errorText: String
+        /// The last reply line the server sent (SMTP), without CRLF.
+        var lastReply: String?
+        /// The response body (HTTP).
+        var body: [UInt8]
+
+        /// Whether the transfer worked.
+        var ok: Bool { code == CURLE_OK }
+    }
+
+    private static let globalInit: CURLcode = curl_global_init(crier_curl_global_all)
+
+    private let raw: UnsafeMutableRawPointer
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var lists: [UInt32: UnsafeMutablePointer<curl_slist>] = [:]
+    fileprivate var upload: [UInt8] = []
+    fileprivate var uploadOffset = 0
+    fileprivate var body: [UInt8] = []
+    fileprivate var replyLine: [UInt8] = []
+    fileprivate var lastReply: String?
+
+    /// A fresh easy handle with the callbacks wired; nil if libcurl cannot make one.
+    init?() {
+        guard Self.globalInit == CURLE_OK, let raw = curl_easy_init() else { return nil }
+        self.raw = raw
+        errorBuffer = .allocate(capacity: Int(crier_curl_error_size))
+        errorBuffer.initialize(repeating: 0, count: Int(crier_curl_error_size))
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        _ = crier_curl_set_pointer(raw, CURLOPT_ERRORBUFFER, errorBuffer)
+        _ = crier_curl_set_long(raw, CURLOPT_NOSIGNAL, 1)
+        _ = crier_curl_set_callback(raw, CURLOPT_READFUNCTION) { buffer, size, count, user in
+            guard let buffer, let user else { return 0 }
+            let handle = Unmanaged<CurlHandle>.fromOpaque(user).takeUnretainedValue()
+            let n = min(size * count, handle.upload.count - handle.uploadOffset)
+            guard n > 0 else { return 0 }
+            handle.upload.withUnsafeBytes { bytes in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + handle.uploadOffset, byteCount: n)
+            }
+            handle.uploadOffset += n
+            return n
+        }
+        _ = crier_curl_set_pointer(raw, CURLOPT_READDATA, me)
+        _ = crier_curl_set_callback(raw, CURLOPT_WRITEFUNCTION) { buffer, size, count, user in
+            guard let user else { return 0 }
+            let handle = Unmanaged<CurlHandle>.fromOpaque(user).takeUnretainedValue()
+            let n = size * count
+            if let buffer, n > 0, handle.body.count < 1 << 20 {
+                handle.body.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: n))
+            }
+            return n
+        }
+        _ = crier_curl_set_pointer(raw, CURLOPT_WRITEDATA, me)
+        // Only the server's reply lines are kept (never what we send: AUTH carries the password).
+        _ = crier_curl_set_debug_callback(raw) { _, type, data, size, user in
+            guard type == CURLINFO_HEADER_IN, let data, let user else { return 0 }
+            let handle = Unmanaged<CurlHandle>.fromOpaque(user).takeUnretainedValue()
+            for byte in UnsafeRawBufferPointer(start: data, count: size) {
+                if byte == UInt8(ascii: "\n") {
+                    if handle.replyLine.last == UInt8(ascii: "\r") { handle.replyLine.removeLast() }
+                    if !handle.replyLine.isEmpty {
+                        handle.lastReply = String(decoding: handle.replyLine.prefix(300), as: UTF8.self)
+                    }
+                    handle.replyLine.removeAll(keepingCapacity: true)
+                } else if handle.replyLine.count < 1000 {
+                    handle.replyLine.append(byte)
+                }
+            }
+            return 0
+        }
+        _ = crier_curl_set_pointer(raw, CURLOPT_DEBUGDATA, me)
+        _ = crier_curl_set_long(raw, CURLOPT_VERBOSE, 1)
+    }
+
+    deinit {
+        curl_easy_cleanup(raw)
+        for list in lists.values { curl_slist_free_all(list) }
+        errorBuffer.deallocate()
+    }
+
+    /// Sets a numeric option.
+    func set(_ option: CURLoption, _ value: Int) {
+        _ = crier_curl_set_long(raw, option, value)
+    }
+
+    /// Sets a string option (libcurl copies it); nil clears it.
+    func set(_ option: CURLoption, _ value: String?) {
+        if let value {
+            _ = value.withCString { crier_curl_set_string(raw, option, $0) }
+        } else {
+            _ = crier_curl_set_string(raw, option, nil)
+        }
+    }
+
+    /// Sets a list option (recipients, headers); the list lives until replaced or the handle dies.
+    func set(_ option: CURLoption, list values: [String]) {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for value in values { list = curl_slist_append(list, value) }
+        _ = crier_curl_set_slist(raw, option, list)
+        if let old = lists[option.rawValue] { curl_slist_free_all(old) }
+        lists[option.rawValue] = list
+    }
+
+    /// Runs one transfer, uploading `upload` when given.
+    func perform(upload: [UInt8]? = nil) -> Result {
+        self.upload = upload ?? []
+        uploadOffset = 0
+        body.removeAll(keepingCapacity: true)
+        replyLine.removeAll(keepingCapacity: true)
+        lastReply = nil
+        errorBuffer[0] = 0
+        if let upload {
+            set(CURLOPT_UPLOAD, 1)
+            _ = crier_curl_set_off_t(raw, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.count))
+        }
+        let code = curl_easy_perform(raw)
+        var response = 0
+        _ = crier_curl_get_long(raw, CURLINFO_RESPONSE_CODE, &response)
+        var text = String(cString: errorBuffer)
+        if text.isEmpty, code != CURLE_OK { text = String(cString: curl_easy_strerror(code)) }
+        self.upload = []
+        return Result(code: code, responseCode: response, errorText: text, lastReply: lastReply, body: body)
+    }
+}

@@ -1,0 +1,139 @@
+import CCurl
+import CrierCore
+import Foundation
+
+/// Sends SMS through an HTTP gateway with libcurl.
+///
+/// - `twilio`: POST form-encoded `To`, `From`, `Body`, HTTP basic auth (account SID + token);
+///   the message id is the response's JSON `sid`.
+/// - `json`: POST `{"to", "from", "body", "reference": item id}`; bearer token = the password
+///   when no username is set, else basic auth; the message id is the response's JSON `id`.
+///
+/// 2xx → delivered; 429 and 5xx, and network trouble → transient; other 4xx → permanent with
+/// the start of the response body.
+package final class HTTPSMSTransport: Transport {
+    /// Where and how to post.
+    package let settings: HTTPGatewaySettings
+    /// Time limits (the SMTP ones fit HTTP as well).
+    package let timeouts: SMTPTransport.Timeouts
+    private let environment: [String: String]
+    private var handle: CurlHandle?
+
+    /// A transport for `settings`; `environment` is where `password_env` is looked up.
+    package init(settings: HTTPGatewaySettings, timeouts: SMTPTransport.Timeouts = .init(),
+                 environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.settings = settings
+        self.timeouts = timeouts
+        self.environment = environment
+    }
+
+    /// `http`.
+    package var name: String { "http" }
+
+    /// A gateway cannot be asked whether an earlier request went through.
+    package func reconcile(itemID: String, channel: Channel) -> Bool? { nil }
+
+    /// Posts one SMS.
+    package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
+        guard case .sms(let itemID, let sms) = message else {
+            return .permanent("http: the SMS gateway cannot deliver an email")
+        }
+        var password: String?
+        if let source = settings.password {
+            switch SecretProblem.read(source, environment: environment, owner: "sms.http") {
+            case .success(let value): password = value
+            case .failure(let problem): return .transient(problem.message)
+            }
+        }
+        guard let handle = connection() else { return .transient("http: libcurl could not start") }
+        var headers: [String] = []
+        let body: String
+        switch settings.format {
+        case .twilio:
+            var fields = [("To", sms.recipient)]
+            if let from = settings.from { fields.append(("From", from)) }
+            fields.append(("Body", sms.body))
+            body = fields.map { "\($0.0)=\(Self.formEncoded($0.1))" }.joined(separator: "&")
+            headers.append("Content-Type: application/x-www-form-urlencoded")
+        case .json:
+            var pairs: [(String, JSONValue)] = [("to", .string(sms.recipient))]
+            if let from = settings.from { pairs.append(("from", .string(from))) }
+            pairs.append(("body", .string(sms.body)))
+            pairs.append(("reference", .string(itemID)))
+            body = JSONValue.object(pairs).rendered()
+            headers.append("Content-Type: application/json")
+        }
+        headers.append("Accept: application/json")
+        if let username = settings.username {
+            handle.set(CURLOPT_HTTPAUTH, crier_curl_auth_basic)
+            handle.set(CURLOPT_USERNAME, username)
+            handle.set(CURLOPT_PASSWORD, password ?? "")
+            handle.set(CURLOPT_XOAUTH2_BEARER, nil)
+        } else if let password {
+            handle.set(CURLOPT_HTTPAUTH, crier_curl_auth_bearer)
+            handle.set(CURLOPT_XOAUTH2_BEARER, password)
+        }
+        handle.set(CURLOPT_HTTPHEADER, list: headers)
+        handle.set(CURLOPT_COPYPOSTFIELDS, body)
+        let result = handle.perform()
+        let status = result.responseCode
+        guard result.ok, status > 0 else {
+            return .transient("http \(SMTPTransport.redacted(settings.url)): \(result.errorText)")
+        }
+        switch status {
+        case 200..<300:
+            return .delivered(providerID: Self.messageID(in: result.body, key: settings.format == .twilio ? "sid" : "id"))
+        case 429, 500..<600:
+            return .transient("http: gateway answered \(status): \(Self.excerpt(result.body))")
+        default:
+            return .permanent("http: gateway answered \(status): \(Self.excerpt(result.body))")
+        }
+    }
+
+    /// The configured easy handle, made on first use.
+    private func connection() -> CurlHandle? {
+        if let handle { return handle }
+        guard let handle = CurlHandle() else { return nil }
+        handle.set(CURLOPT_URL, settings.url)
+        handle.set(CURLOPT_POST, 1)
+        handle.set(CURLOPT_SSL_VERIFYPEER, 1)
+        handle.set(CURLOPT_SSL_VERIFYHOST, 2)
+        handle.set(CURLOPT_CONNECTTIMEOUT_MS, Int(timeouts.connect * 1000))
+        handle.set(CURLOPT_TIMEOUT_MS, Int(timeouts.total * 1000))
+        self.handle = handle
+        return handle
+    }
+
+    /// `application/x-www-form-urlencoded` encoding of one value.
+    static func formEncoded(_ value: String) -> String {
+        var out = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                 UInt8(ascii: "_"), UInt8(ascii: "*"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                out += "+"
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    /// The string or number at top-level `key` of a JSON body, if any.
+    static func messageID(in body: [UInt8], key: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
+        if let text = object[key] as? String { return text }
+        if let number = object[key] as? NSNumber { return number.stringValue }
+        return nil
+    }
+
+    /// The first 200 characters of a response body, on one line.
+    static func excerpt(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(400), as: UTF8.self)
+            .replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        return text.count > 200 ? String(text.prefix(200)) + "..." : text
+    }
+}

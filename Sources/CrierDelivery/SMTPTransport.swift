@@ -1,0 +1,161 @@
+import CCurl
+import CrierCore
+import Foundation
+
+/// Delivers email over SMTP with libcurl: `smtp://` with STARTTLS (required unless `tls: none`,
+/// never a silent downgrade) or `smtps://`; certificates always verified. One easy handle, so
+/// one connection is reused across messages. A message with several envelope recipients is
+/// sent in one transaction per recipient, so a recipient refused at RCPT fails alone.
+///
+/// Outcomes: 2xx → delivered; 4xx and network trouble → transient; 5xx → permanent, with the
+/// server's reply line. The password is read when a message is sent and never appears in errors.
+package final class SMTPTransport: Transport {
+    /// Connect and per-transaction limits.
+    package struct Timeouts: Sendable {
+        /// Seconds to set up the connection (TCP, TLS).
+        package var connect: TimeInterval
+        /// Seconds one transaction may take in all.
+        package var total: TimeInterval
+
+        /// Limits, 30 s each by default.
+        package init(connect: TimeInterval = 30, total: TimeInterval = 30) {
+            self.connect = connect
+            self.total = total
+        }
+    }
+
+    /// Where and how to connect.
+    package let settings: SMTPSettings
+    /// Time limits.
+    package let timeouts: Timeouts
+    private let environment: [String: String]
+    private var handle: CurlHandle?
+    /// Recipients already accepted per item, so an in-run retry after a partial failure does
+    /// not send twice to those that got it.
+    private var accepted: [String: Set<String>] = [:]
+
+    /// A transport for `settings`; `environment` is where `password_env` is looked up.
+    package init(settings: SMTPSettings, timeouts: Timeouts = Timeouts(),
+                 environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.settings = settings
+        self.timeouts = timeouts
+        self.environment = environment
+    }
+
+    /// `smtp`.
+    package var name: String { "smtp" }
+
+    /// Sends an email; an SMS is refused (the email gateway turns SMS into email first).
+    package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
+        guard case .email(let itemID, let email) = message else {
+            return .permanent("smtp: cannot deliver an SMS; use sms.transport email-gateway")
+        }
+        return send(email, itemID: itemID)
+    }
+
+    /// SMTP cannot tell whether a message went out before a crash.
+    package func reconcile(itemID: String, channel: Channel) -> Bool? { nil }
+
+    /// Sends `email` to every envelope recipient (To, Cc, Bcc); Bcc is not in the header.
+    package func send(_ email: EmailMessage, itemID: String) -> DeliveryOutcome {
+        let bytes: [UInt8]
+        do {
+            bytes = try email.serialize(includeBcc: false)
+        } catch {
+            return .permanent(error.message)
+        }
+        var recipients: [String] = []
+        for mailbox in email.to + email.cc + email.bcc where !recipients.contains(mailbox.address) {
+            recipients.append(mailbox.address)
+        }
+        guard !recipients.isEmpty else { return .permanent("smtp: the message has no recipient") }
+        let password: String?
+        switch readPassword() {
+        case .success(let value): password = value
+        case .failure(let problem): return .transient(problem.message)
+        }
+        guard let handle = connection() else { return .transient("smtp: libcurl could not start") }
+        handle.set(CURLOPT_USERNAME, settings.username)
+        handle.set(CURLOPT_PASSWORD, settings.username == nil ? nil : password)
+        handle.set(CURLOPT_MAIL_FROM, "<\(email.from.address)>")
+
+        var done = accepted[itemID] ?? []
+        var rejected: [String] = []
+        var deferred: [String] = []
+        var providerID: String?
+        for recipient in recipients where !done.contains(recipient) {
+            handle.set(CURLOPT_MAIL_RCPT, list: ["<\(recipient)>"])
+            let result = handle.perform(upload: bytes)
+            if result.ok {
+                done.insert(recipient)
+                providerID = providerID ?? Self.queueID(result.lastReply)
+                continue
+            }
+            let text = describe(result, recipient: recipient)
+            if (500..<600).contains(result.responseCode) {
+                rejected.append(text)
+            } else {
+                deferred.append(text)
+                // No reply at all: the server is unreachable; the others would wait in vain.
+                if result.responseCode == 0 || !(400..<500).contains(result.responseCode) { break }
+            }
+        }
+        let others = done.isEmpty ? "" : "; delivered to \(done.count) other recipient(s)"
+        if !deferred.isEmpty {
+            accepted[itemID] = done
+            return .transient((deferred + rejected).joined(separator: "; ") + others)
+        }
+        accepted[itemID] = nil
+        if !rejected.isEmpty {
+            return .permanent(rejected.joined(separator: "; ") + others)
+        }
+        return .delivered(providerID: providerID)
+    }
+
+    /// The error text of a failed transaction: the server's reply when it gave one, else libcurl's.
+    private func describe(_ result: CurlHandle.Result, recipient: String) -> String {
+        if (400..<600).contains(result.responseCode), let reply = result.lastReply,
+           reply.hasPrefix(String(result.responseCode)) {
+            return "smtp <\(recipient)>: \(reply)"
+        }
+        var text = "smtp \(Self.redacted(settings.url)): \(result.errorText)"
+        if result.responseCode > 0 { text += " (last reply \(result.responseCode))" }
+        return text
+    }
+
+    /// The configured easy handle, made on first use.
+    private func connection() -> CurlHandle? {
+        if let handle { return handle }
+        guard let handle = CurlHandle() else { return nil }
+        handle.set(CURLOPT_URL, settings.url)
+        let implicitTLS = settings.url.lowercased().hasPrefix("smtps://")
+        handle.set(CURLOPT_USE_SSL, implicitTLS || settings.tls == .required ? crier_curl_use_ssl_all : crier_curl_use_ssl_none)
+        handle.set(CURLOPT_SSL_VERIFYPEER, 1)
+        handle.set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = settings.caFile { handle.set(CURLOPT_CAINFO, caFile) }
+        handle.set(CURLOPT_CONNECTTIMEOUT_MS, Int(timeouts.connect * 1000))
+        handle.set(CURLOPT_TIMEOUT_MS, Int(timeouts.total * 1000))
+        handle.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0)
+        self.handle = handle
+        return handle
+    }
+
+    /// The password from its source, read now; nil when no AUTH is configured.
+    private func readPassword() -> Swift.Result<String?, SecretProblem> {
+        guard settings.username != nil, let source = settings.password else { return .success(nil) }
+        return SecretProblem.read(source, environment: environment, owner: "email.smtp")
+    }
+
+    /// `queued as X` from a final reply (postfix and most MTAs say so), else nil.
+    static func queueID(_ reply: String?) -> String? {
+        guard let reply, let range = reply.range(of: "queued as ", options: .caseInsensitive) else { return nil }
+        let id = reply[range.upperBound...].prefix { !$0.isWhitespace }
+        return id.isEmpty ? nil : String(id)
+    }
+
+    /// The URL without any user:password part.
+    static func redacted(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+    }
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""A test SMTP server on 127.0.0.1 (aiosmtpd) that saves what it receives.
+
+Each accepted message becomes DIR/NNNNNN.eml (the DATA bytes) and DIR/NNNNNN.json
+({"mail_from", "rcpt_tos", "peer_port", "tls", "auth"}). Magic recipients:
+  reject*@...  550 at RCPT        defer*@...  451 at RCPT
+  drop*@...    the connection is dropped after DATA, before the reply
+  slow*@...    the reply to DATA comes after --slow seconds
+  refuse*@...  550 after DATA (the message as a whole)
+Writes the port it listens on to --port-file once it accepts connections; stops on SIGTERM.
+"""
+import argparse, asyncio, json, os, signal, socket, ssl, sys, threading
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--dir", required=True)
+parser.add_argument("--port-file", required=True)
+parser.add_argument("--tlscert")
+parser.add_argument("--tlskey")
+parser.add_argument("--require-starttls", action="store_true")
+parser.add_argument("--user")
+parser.add_argument("--password")
+parser.add_argument("--slow", type=float, default=5.0)
+args = parser.parse_args()
+
+lock = threading.Lock()
+counter = [0]
+
+
+class Handler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        local = address.split("@")[0].lower()
+        if local.startswith("reject"):
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
+        if local.startswith("defer"):
+            return f"451 4.3.0 <{address}>: try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        locals_ = [a.split("@")[0].lower() for a in envelope.rcpt_tos]
+        if any(l.startswith("drop") for l in locals_):
+            server.transport.abort()
+            return "451 dropped"
+        if any(l.startswith("slow") for l in locals_):
+            await asyncio.sleep(args.slow)
+        if any(l.startswith("refuse") for l in locals_):
+            return "550 5.7.1 message refused by policy"
+        with lock:
+            counter[0] += 1
+            n = counter[0]
+        base = os.path.join(args.dir, "%06d" % n)
+        with open(base + ".eml", "wb") as f:
+            f.write(envelope.original_content or envelope.content)
+        meta = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "peer_port": session.peer[1] if session.peer else None,
+            "tls": session.ssl is not None,
+            "auth": session.authenticated,
+        }
+        with open(base + ".json", "w") as f:
+            json.dump(meta, f)
+        return f"250 2.0.0 Ok: queued as Q{n:06d}"
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    if isinstance(auth_data, LoginPassword):
+        ok = auth_data.login.decode() == args.user and auth_data.password.decode() == args.password
+        return AuthResult(success=ok, handled=False)
+    return AuthResult(success=False, handled=False)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+kwargs = {}
+if args.tlscert:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(args.tlscert, args.tlskey)
+    kwargs["tls_context"] = context
+    kwargs["require_starttls"] = args.require_starttls
+if args.user:
+    kwargs["authenticator"] = authenticator
+    kwargs["auth_required"] = True
+    kwargs["auth_require_tls"] = False
+os.makedirs(args.dir, exist_ok=True)
+port = free_port()
+controller = Controller(Handler(), hostname="127.0.0.1", port=port, ready_timeout=10, **kwargs)
+controller.start()
+with open(args.port_file + ".tmp", "w") as f:
+    f.write(str(port))
+os.rename(args.port_file + ".tmp", args.port_file)
+
+# Exit at once on SIGTERM: stopping the controller waits for open client connections.
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+while True:
+    signal.pause()
