@@ -2,7 +2,7 @@
 # Installs the Debian packages crier needs to build, test and benchmark, if they are missing.
 # Safe to run again: it installs only what is not there yet.
 set -euo pipefail
-want=(libsqlite3-dev sqlite3 python3)
+want=(libsqlite3-dev sqlite3 python3 libcurl4-openssl-dev openssl)
 missing=()
 for package in "${want[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -13,4 +13,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
+# The SMTP test server (aiosmtpd) for the delivery tests.
+if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+  python3 -m pip install -q aiosmtpd || echo "warning: could not install aiosmtpd; the SMTP tests will be skipped"
 fi
