@@ -1,0 +1,29 @@
+import Foundation
+import GRDB
+import Testing
+
+@Suite("crier failures, end to end")
+struct FailuresEndToEndTests {
+    @Test func listsFailuresInTheWindowAndExits1() throws {
+        let repo = try ConfigRepo(schedules: ["reminder.yaml": ConfigRepo.reminder],
+                                  templates: ["reminder.sms.mustache": ConfigRepo.reminderTemplate])
+        try repo.makeSnapshot(count: 3) { n in "2026-11-23T2\(n):00:00Z" }
+        #expect(try repo.crier(["run", "--at", "2026-11-23T17:00:00+13:00"]).code == 0)
+        let clean = try repo.crier(["failures", "--since", "24h", "--at", "2026-11-23T18:00:00+13:00"])
+        #expect(clean.code == 0)
+        #expect(clean.out.contains("No failed or uncertain deliveries in the last 24h."))
+
+        let queue = try DatabaseQueue(path: repo.root + "/state/ledger.sqlite")
+        try queue.write { db in
+            try db.execute(sql: "UPDATE items SET state = 'failed', last_error = '550 5.1.1 mailbox unavailable' WHERE key = 'J1001'")
+        }
+        try queue.close()
+        let failed = try repo.crier(["failures", "--since", "24h", "--at", "2026-11-23T18:00:00+13:00"])
+        #expect(failed.code == 1)
+        #expect(failed.out.contains("J1001"))
+        #expect(failed.out.contains("550 5.1.1 mailbox unavailable"))
+        #expect(failed.out.contains("1 failed or uncertain delivery in the last 24h."))
+        let later = try repo.crier(["failures", "--since", "1h", "--at", "2026-11-25T18:00:00+13:00"])
+        #expect(later.code == 0, "outside the window")
+    }
+}
