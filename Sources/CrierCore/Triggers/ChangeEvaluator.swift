@@ -66,10 +66,11 @@ package struct ChangeEvaluator {
     private var normalised: [String: String] = [:]
     private var previousDefinition: String?
     private var previous: [String: String] = [:]
+    private var tally = RowTally()
     /// Rows read.
-    package private(set) var rowCount = 0
+    package var rowCount: Int { tally.rows }
     /// Rows whose key was NULL (left out).
-    package private(set) var nullKeys = 0
+    package var nullKeys: Int { tally.nullKeys }
 
     /// An evaluator for `trigger`.
     package init(maker: ItemMaker, trigger: ChangeTrigger) {
@@ -85,11 +86,7 @@ package struct ChangeEvaluator {
 
     /// Considers one row; the first row per (key, recipient) counts.
     package mutating func add(_ row: Row) {
-        rowCount += 1
-        guard let key = row["key"]?.text, !key.isEmpty else {
-            nullKeys += 1
-            return
-        }
+        guard let key = tally.key(of: row) else { return }
         let raw = maker.rawRecipient(row)
         let recipient: String
         if let known = normalised[raw] {

@@ -9,10 +9,11 @@ package struct OverdueCollector {
     private let trigger: OverdueTrigger
     private let slot: Date
     private var seen: Set<String> = []
+    private var tally = RowTally()
     /// Rows read.
-    package private(set) var rowCount = 0
+    package var rowCount: Int { tally.rows }
     /// Rows whose key was NULL (left out).
-    package private(set) var nullKeys = 0
+    package var nullKeys: Int { tally.nullKeys }
     /// Items made so far: per key, superseded ones first, then the latest.
     package private(set) var items: [PlanItem] = []
 
@@ -30,11 +31,7 @@ package struct OverdueCollector {
 
     /// Considers one row.
     package mutating func add(_ row: Row) {
-        rowCount += 1
-        guard let key = row["key"]?.text, !key.isEmpty else {
-            nullKeys += 1
-            return
-        }
+        guard let key = tally.key(of: row) else { return }
         let raw = maker.rawRecipient(row)
         let recipient = maker.normalise(raw) ?? raw
         guard let since = row[trigger.sinceColumn].flatMap(Timestamp.parse) else {

@@ -7,10 +7,11 @@ package struct UpcomingCollector {
     private let window: TriggerWindow
     private let timeColumn: String
     private var seen: Set<String> = []
+    private var tally = RowTally()
     /// Rows read.
-    package private(set) var rowCount = 0
+    package var rowCount: Int { tally.rows }
     /// Rows whose key was NULL (left out).
-    package private(set) var nullKeys = 0
+    package var nullKeys: Int { tally.nullKeys }
     /// Items made so far, in row order.
     package private(set) var items: [PlanItem] = []
     /// The event time of each item made, by item id (quiet hours drop reminders whose event started).
@@ -25,11 +26,7 @@ package struct UpcomingCollector {
 
     /// Considers one row.
     package mutating func add(_ row: Row) {
-        rowCount += 1
-        guard let key = row["key"]?.text, !key.isEmpty else {
-            nullKeys += 1
-            return
-        }
+        guard let key = tally.key(of: row) else { return }
         let raw = maker.rawRecipient(row)
         let instant = row[timeColumn].flatMap(Timestamp.parse)
         if let instant, !window.contains(instant) { return }
