@@ -15,6 +15,9 @@ final class CurlHandle {
         var errorText: String
         /// The last reply line the server sent (SMTP), without CRLF.
         var lastReply: String?
+        /// The last 4xx / 5xx reply line (SMTP): libcurl may say QUIT after a refusal, so the
+        /// refusal is not always the last line.
+        var lastRefusal: String?
         /// The response body (HTTP).
         var body: [UInt8]
 
@@ -32,6 +35,7 @@ final class CurlHandle {
     fileprivate var body: [UInt8] = []
     fileprivate var replyLine: [UInt8] = []
     fileprivate var lastReply: String?
+    fileprivate var lastRefusal: String?
 
     /// A fresh easy handle with the callbacks wired; nil if libcurl cannot make one.
     init?() {
@@ -72,7 +76,11 @@ final class CurlHandle {
                 if byte == UInt8(ascii: "\n") {
                     if handle.replyLine.last == UInt8(ascii: "\r") { handle.replyLine.removeLast() }
                     if !handle.replyLine.isEmpty {
-                        handle.lastReply = String(decoding: handle.replyLine.prefix(300), as: UTF8.self)
+                        let line = String(decoding: handle.replyLine.prefix(300), as: UTF8.self)
+                        handle.lastReply = line
+                        if let first = handle.replyLine.first, first == UInt8(ascii: "4") || first == UInt8(ascii: "5") {
+                            handle.lastRefusal = line
+                        }
                     }
                     handle.replyLine.removeAll(keepingCapacity: true)
                 } else if handle.replyLine.count < 1000 {
@@ -121,6 +129,7 @@ final class CurlHandle {
         body.removeAll(keepingCapacity: true)
         replyLine.removeAll(keepingCapacity: true)
         lastReply = nil
+        lastRefusal = nil
         errorBuffer[0] = 0
         if let upload {
             set(CURLOPT_UPLOAD, 1)
@@ -132,6 +141,6 @@ final class CurlHandle {
         var text = String(cString: errorBuffer)
         if text.isEmpty, code != CURLE_OK { text = String(cString: curl_easy_strerror(code)) }
         self.upload = []
-        return Result(code: code, responseCode: response, errorText: text, lastReply: lastReply, body: body)
+        return Result(code: code, responseCode: response, errorText: text, lastReply: lastReply, lastRefusal: lastRefusal, body: body)
     }
 }

@@ -114,8 +114,8 @@ package final class SMTPTransport: Transport {
 
     /// The error text of a failed transaction: the server's reply when it gave one, else libcurl's.
     private func describe(_ result: CurlHandle.Result, recipient: String) -> String {
-        if (400..<600).contains(result.responseCode), let reply = result.lastReply,
-           reply.hasPrefix(String(result.responseCode)) {
+        if (400..<600).contains(result.responseCode),
+           let reply = [result.lastReply, result.lastRefusal].compactMap({ $0 }).first(where: { $0.hasPrefix(String(result.responseCode)) }) {
             return "smtp <\(recipient)>: \(reply)"
         }
         var text = "smtp \(Self.redacted(settings.url)): \(result.errorText)"

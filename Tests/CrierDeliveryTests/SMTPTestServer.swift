@@ -48,7 +48,7 @@ final class SMTPTestServer {
             Thread.sleep(forTimeInterval: 0.05)
         }
         guard let found else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw TestServerError.didNotStart("smtp_server.py")
         }
         port = found
@@ -62,7 +62,8 @@ final class SMTPTestServer {
     /// Stops the server.
     func stop() {
         if process.isRunning {
-            process.terminate()
+            // SIGKILL: a test thread may have passed a mask that blocks SIGTERM to the child.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

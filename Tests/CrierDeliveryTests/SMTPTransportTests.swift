@@ -3,7 +3,7 @@ import Testing
 @testable import CrierCore
 @testable import CrierDelivery
 
-@Suite("SMTP transport against a real aiosmtpd server", .disabled("hangs after the server starts; not yet diagnosed (see the delivery branch report)"))
+@Suite("SMTP transport against a real aiosmtpd server")
 struct SMTPTransportTests {
     static let password = "s3cret-Pa55"
 
@@ -174,7 +174,7 @@ struct SMTPTransportTests {
             Issue.record("expected transient, got \(outcome)")
             return
         }
-        #expect(text.contains("Timeout") || text.contains("timed out"), "\(text)")
+        #expect(text.lowercased().contains("timeout") || text.contains("timed out"), "\(text)")
         #expect(Date().timeIntervalSince(started) < 3)
     }
 

@@ -25,6 +25,10 @@ parser.add_argument("--password")
 parser.add_argument("--slow", type=float, default=5.0)
 args = parser.parse_args()
 
+# A parent that spawns from a thread with signals blocked (libdispatch workers do) passes that
+# mask on: unblock everything so SIGTERM stops the server.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, set(signal.Signals))
+
 lock = threading.Lock()
 counter = [0]
 
