@@ -236,11 +236,18 @@ package final class LedgerStore: Ledger {
                     || reason == SkipReason.failedEarlier.description {
                     continue
                 }
-                let state: ItemState = item.action == .send ? .pending : .skipped
+                // Over the daily cap: pending all the same, to go out in a run with room.
+                let capped = item.action == .skip && item.reason == SkipReason.dailyCap.description
+                let state: ItemState = item.action == .send || capped ? .pending : .skipped
+                var stored = item
+                if capped {
+                    stored.action = .send
+                    stored.reason = nil
+                }
                 try upsert.execute(arguments: [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue,
-                                               item.recipient, state.rawValue, item.reason, item.json.compact(), runID, now, now])
+                                               item.recipient, state.rawValue, stored.reason, stored.json.compact(), runID, now, now])
                 guard db.changesCount > 0 else { continue }
-                try event.execute(arguments: [item.id, runID, now, state.rawValue, item.reason])
+                try event.execute(arguments: [item.id, runID, now, state.rawValue, capped ? item.reason : stored.reason])
                 if state == .pending { result.pending += 1 } else { result.skipped += 1 }
             }
             return result

@@ -77,8 +77,19 @@ struct LedgerSession {
             builder: MessageBuilder(email: config.email, timeZone: config.timeZone), clock: clock, logger: logger)
         if let pace = ProcessInfo.processInfo.environment["CRIER_DELIVERY_PACE_MS"].flatMap(Double.init) {
             dispatcher.pace = pace / 1000
-        } else if config.email.transport == .smtp, let rate = config.email.smtp?.ratePerSecond, rate > 0 {
-            dispatcher.pace = 1 / rate
+        }
+        let smtpChannels = config.smtpChannels
+        if let smtp = config.email.smtp, !smtpChannels.isEmpty {
+            if smtp.connections > 1 {
+                dispatcher.extraWorkers = (1..<smtp.connections).map { _ in Self.transports(config: config, clock: clock) }
+            }
+            if let rate = smtp.ratePerSecond, rate > 0 {
+                dispatcher.throttle = Throttle(perSecond: rate, channels: smtpChannels)
+            }
+            if let limit = smtp.maxPerDay {
+                let used = try ledger.sentCount(channels: smtpChannels, since: DailyCap.startOfDay(clock.now, in: config.timeZone))
+                dispatcher.dailyCap = DailyCap(limit: limit, alreadySent: used, channels: smtpChannels)
+            }
         }
         if let retryDelay = ProcessInfo.processInfo.environment["CRIER_RETRY_DELAY_MS"].flatMap(Double.init) {
             dispatcher.policy = DeliveryAttempts(maxAttempts: dispatcher.policy.maxAttempts, baseDelay: retryDelay / 1000)
@@ -113,7 +124,7 @@ struct LedgerSession {
 /// The end-of-run summary.
 enum RunSummary {
     static func line(plan: Plan, recorded: RecordResult, summary: DeliverySummary) -> String {
-        "planned \(recorded.pending) new, sent \(summary.sent), failed \(summary.failed), left for retry \(summary.leftForRetry), uncertain \(summary.uncertain)"
+        "planned \(recorded.pending) new, sent \(summary.sent), failed \(summary.failed), left for retry \(summary.leftForRetry), uncertain \(summary.uncertain), daily-cap \(summary.heldByCap)"
     }
 
     static func render(plan: Plan, recorded: RecordResult, summary: DeliverySummary) -> String {
@@ -129,6 +140,7 @@ enum RunSummary {
         for item in plan.items where item.action == .skip { reasons[item.reason ?? "", default: 0] += 1 }
         out += "  sent \(summary.sent), failed \(summary.failed), left for retry \(summary.leftForRetry), uncertain \(summary.uncertain)"
         if summary.reconciled > 0 { out += ", confirmed after a crash \(summary.reconciled)" }
+        if summary.heldByCap > 0 { out += ", waiting for room under max_per_day \(summary.heldByCap)" }
         out += "\n"
         if !reasons.isEmpty {
             out += "  skipped: " + reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"

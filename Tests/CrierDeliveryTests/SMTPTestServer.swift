@@ -19,9 +19,10 @@ final class SMTPTestServer {
         var authenticated: Bool
     }
 
-    /// The fixture script (also used by the end-to-end tests).
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/smtp_server.py").path
+    /// The fixture script. This file is also compiled into the end-to-end tests (a symlink
+    /// there), so the path goes through the Tests folder.
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("CrierDeliveryTests/Fixtures/smtp_server.py").path
 
     let folder: String
     let port: Int

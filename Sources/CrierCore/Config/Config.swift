@@ -123,3 +123,13 @@ package struct HTTPGatewaySettings: Sendable {
     /// The sender number or id, if the gateway wants one.
     package var from: String?
 }
+
+extension Config {
+    /// The channels whose messages travel over SMTP: email with `email.transport: smtp`, and
+    /// SMS too when they go through the email gateway. `connections`, `rate` and
+    /// `max_per_day` apply to these.
+    package var smtpChannels: Set<Channel> {
+        guard email.transport == .smtp, email.smtp != nil else { return [] }
+        return sms.transport == .emailGateway ? [.email, .sms] : [.email]
+    }
+}

@@ -10,16 +10,29 @@ package struct DeliverySummary: Sendable, Equatable {
     package var uncertain = 0
     /// Found mid-delivery after a crash and confirmed delivered by the transport.
     package var reconciled = 0
+    /// Left pending because `max_per_day` is reached; they go out in a run with room.
+    package var heldByCap = 0
     /// Error texts of failures and retries, by item id.
     package var errors: [(id: String, message: String)] = []
 
     /// An empty summary.
     package init() {}
 
+    /// Adds another worker's counts and errors.
+    package mutating func merge(_ other: DeliverySummary) {
+        sent += other.sent
+        failed += other.failed
+        leftForRetry += other.leftForRetry
+        uncertain += other.uncertain
+        reconciled += other.reconciled
+        heldByCap += other.heldByCap
+        errors += other.errors
+    }
+
     /// Compares counts and errors.
     package static func == (lhs: DeliverySummary, rhs: DeliverySummary) -> Bool {
         lhs.sent == rhs.sent && lhs.failed == rhs.failed && lhs.leftForRetry == rhs.leftForRetry
-            && lhs.uncertain == rhs.uncertain && lhs.reconciled == rhs.reconciled
+            && lhs.uncertain == rhs.uncertain && lhs.reconciled == rhs.reconciled && lhs.heldByCap == rhs.heldByCap
             && lhs.errors.map(\.id) == rhs.errors.map(\.id) && lhs.errors.map(\.message) == rhs.errors.map(\.message)
     }
 }

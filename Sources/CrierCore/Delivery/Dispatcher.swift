@@ -20,6 +20,13 @@ package struct Dispatcher {
     package var sleep: @Sendable (TimeInterval) -> Void = { seconds in Thread.sleep(forTimeInterval: seconds) }
     /// A pause after each delivery (a throttle; also lets tests stop a run midway).
     package var pace: TimeInterval = 0
+    /// More transport sets, one per extra parallel worker (`email.smtp.connections` - 1):
+    /// each worker owns its transports, so each SMTP connection stays on one thread.
+    package var extraWorkers: [[Channel: any Transport]] = []
+    /// `email.smtp.rate`, shared by the workers.
+    package var throttle: Throttle?
+    /// `email.smtp.max_per_day`, shared by the workers.
+    package var dailyCap: DailyCap?
 
     /// A dispatcher.
     package init(ledger: any Ledger, transports: [Channel: any Transport], builder: MessageBuilder, clock: any Clock, logger: Logger) {
@@ -49,15 +56,63 @@ package struct Dispatcher {
                 logger.warning("uncertain delivery", metadata: ["item": "\(orphan.item.id)", "schedule": "\(orphan.item.schedule)"])
             }
         }
-        for entry in try ledger.pending() {
-            guard try ledger.claim(id: entry.item.id, runID: runID, at: clock.now) else { continue }
-            deliver(entry.item, into: &summary)
-            if pace > 0 { sleep(pace) }
+        let queue = WorkQueue(try ledger.pending())
+        let sets = [transports] + extraWorkers
+        if sets.count == 1 {
+            work(queue, transports: transports, runID: runID, into: &summary)
+            return summary
         }
+        let results = WorkerResults(count: sets.count)
+        let finished = DispatchGroup()
+        for (index, set) in sets.enumerated() {
+            finished.enter()
+            let box = UncheckedBox((self, set))
+            let thread = Thread {
+                var part = DeliverySummary()
+                box.value.0.work(queue, transports: box.value.1, runID: runID, into: &part)
+                results.store(part, at: index)
+                finished.leave()
+            }
+            thread.name = "crier-delivery-\(index + 1)"
+            thread.start()
+        }
+        finished.wait()
+        for part in results.all { summary.merge(part) }
+        summary.errors.sort { $0.id < $1.id }
         return summary
     }
 
-    private func deliver(_ item: PlanItem, into summary: inout DeliverySummary) {
+    /// One worker: takes pending items off the shared queue until it is empty.
+    private func work(_ queue: WorkQueue, transports: [Channel: any Transport], runID: Int64, into summary: inout DeliverySummary) {
+        while let entry = queue.next() {
+            let item = entry.item
+            let capped = dailyCap?.applies(to: item.channel) == true
+            if capped, dailyCap?.take() == false {
+                summary.heldByCap += 1
+                continue
+            }
+            do {
+                guard try ledger.claim(id: item.id, runID: runID, at: clock.now) else {
+                    if capped { dailyCap?.giveBack() }
+                    continue
+                }
+            } catch {
+                if capped { dailyCap?.giveBack() }
+                logger.error("cannot claim item", metadata: ["item": "\(item.id)", "error": "\(error)"])
+                summary.leftForRetry += 1
+                summary.errors.append((item.id, "cannot claim: \(error)"))
+                continue
+            }
+            throttle?.wait(for: item.channel)
+            let sent = deliver(item, transports: transports, into: &summary)
+            if capped, !sent { dailyCap?.giveBack() }
+            if pace > 0 { sleep(pace) }
+        }
+    }
+
+    /// Delivers one claimed item and settles it; true when it was sent.
+    @discardableResult
+    private func deliver(_ item: PlanItem, transports: [Channel: any Transport], into summary: inout DeliverySummary) -> Bool {
         let settle = { (state: ItemState, error: String?, providerID: String?) in
             do {
                 try ledger.settle(id: item.id, state: state, error: error, providerID: providerID, at: clock.now)
@@ -68,7 +123,7 @@ package struct Dispatcher {
         guard let transport = transports[item.channel] else {
             settle(.failed, "no transport for \(item.channel.rawValue)", nil)
             summary.failed += 1
-            return
+            return false
         }
         let message: OutboundMessage
         do {
@@ -78,7 +133,7 @@ package struct Dispatcher {
             settle(.failed, text, nil)
             summary.failed += 1
             summary.errors.append((item.id, text))
-            return
+            return false
         }
         var attempts = policy
         while true {
@@ -86,7 +141,7 @@ package struct Dispatcher {
             case .recordSent(let providerID):
                 settle(.sent, nil, providerID)
                 summary.sent += 1
-                return
+                return true
             case .retry(let delay):
                 sleep(delay)
             case .leaveForNextRun(let error):
@@ -94,14 +149,58 @@ package struct Dispatcher {
                 summary.leftForRetry += 1
                 summary.errors.append((item.id, error))
                 logger.warning("delivery deferred", metadata: ["item": "\(item.id)", "error": "\(error)"])
-                return
+                return false
             case .giveUp(let error):
                 settle(.failed, error, nil)
                 summary.failed += 1
                 summary.errors.append((item.id, error))
                 logger.error("delivery failed", metadata: ["item": "\(item.id)", "error": "\(error)"])
-                return
+                return false
             }
         }
     }
+}
+
+/// The pending items, handed out one at a time to the workers.
+private final class WorkQueue: @unchecked Sendable {
+    private let entries: [LedgerItem]
+    private var index = 0
+    private let lock = NSLock()
+
+    init(_ entries: [LedgerItem]) { self.entries = entries }
+
+    func next() -> LedgerItem? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard index < entries.count else { return nil }
+        index += 1
+        return entries[index - 1]
+    }
+}
+
+/// Each worker's summary, collected when all are done.
+private final class WorkerResults: @unchecked Sendable {
+    private var parts: [DeliverySummary]
+    private let lock = NSLock()
+
+    init(count: Int) { parts = Array(repeating: DeliverySummary(), count: count) }
+
+    func store(_ part: DeliverySummary, at index: Int) {
+        lock.lock()
+        parts[index] = part
+        lock.unlock()
+    }
+
+    var all: [DeliverySummary] {
+        lock.lock()
+        defer { lock.unlock() }
+        return parts
+    }
+}
+
+/// Hands a value the compiler cannot prove Sendable to a worker thread; the ledger and each
+/// worker's own transports are safe to use from that thread.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -24,6 +24,8 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     case quietHours
     /// A reminder deferred by quiet hours whose event has started since: never sent late.
     case eventStarted
+    /// Over `email.smtp.max_per_day`: recorded as pending, it waits for a run with room.
+    case dailyCap
 
     /// The reason as the plan shows it: `already-sent`, `missing-variable: name`.
     package var description: String {
@@ -40,6 +42,7 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         case .superseded: return "superseded"
         case .quietHours: return "quiet-hours"
         case .eventStarted: return "event-started"
+        case .dailyCap: return "daily-cap"
         }
     }
 }

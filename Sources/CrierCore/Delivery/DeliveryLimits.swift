@@ -1,0 +1,105 @@
+import Foundation
+
+/// `email.smtp.max_per_day`: how many messages the SMTP server may take in one local day
+/// (the config's zone). Shared by the delivery workers; a message that was not accepted gives
+/// its place back.
+package final class DailyCap: @unchecked Sendable {
+    /// The most messages per day.
+    package let limit: Int
+    /// The channels that travel over SMTP (email; SMS too with the email gateway).
+    package let channels: Set<Channel>
+    private var used: Int
+    private let lock = NSLock()
+
+    /// A cap of `limit` of which `alreadySent` were used today.
+    package init(limit: Int, alreadySent: Int, channels: Set<Channel>) {
+        self.limit = limit
+        self.used = alreadySent
+        self.channels = channels
+    }
+
+    /// Whether `channel` counts against the cap.
+    package func applies(to channel: Channel) -> Bool { channels.contains(channel) }
+
+    /// Takes a place; false when the day's cap is reached.
+    package func take() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard used < limit else { return false }
+        used += 1
+        return true
+    }
+
+    /// Gives back a place taken for a message that was not accepted.
+    package func giveBack() {
+        lock.lock()
+        used -= 1
+        lock.unlock()
+    }
+
+    /// Places left today.
+    package var remaining: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return max(0, limit - used)
+    }
+
+    /// Local midnight of the day holding `instant` in `zone`: where "today" starts.
+    package static func startOfDay(_ instant: Date, in zone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.startOfDay(for: instant)
+    }
+}
+
+/// `email.smtp.rate`: at most `perSecond` messages a second over all workers, spaced evenly.
+package final class Throttle: @unchecked Sendable {
+    /// Seconds between two messages.
+    package let interval: TimeInterval
+    /// The channels it applies to.
+    package let channels: Set<Channel>
+    private var next: TimeInterval?
+    private let lock = NSLock()
+    private let now: @Sendable () -> TimeInterval
+    private let sleep: @Sendable (TimeInterval) -> Void
+
+    /// A throttle of `perSecond` messages a second; `now` is a monotonic clock in seconds.
+    package init(perSecond: Double, channels: Set<Channel>,
+                 now: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime },
+                 sleep: @escaping @Sendable (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
+        interval = 1 / perSecond
+        self.channels = channels
+        self.now = now
+        self.sleep = sleep
+    }
+
+    /// Waits for the next free turn of a `channel` message (at once when the throttle does not
+    /// apply to it).
+    package func wait(for channel: Channel) {
+        guard channels.contains(channel) else { return }
+        lock.lock()
+        let current = now()
+        let turn = max(current, next ?? current)
+        next = turn + interval
+        lock.unlock()
+        if turn > current { sleep(turn - current) }
+    }
+}
+
+extension Plan {
+    /// The plan with the `send` items of `channels` beyond the first `remaining` skipped as
+    /// `daily-cap`: they are recorded as pending and wait for a run with room under the cap.
+    package func applyingDailyCap(remaining: Int, channels: Set<Channel>) -> Plan {
+        var copy = self
+        var left = remaining
+        for index in copy.items.indices where copy.items[index].action == .send && channels.contains(copy.items[index].channel) {
+            if left > 0 {
+                left -= 1
+            } else {
+                copy.items[index].action = .skip
+                copy.items[index].reason = SkipReason.dailyCap.description
+            }
+        }
+        return copy
+    }
+}

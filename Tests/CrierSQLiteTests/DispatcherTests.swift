@@ -1,0 +1,142 @@
+@testable import CrierCore
+import Foundation
+import Logging
+import Testing
+@testable import CrierSQLite
+
+/// The dispatcher over a real ledger, with parallel workers, the daily cap and the rate. The
+/// transport here only records what it is given: real SMTP is exercised in CrierDeliveryTests
+/// and in the end-to-end tests.
+@Suite("Dispatcher: workers, daily cap")
+struct DispatcherTests {
+    let directory: String
+    let at = Date(timeIntervalSince1970: 1_795_426_200)
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "crier-dispatch-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func ledger(items count: Int) throws -> (LedgerStore, Int64) {
+        let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
+        let run = try ledger.beginRun(command: "run", at: at, clock: at)
+        let items = (0..<count).map { n in
+            let key = String(format: "J%04d", n)
+            return PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "o", channel: .email, recipient: "c\(n)@example.net"),
+                            schedule: "s", slot: "x", key: key, occurrence: "o", channel: .email, recipient: "c\(n)@example.net",
+                            action: .send, body: "Hello", subject: "Visit")
+        }
+        let plan = Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: items)
+        _ = try ledger.record(plan, runID: run, at: at)
+        return (ledger, run)
+    }
+
+    func dispatcher(_ ledger: LedgerStore, _ transport: RecordingTransport) throws -> Dispatcher {
+        let email = EmailSettings(from: try Mailbox.parse("Acme <noreply@acme.example>"), replyTo: [], transport: .smtp, smtp: nil)
+        return Dispatcher(ledger: ledger, transports: [.email: transport],
+                          builder: MessageBuilder(email: email, timeZone: TimeZone(identifier: "Pacific/Auckland")!),
+                          clock: FixedClock(at), logger: Logger(label: "test"))
+    }
+
+    @Test func eightWorkersDeliverEveryItemExactlyOnce() throws {
+        let (ledger, run) = try ledger(items: 200)
+        let log = DeliveryLog()
+        var dispatcher = try dispatcher(ledger, RecordingTransport(worker: 0, log: log))
+        dispatcher.extraWorkers = (1..<8).map { [.email: RecordingTransport(worker: $0, log: log)] }
+        let summary = try dispatcher.run(runID: run)
+        #expect(summary.sent == 200)
+        #expect(log.itemIDs.count == 200)
+        #expect(Set(log.itemIDs).count == 200, "no item twice")
+        #expect(Set(log.workers).count > 1, "the work was shared: \(Set(log.workers))")
+        #expect(try ledger.stateCounts() == ["sent": 200])
+    }
+
+    @Test func overTheDailyCapItemsStayPendingForTheNextRun() throws {
+        let (ledger, run) = try ledger(items: 30)
+        let log = DeliveryLog()
+        var dispatcher = try dispatcher(ledger, RecordingTransport(worker: 0, log: log, refuse: ["J0003"]))
+        dispatcher.extraWorkers = (1..<4).map { [.email: RecordingTransport(worker: $0, log: log, refuse: ["J0003"])] }
+        dispatcher.dailyCap = DailyCap(limit: 12, alreadySent: 2, channels: [.email])
+        let summary = try dispatcher.run(runID: run)
+        // 10 places: J0003 is refused for good and gives its place back, so 10 are sent.
+        #expect(summary.sent == 10)
+        #expect(summary.failed == 1)
+        #expect(summary.heldByCap == 19)
+        #expect(try ledger.stateCounts() == ["sent": 10, "failed": 1, "pending": 19])
+        #expect(try ledger.sentCount(channels: [.email], since: at.addingTimeInterval(-60)) == 10)
+        #expect(try ledger.waitingCount(channels: [.email]) == 19)
+        #expect(try ledger.sentCount(channels: [.sms], since: at.addingTimeInterval(-60)) == 0)
+
+        // The next day's run has room again and sends what waited, oldest first.
+        dispatcher.dailyCap = DailyCap(limit: 12, alreadySent: 0, channels: [.email])
+        let next = try dispatcher.run(runID: run)
+        #expect(next.sent == 12)
+        #expect(next.heldByCap == 7)
+        #expect(Set(log.itemIDs).count == log.itemIDs.count, "nothing sent twice")
+    }
+
+    @Test func aDailyCapPlanItemIsRecordedAsPendingAndDeliverable() throws {
+        let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
+        let run = try ledger.beginRun(command: "run", at: at, clock: at)
+        let item = PlanItem(id: "i1", schedule: "s", slot: "x", key: "J1", occurrence: "o", channel: .email,
+                            recipient: "mere@example.net", action: .skip, reason: "daily-cap", body: "Hello", subject: "Visit")
+        let result = try ledger.record(Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: [item]), runID: run, at: at)
+        #expect(result == RecordResult(pending: 1, skipped: 0, slots: 0))
+        let pending = try ledger.pending()
+        #expect(pending.map(\.item.action) == [.send])
+        #expect(pending.map(\.item.reason) == [nil])
+        let log = DeliveryLog()
+        #expect(try dispatcher(ledger, RecordingTransport(worker: 0, log: log)).run(runID: run).sent == 1)
+    }
+}
+
+/// Who delivered what, over all workers.
+final class DeliveryLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(item: String, worker: Int)] = []
+
+    func add(_ item: String, worker: Int) {
+        lock.lock()
+        entries.append((item, worker))
+        lock.unlock()
+    }
+
+    var itemIDs: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.map(\.item)
+    }
+
+    var workers: [Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.map(\.worker)
+    }
+}
+
+/// Accepts every message (after a short pause, like a network round trip) except the keys it
+/// is told to refuse.
+final class RecordingTransport: Transport, @unchecked Sendable {
+    let worker: Int
+    let log: DeliveryLog
+    let refuse: Set<String>
+
+    init(worker: Int, log: DeliveryLog, refuse: Set<String> = []) {
+        self.worker = worker
+        self.log = log
+        self.refuse = refuse
+    }
+
+    var name: String { "recording" }
+
+    func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
+        Thread.sleep(forTimeInterval: 0.002)
+        if case .email(_, let email) = message, let key = refuse.first(where: { key in email.to.contains { $0.address.hasPrefix("c\(Int(key.dropFirst())!)@") } }) {
+            return .permanent("550 refused \(key)")
+        }
+        log.add(message.itemID, worker: worker)
+        return .delivered(providerID: nil)
+    }
+
+    func reconcile(itemID: String, channel: Channel) -> Bool? { nil }
+}
