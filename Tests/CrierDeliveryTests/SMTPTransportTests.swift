@@ -70,6 +70,23 @@ struct SMTPTransportTests {
         #expect(received.first?.authenticated == true)
     }
 
+    @Test func implicitTLSWithSMTPS() throws {
+        let certificates = try TestCertificates()
+        let server = try SMTPTestServer(["--tlscert", certificates.certFile, "--tlskey", certificates.keyFile, "--implicit-tls"])
+        defer { server.stop() }
+        let smtps = "smtps://127.0.0.1:\(server.port)"
+        let transport = SMTPTransport(settings: settings(server, tls: .required, caFile: certificates.caFile, url: smtps))
+        #expect(transport.deliver(.email(itemID: "item1", try message())) == .delivered(providerID: "Q000001"))
+        #expect(server.received().first?.tls == true)
+        // Without the CA the server's certificate is not trusted: nothing is sent.
+        let untrusted = SMTPTransport(settings: settings(server, tls: .required, url: smtps)).deliver(.email(itemID: "i2", try message()))
+        guard case .transient = untrusted else {
+            Issue.record("expected transient, got \(untrusted)")
+            return
+        }
+        #expect(server.received().count == 1)
+    }
+
     @Test func startTLSWithoutTheCAIsRefusedAndNothingIsSent() throws {
         let certificates = try TestCertificates()
         let server = try SMTPTestServer(["--tlscert", certificates.certFile, "--tlskey", certificates.keyFile])

@@ -20,6 +20,7 @@ parser.add_argument("--port-file", required=True)
 parser.add_argument("--tlscert")
 parser.add_argument("--tlskey")
 parser.add_argument("--require-starttls", action="store_true")
+parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (smtps://)")
 parser.add_argument("--user")
 parser.add_argument("--password")
 parser.add_argument("--slow", type=float, default=5.0)
@@ -62,7 +63,7 @@ class Handler:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "peer_port": session.peer[1] if session.peer else None,
-            "tls": session.ssl is not None,
+            "tls": session.ssl is not None or server.transport.get_extra_info("sslcontext") is not None,
             "auth": session.authenticated,
         }
         with open(base + ".json", "w") as f:
@@ -89,8 +90,11 @@ kwargs = {}
 if args.tlscert:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(args.tlscert, args.tlskey)
-    kwargs["tls_context"] = context
-    kwargs["require_starttls"] = args.require_starttls
+    if args.implicit_tls:
+        kwargs["ssl_context"] = context
+    else:
+        kwargs["tls_context"] = context
+        kwargs["require_starttls"] = args.require_starttls
 if args.user:
     kwargs["authenticator"] = authenticator
     kwargs["auth_required"] = True
