@@ -75,6 +75,19 @@ struct DispatcherTests {
         #expect(Set(log.itemIDs).count == log.itemIDs.count, "nothing sent twice")
     }
 
+    @Test func aDeadServerStopsTheRunAfterFiveDeferralsInARow() throws {
+        let (ledger, run) = try ledger(items: 30)
+        let log = DeliveryLog()
+        var dispatcher = try dispatcher(ledger, RecordingTransport(worker: 0, log: log, down: true))
+        dispatcher.policy = DeliveryAttempts(maxAttempts: 3, baseDelay: 0.001)
+        let summary = try dispatcher.run(runID: run)
+        #expect(summary.leftForRetry == 30)
+        #expect(summary.sent == 0)
+        #expect(log.attempts == 15, "5 items × 3 attempts, not 30 × 3")
+        #expect(summary.errors.last?.message == "25 more item(s) not tried: 5 deliveries in a row failed for now; all wait for the next run")
+        #expect(try ledger.stateCounts() == ["pending": 30])
+    }
+
     @Test func aDailyCapPlanItemIsRecordedAsPendingAndDeliverable() throws {
         let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: at, clock: at)
@@ -94,6 +107,19 @@ struct DispatcherTests {
 final class DeliveryLog: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [(item: String, worker: Int)] = []
+    private var tries = 0
+
+    func tried() {
+        lock.lock()
+        tries += 1
+        lock.unlock()
+    }
+
+    var attempts: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return tries
+    }
 
     func add(_ item: String, worker: Int) {
         lock.lock()
@@ -115,22 +141,26 @@ final class DeliveryLog: @unchecked Sendable {
 }
 
 /// Accepts every message (after a short pause, like a network round trip) except the keys it
-/// is told to refuse.
+/// is told to refuse, or none when the server is `down`.
 final class RecordingTransport: Transport, @unchecked Sendable {
     let worker: Int
     let log: DeliveryLog
     let refuse: Set<String>
+    let down: Bool
 
-    init(worker: Int, log: DeliveryLog, refuse: Set<String> = []) {
+    init(worker: Int, log: DeliveryLog, refuse: Set<String> = [], down: Bool = false) {
         self.worker = worker
         self.log = log
         self.refuse = refuse
+        self.down = down
     }
 
     var name: String { "recording" }
 
     func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
         Thread.sleep(forTimeInterval: 0.002)
+        log.tried()
+        if down { return .transient("connection refused") }
         if case .email(_, let email) = message, let key = refuse.first(where: { key in email.to.contains { $0.address.hasPrefix("c\(Int(key.dropFirst())!)@") } }) {
             return .permanent("550 refused \(key)")
         }

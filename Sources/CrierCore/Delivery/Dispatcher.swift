@@ -27,6 +27,10 @@ package struct Dispatcher {
     package var throttle: Throttle?
     /// `email.smtp.max_per_day`, shared by the workers.
     package var dailyCap: DailyCap?
+    /// After this many items in a row were left for the next run (server down, network
+    /// trouble), the run stops delivering: the rest waits for the next run without each item
+    /// spending its retries on a dead server.
+    package var giveUpAfterDeferrals = 5
 
     /// A dispatcher.
     package init(ledger: any Ledger, transports: [Channel: any Transport], builder: MessageBuilder, clock: any Clock, logger: Logger) {
@@ -56,10 +60,11 @@ package struct Dispatcher {
                 logger.warning("uncertain delivery", metadata: ["item": "\(orphan.item.id)", "schedule": "\(orphan.item.schedule)"])
             }
         }
-        let queue = WorkQueue(try ledger.pending())
+        let queue = WorkQueue(try ledger.pending(), giveUpAfter: giveUpAfterDeferrals)
         let sets = [transports] + extraWorkers
         if sets.count == 1 {
             work(queue, transports: transports, runID: runID, into: &summary)
+            noteUntried(queue, into: &summary)
             return summary
         }
         let results = WorkerResults(count: sets.count)
@@ -79,7 +84,18 @@ package struct Dispatcher {
         finished.wait()
         for part in results.all { summary.merge(part) }
         summary.errors.sort { $0.id < $1.id }
+        noteUntried(queue, into: &summary)
         return summary
+    }
+
+    /// Counts the items a tripped run did not try as left for the next run.
+    private func noteUntried(_ queue: WorkQueue, into summary: inout DeliverySummary) {
+        let untried = queue.untried
+        guard untried > 0 else { return }
+        summary.leftForRetry += untried
+        let message = "\(untried) more item(s) not tried: \(giveUpAfterDeferrals) deliveries in a row failed for now; all wait for the next run"
+        logger.warning("delivery stopped", metadata: ["reason": "\(message)"])
+        summary.errors.append(("-", message))
     }
 
     /// One worker: takes pending items off the shared queue until it is empty.
@@ -104,8 +120,10 @@ package struct Dispatcher {
                 continue
             }
             throttle?.wait(for: item.channel)
+            let deferredBefore = summary.leftForRetry
             let sent = deliver(item, transports: transports, into: &summary)
             if capped, !sent { dailyCap?.giveBack() }
+            queue.note(deferred: summary.leftForRetry > deferredBefore)
             if pace > 0 { sleep(pace) }
         }
     }
@@ -162,19 +180,41 @@ package struct Dispatcher {
 }
 
 /// The pending items, handed out one at a time to the workers.
+/// Stops handing out items once `giveUpAfter` outcomes in a row were deferrals.
 private final class WorkQueue: @unchecked Sendable {
     private let entries: [LedgerItem]
+    private let giveUpAfter: Int
     private var index = 0
+    private var deferralsInARow = 0
+    private var tripped = false
     private let lock = NSLock()
 
-    init(_ entries: [LedgerItem]) { self.entries = entries }
+    init(_ entries: [LedgerItem], giveUpAfter: Int) {
+        self.entries = entries
+        self.giveUpAfter = giveUpAfter
+    }
 
     func next() -> LedgerItem? {
         lock.lock()
         defer { lock.unlock() }
-        guard index < entries.count else { return nil }
+        guard !tripped, index < entries.count else { return nil }
         index += 1
         return entries[index - 1]
+    }
+
+    /// Records whether an item was left for the next run (true) or settled (false).
+    func note(deferred: Bool) {
+        lock.lock()
+        deferralsInARow = deferred ? deferralsInARow + 1 : 0
+        if giveUpAfter > 0, deferralsInARow >= giveUpAfter { tripped = true }
+        lock.unlock()
+    }
+
+    /// Items never handed out because the queue tripped.
+    var untried: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return tripped ? entries.count - index : 0
     }
 }
 
