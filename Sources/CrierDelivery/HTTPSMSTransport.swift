@@ -95,6 +95,10 @@ package final class HTTPSMSTransport: Transport {
         if let handle { return handle }
         guard let handle = CurlHandle() else { return nil }
         handle.set(CURLOPT_URL, settings.url)
+        // HTTP(S) only (no file://, ftp://, ...), and a URL without a scheme means https:
+        // libcurl would otherwise guess http:// and send the credentials in clear.
+        handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        handle.set(CURLOPT_DEFAULT_PROTOCOL, "https")
         handle.set(CURLOPT_POST, 1)
         handle.set(CURLOPT_SSL_VERIFYPEER, 1)
         handle.set(CURLOPT_SSL_VERIFYHOST, 2)
@@ -130,10 +134,11 @@ package final class HTTPSMSTransport: Transport {
         return nil
     }
 
-    /// The first 200 characters of a response body, on one line.
+    /// The first 200 characters of a response body, on one line, with `...` when cut.
     static func excerpt(_ body: [UInt8]) -> String {
-        let text = String(decoding: body.prefix(400), as: UTF8.self)
+        // 800 bytes hold at least 200 whole characters of up to 4 bytes each.
+        let text = String(decoding: body.prefix(800), as: UTF8.self)
             .replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
-        return text.count > 200 ? String(text.prefix(200)) + "..." : text
+        return text.count > 200 || body.count > 800 ? String(text.prefix(200)) + "..." : text
     }
 }

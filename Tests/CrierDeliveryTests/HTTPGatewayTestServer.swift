@@ -1,0 +1,107 @@
+import Foundation
+
+/// The HTTP SMS gateway of `Fixtures/http_gateway.py`, started on a free port of 127.0.0.1 for
+/// one test and stopped by `stop()`.
+final class HTTPGatewayTestServer {
+    /// One request the server received (saved before it replied).
+    struct Request {
+        /// `POST`.
+        var method: String
+        /// The request target, e.g. `/2010-04-01/Accounts/AC1/Messages.json`.
+        var path: String
+        /// The header fields in the order received.
+        var headers: [(name: String, value: String)]
+        /// The body as UTF-8 text.
+        var body: String
+        /// The client's port (one per connection).
+        var peerPort: Int
+
+        /// The first value of header `name` (case-insensitive).
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+
+        /// The body as a form: each `name=value` pair decoded (`+` is a space, `%XX` a byte).
+        var form: [(String, String)] {
+            body.split(separator: "&", omittingEmptySubsequences: false).map { pair in
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (Self.formDecoded(parts[0]), parts.count > 1 ? Self.formDecoded(parts[1]) : "")
+            }
+        }
+
+        /// The body as a JSON object, if it is one.
+        var json: [String: Any]? {
+            try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        }
+
+        static func formDecoded(_ text: Substring) -> String {
+            String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "<bad percent-encoding: \(text)>"
+        }
+    }
+
+    /// The fixture script.
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/http_gateway.py").path
+
+    let folder: String
+    let port: Int
+    private let process: Process
+
+    /// Starts the server with the script's extra `arguments` (`--slow SECONDS`).
+    init(_ arguments: [String] = []) throws {
+        folder = NSTemporaryDirectory() + "crier-http-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let portFile = folder + "/port"
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-W", "ignore", Self.script, "--dir", folder + "/requests", "--port-file", portFile] + arguments
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let deadline = Date().addingTimeInterval(15)
+        var found: Int?
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let value = Int(text) {
+                found = value
+                break
+            }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        guard let found else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw TestServerError.didNotStart("http_gateway.py")
+        }
+        port = found
+    }
+
+    deinit { stop() }
+
+    /// `http://127.0.0.1:PORT` + `path`.
+    func url(_ path: String = "/messages") -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// Stops the server.
+    func stop() {
+        if process.isRunning {
+            // SIGKILL: a test thread may have passed a mask that blocks SIGTERM to the child.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// What the server received so far, oldest first.
+    func requests() -> [Request] {
+        let dir = folder + "/requests"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        return names.compactMap { name in
+            guard let data = FileManager.default.contents(atPath: dir + "/" + name),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            let headers = (object["headers"] as? [[String]] ?? []).compactMap { pair in
+                pair.count == 2 ? (name: pair[0], value: pair[1]) : nil
+            }
+            return Request(method: object["method"] as? String ?? "", path: object["path"] as? String ?? "",
+                           headers: headers, body: object["body"] as? String ?? "",
+                           peerPort: object["peer_port"] as? Int ?? 0)
+        }
+    }
+}
