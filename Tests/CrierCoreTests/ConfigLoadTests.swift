@@ -47,6 +47,29 @@ struct ConfigLoadTests {
         #expect(errors.first?.hint == "Use password_env: VARIABLE_NAME or password_file: PATH instead")
     }
 
+    @Test func smtpLimitsAreReadAndTheGatewayURLMustBeHTTP() throws {
+        let (config, diagnostics) = load("""
+            email:
+              from: a@b.example
+              transport: smtp
+              smtp: { url: smtps://mail.example:465, connections: 8, rate: 300/m, max_per_day: 2000 }
+            sms:
+              transport: email-gateway
+              email_gateway: { domain: sms.example.net }
+            """)
+        #expect(diagnostics.isEmpty)
+        let value = try #require(config)
+        #expect(value.email.smtp?.connections == 8)
+        #expect(value.email.smtp?.ratePerSecond == 5)
+        #expect(value.email.smtp?.maxPerDay == 2000)
+        #expect(value.smtpChannels == [.email, .sms], "SMS through the email gateway count against the SMTP limits")
+
+        let (_, bad) = load("sms:\n  transport: http\n  http: { url: file:///etc/passwd, format: json }\n")
+        #expect(bad.map(\.description).first?.hasPrefix(
+            "crier.yaml:3:16: error: \"url\" must start with https:// (or http:// for a gateway on this host), not \"file:///etc/passwd\"") == true,
+            "\(bad.map(\.description))")
+    }
+
     @Test func passwordSourcesAreRead() throws {
         let text = """
             email:

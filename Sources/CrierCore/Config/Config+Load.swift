@@ -183,8 +183,12 @@ extension SMSSettings {
         if let http = mapping.mapping("http", in: "sms", into: &diagnostics) {
             http.rejectUnknownKeys(allowed: ["url", "format", "username", "password", "password_env", "password_file", "from"],
                                    in: "sms.http", into: &diagnostics)
+            let url = http.string("url", required: true, in: "sms.http", into: &diagnostics) ?? ""
+            if let node = http["url"], !url.isEmpty, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+                diagnostics.add(http.file.error("\"url\" must start with https:// (or http:// for a gateway on this host), not \"\(url)\"", at: node))
+            }
             settings.http = HTTPGatewaySettings(
-                url: http.string("url", required: true, in: "sms.http", into: &diagnostics) ?? "",
+                url: url,
                 format: readChoice(http, "format", default: .json, into: &diagnostics),
                 username: http.string("username", in: "sms.http", into: &diagnostics),
                 password: SecretSource.load(http, prefix: "password", directory: directory, into: &diagnostics),
