@@ -20,7 +20,7 @@ FROM=noreply@acme.example
 
 sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
 # --- what the benchmark needs -----------------------------------------------------------------
-command -v sqlite3 >/dev/null || ./contrib/install-deps.sh
+{ command -v sqlite3 && command -v python3; } >/dev/null || ./contrib/install-deps.sh
 apt_updated=""
 apt_install() {
   [ -n "$apt_updated" ] || { $sudo_cmd apt-get update -qq; apt_updated=1; }
@@ -28,7 +28,7 @@ apt_install() {
 }
 [ -x /usr/bin/time ] || apt_install time
 if [ ! -x /usr/sbin/smtp-sink ] || [ ! -x /usr/sbin/smtp-source ]; then
-  # Only the two test programs are used; "No configuration" leaves the postfix service unset up.
+  # Only the two test programs are used; "No configuration" leaves the postfix service unconfigured.
   echo "postfix postfix/main_mailer_type select No configuration" | $sudo_cmd debconf-set-selections
   apt_install postfix
 fi
@@ -98,6 +98,11 @@ while True:
     time.sleep(0.02)
 W
 watch_sink() { python3 "$TMP/watch.py" "$1" "$COUNT" "$2" & WATCH_PID=$!; }
+# finish_watch: gives the watcher 2 s to see the last message (it never does when one is missing).
+finish_watch() {
+  for _ in $(seq 40); do kill -0 "$WATCH_PID" 2>/dev/null || break; sleep 0.05; done
+  kill "$WATCH_PID" 2>/dev/null || true; wait "$WATCH_PID" 2>/dev/null || true; WATCH_PID=""
+}
 # sink_count LOG NAME: the last value of counter NAME (mesg, sess) the sink printed.
 sink_count() { tr '\r' '\n' < "$1" | sed -n "s/.*$2=\([0-9]*\).*/\1/p" | tail -1; }
 
@@ -112,7 +117,7 @@ record() {
   if [ "${received:-0}" -ne "$COUNT" ]; then
     echo "error: $tool x$connections: the sink received ${received:-0} messages, not $COUNT" >&2; exit 1
   fi
-  read -r first last < "$window"
+  read -r first last < "$window"       # written once the sink counted COUNT
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$connections" "$received" "$seconds" "${sessions:-?}" "$rss" \
     "$(python3 -c "print(f'{$last - $first:.2f}')")" >> "$RESULTS"
   printf '  %s x%s: %s messages in %s s (%s SMTP sessions), peak %s KiB\n' "$tool" "$connections" "$received" "$seconds" "${sessions:-?}" "$rss"
@@ -279,11 +284,12 @@ for connections in 1 $PARALLEL; do
   watch_sink "$TMP/sink-crier-$connections.log" "$REPO/window"
   started=$EPOCHREALTIME
   (cd "$REPO" && /usr/bin/time -f "%e %M" -o run.time "$CRIER" run --at "$AT" > run.txt) || { cat "$REPO/run.txt"; exit 1; }
-  wait "$WATCH_PID"; WATCH_PID=""
+  finish_watch
   stop_sink
   ledger=$(sqlite3 "$REPO/state/ledger.sqlite" "SELECT state || ' ' || count(*) FROM items GROUP BY state")
   [ "$ledger" = "sent $COUNT" ] || { echo "error: the ledger says: $ledger" >&2; sed -n 1,30p "$REPO/run.txt" >&2; exit 1; }
   read -r plan_s plan_rss < "$REPO/plan.time"
+  [ -f "$REPO/window" ] || { echo "error: the sink did not count $COUNT messages: $(tr '\r' '\n' < "$TMP/sink-crier-$connections.log" | tail -1)" >&2; exit 1; }
   read -r first last < "$REPO/window"
   before=$(python3 -c "print(f'{$first - $started:.2f}')")
   printf 'crier\t%s\t%s\t%s\t%s\n' "$connections" "$plan_s" "$plan_rss" "$before" >> "$TMP/phases.tsv"
@@ -299,7 +305,7 @@ for sessions in 1 $PARALLEL; do
   /usr/bin/time -f "%e %M" -o "$TMP/source-$sessions.time" \
     /usr/sbin/smtp-source -d -m "$COUNT" -s "$sessions" -l "$SOURCE_LENGTH" -S "Bench" \
     -f "$FROM" -t client@example.com "127.0.0.1:$PORT"
-  wait "$WATCH_PID"; WATCH_PID=""
+  finish_watch
   stop_sink
   record smtp-source "$sessions" "$TMP/sink-source-$sessions.log" "$TMP/source-$sessions.time" "$TMP/source-$sessions.window"
 done
@@ -329,7 +335,7 @@ for processes in 1 $PARALLEL; do
   start_sink "$TMP/sink-mailmerge-$processes.log"; mailmerge_conf
   watch_sink "$TMP/sink-mailmerge-$processes.log" "$TMP/mailmerge-$processes.window"
   (cd "$TMP/mailmerge" && /usr/bin/time -f "%e %M" -o "../mailmerge-$processes.time" bash run.sh "$COUNT" "$processes" "$MAILMERGE")
-  wait "$WATCH_PID"; WATCH_PID=""
+  finish_watch
   stop_sink
   record mailmerge "$processes" "$TMP/sink-mailmerge-$processes.log" "$TMP/mailmerge-$processes.time" "$TMP/mailmerge-$processes.window"
 done
