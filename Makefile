@@ -3,7 +3,7 @@ SWIFT ?= swift
 AT ?= 2026-11-23T17:00:00+13:00
 CRIER = .build/debug/crier
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench bench-smtp clean
 
 deps:
 	@./contrib/install-deps.sh
@@ -28,6 +28,11 @@ test: deps
 
 bench: deps
 	./contrib/bench-plan.sh
+
+# 10,000 emails to postfix's smtp-sink on 127.0.0.1: crier, smtp-source and mailmerge
+# (installs postfix and mailmerge when missing). COUNT=N to change the number.
+bench-smtp: deps
+	./contrib/bench-smtp.sh $(COUNT)
 
 clean:
 	rm -rf .build state outbox data

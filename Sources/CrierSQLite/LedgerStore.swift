@@ -267,13 +267,13 @@ package final class LedgerStore: Ledger {
     /// pending → sending, only if still pending.
     package func claim(id: String, runID: Int64, at: Date) throws -> Bool {
         try queue.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE items SET state = 'sending', claimed_by = ?, attempts = attempts + 1, updated_at = ?
                 WHERE id = ? AND state = 'pending'
-                """, arguments: [runID, Timestamp.utc(at), id])
+                """).execute(arguments: [runID, Timestamp.utc(at), id])
             guard db.changesCount == 1 else { return false }
-            try db.execute(sql: "INSERT INTO item_events (item_id, run_id, at, state) VALUES (?, ?, ?, 'sending')",
-                           arguments: [id, runID, Timestamp.utc(at)])
+            try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state) VALUES (?, ?, ?, 'sending')")
+                .execute(arguments: [id, runID, Timestamp.utc(at)])
             return true
         }
     }
@@ -282,13 +282,13 @@ package final class LedgerStore: Ledger {
     package func settle(id: String, state: ItemState, error: String?, providerID: String?, at: Date) throws {
         let now = Timestamp.utc(at)
         try queue.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE items SET state = ?, last_error = ?, provider_id = COALESCE(?, provider_id), updated_at = ?,
                   sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
                 WHERE id = ?
-                """, arguments: [state.rawValue, error, providerID, now, state.rawValue, now, id])
-            try db.execute(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, (SELECT claimed_by FROM items WHERE id = ?), ?, ?, ?)",
-                           arguments: [id, id, now, state.rawValue, error])
+                """).execute(arguments: [state.rawValue, error, providerID, now, state.rawValue, now, id])
+            try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, (SELECT claimed_by FROM items WHERE id = ?), ?, ?, ?)")
+                .execute(arguments: [id, id, now, state.rawValue, error])
         }
     }
 
