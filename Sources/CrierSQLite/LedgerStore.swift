@@ -266,30 +266,45 @@ package final class LedgerStore: Ledger {
 
     /// pending → sending, only if still pending.
     package func claim(id: String, runID: Int64, at: Date) throws -> Bool {
-        try queue.write { db in
-            try db.cachedStatement(sql: """
-                UPDATE items SET state = 'sending', claimed_by = ?, attempts = attempts + 1, updated_at = ?
-                WHERE id = ? AND state = 'pending'
-                """).execute(arguments: [runID, Timestamp.utc(at), id])
-            guard db.changesCount == 1 else { return false }
-            try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state) VALUES (?, ?, ?, 'sending')")
-                .execute(arguments: [id, runID, Timestamp.utc(at)])
-            return true
-        }
+        try queue.write { db in try Self.claim(id: id, runID: runID, at: Timestamp.utc(at), in: db) }
     }
 
     /// Records how an attempt ended.
     package func settle(id: String, state: ItemState, error: String?, providerID: String?, at: Date) throws {
-        let now = Timestamp.utc(at)
         try queue.write { db in
-            try db.cachedStatement(sql: """
-                UPDATE items SET state = ?, last_error = ?, provider_id = COALESCE(?, provider_id), updated_at = ?,
-                  sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
-                WHERE id = ?
-                """).execute(arguments: [state.rawValue, error, providerID, now, state.rawValue, now, id])
-            try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, (SELECT claimed_by FROM items WHERE id = ?), ?, ?, ?)")
-                .execute(arguments: [id, id, now, state.rawValue, error])
+            try Self.settle(Settlement(id: id, state: state, error: error, providerID: providerID), at: Timestamp.utc(at), in: db)
         }
+    }
+
+    /// Records `settlement` and claims `id` in one transaction.
+    package func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date) throws -> Bool {
+        let now = Timestamp.utc(at)
+        return try queue.write { db in
+            if let settlement { try Self.settle(settlement, at: now, in: db) }
+            return try Self.claim(id: id, runID: runID, at: now, in: db)
+        }
+    }
+
+    private static func claim(id: String, runID: Int64, at now: String, in db: Database) throws -> Bool {
+        try db.cachedStatement(sql: """
+            UPDATE items SET state = 'sending', claimed_by = ?, attempts = attempts + 1, updated_at = ?
+            WHERE id = ? AND state = 'pending'
+            """).execute(arguments: [runID, now, id])
+        guard db.changesCount == 1 else { return false }
+        try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state) VALUES (?, ?, ?, 'sending')")
+            .execute(arguments: [id, runID, now])
+        return true
+    }
+
+    private static func settle(_ settlement: Settlement, at now: String, in db: Database) throws {
+        let state = settlement.state.rawValue
+        try db.cachedStatement(sql: """
+            UPDATE items SET state = ?, last_error = ?, provider_id = COALESCE(?, provider_id), updated_at = ?,
+              sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
+            WHERE id = ?
+            """).execute(arguments: [state, settlement.error, settlement.providerID, now, state, now, settlement.id])
+        try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, (SELECT claimed_by FROM items WHERE id = ?), ?, ?, ?)")
+            .execute(arguments: [settlement.id, settlement.id, now, state, settlement.error])
     }
 
     /// Closes a run record.

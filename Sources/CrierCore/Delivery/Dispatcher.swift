@@ -98,8 +98,13 @@ package struct Dispatcher {
         summary.errors.append(("-", message))
     }
 
-    /// One worker: takes pending items off the shared queue until it is empty.
+    /// One worker: takes pending items off the shared queue until it is empty. An item's
+    /// outcome is recorded in the same ledger transaction that claims the next item (half the
+    /// transactions); with a pause between items (pace, rate) it is recorded at once instead,
+    /// so an item never waits in `sending` after its delivery.
     private func work(_ queue: WorkQueue, transports: [Channel: any Transport], runID: Int64, into summary: inout DeliverySummary) {
+        var unsettled: Settlement?
+        let settleAtOnce = pace > 0 || throttle != nil
         while let entry = queue.next() {
             let item = entry.item
             let capped = dailyCap?.applies(to: item.channel) == true
@@ -107,73 +112,77 @@ package struct Dispatcher {
                 summary.heldByCap += 1
                 continue
             }
+            throttle?.wait(for: item.channel)
+            let claimed: Bool
             do {
-                guard try ledger.claim(id: item.id, runID: runID, at: clock.now) else {
-                    if capped { dailyCap?.giveBack() }
-                    continue
-                }
+                claimed = try ledger.settle(unsettled, thenClaim: item.id, runID: runID, at: clock.now)
+                unsettled = nil
             } catch {
+                if let unsettled { record(unsettled) }
+                unsettled = nil
                 if capped { dailyCap?.giveBack() }
                 logger.error("cannot claim item", metadata: ["item": "\(item.id)", "error": "\(error)"])
                 summary.leftForRetry += 1
                 summary.errors.append((item.id, "cannot claim: \(error)"))
                 continue
             }
-            throttle?.wait(for: item.channel)
-            let deferredBefore = summary.leftForRetry
-            let sent = deliver(item, transports: transports, into: &summary)
-            if capped, !sent { dailyCap?.giveBack() }
-            queue.note(deferred: summary.leftForRetry > deferredBefore)
+            guard claimed else {
+                if capped { dailyCap?.giveBack() }
+                continue
+            }
+            let settlement = attempt(item, transports: transports, into: &summary)
+            if capped, settlement.state != .sent { dailyCap?.giveBack() }
+            queue.note(deferred: settlement.state == .pending)
+            if settleAtOnce { record(settlement) } else { unsettled = settlement }
             if pace > 0 { sleep(pace) }
+        }
+        if let unsettled { record(unsettled) }
+    }
+
+    /// Records one outcome on its own.
+    private func record(_ settlement: Settlement) {
+        do {
+            try ledger.settle(id: settlement.id, state: settlement.state, error: settlement.error,
+                              providerID: settlement.providerID, at: clock.now)
+        } catch {
+            logger.error("cannot record delivery state", metadata: ["item": "\(settlement.id)", "error": "\(error)"])
         }
     }
 
-    /// Delivers one claimed item and settles it; true when it was sent.
-    @discardableResult
-    private func deliver(_ item: PlanItem, transports: [Channel: any Transport], into summary: inout DeliverySummary) -> Bool {
-        let settle = { (state: ItemState, error: String?, providerID: String?) in
-            do {
-                try ledger.settle(id: item.id, state: state, error: error, providerID: providerID, at: clock.now)
-            } catch {
-                logger.error("cannot record delivery state", metadata: ["item": "\(item.id)", "error": "\(error)"])
-            }
-        }
+    /// Delivers one claimed item (retrying transient trouble per the policy) and counts the
+    /// outcome; the caller records it.
+    private func attempt(_ item: PlanItem, transports: [Channel: any Transport], into summary: inout DeliverySummary) -> Settlement {
         guard let transport = transports[item.channel] else {
-            settle(.failed, "no transport for \(item.channel.rawValue)", nil)
             summary.failed += 1
-            return false
+            return Settlement(id: item.id, state: .failed, error: "no transport for \(item.channel.rawValue)", providerID: nil)
         }
         let message: OutboundMessage
         do {
             message = try builder.message(for: item, date: clock.now)
         } catch {
             let text = (error as? MIMEError)?.message ?? "\(error)"
-            settle(.failed, text, nil)
             summary.failed += 1
             summary.errors.append((item.id, text))
-            return false
+            return Settlement(id: item.id, state: .failed, error: text, providerID: nil)
         }
         var attempts = policy
         while true {
             switch attempts.handle(transport.deliver(message)) {
             case .recordSent(let providerID):
-                settle(.sent, nil, providerID)
                 summary.sent += 1
-                return true
+                return Settlement(id: item.id, state: .sent, error: nil, providerID: providerID)
             case .retry(let delay):
                 sleep(delay)
             case .leaveForNextRun(let error):
-                settle(.pending, error, nil)
                 summary.leftForRetry += 1
                 summary.errors.append((item.id, error))
                 logger.warning("delivery deferred", metadata: ["item": "\(item.id)", "error": "\(error)"])
-                return false
+                return Settlement(id: item.id, state: .pending, error: error, providerID: nil)
             case .giveUp(let error):
-                settle(.failed, error, nil)
                 summary.failed += 1
                 summary.errors.append((item.id, error))
                 logger.error("delivery failed", metadata: ["item": "\(item.id)", "error": "\(error)"])
-                return false
+                return Settlement(id: item.id, state: .failed, error: error, providerID: nil)
             }
         }
     }

@@ -53,6 +53,29 @@ package protocol Ledger: LedgerView {
     func claim(id: String, runID: Int64, at: Date) throws -> Bool
     /// Records the end of an attempt: sent, failed, back to pending (transient), or uncertain.
     func settle(id: String, state: ItemState, error: String?, providerID: String?, at: Date) throws
+    /// Records `settlement` (when given) and claims `id` in one transaction; false when
+    /// someone else has `id` (the settlement is recorded all the same).
+    func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date) throws -> Bool
     /// Closes the run record with a one-line summary.
     func finishRun(_ runID: Int64, outcome: String, at: Date) throws
+}
+
+/// How one delivery attempt ended, to record in the ledger.
+package struct Settlement: Sendable, Equatable {
+    /// The item.
+    package var id: String
+    /// sent, failed, or pending (left for the next run).
+    package var state: ItemState
+    /// The error text, if any.
+    package var error: String?
+    /// The provider's message id, if any.
+    package var providerID: String?
+
+    /// An outcome of `id`.
+    package init(id: String, state: ItemState, error: String?, providerID: String?) {
+        self.id = id
+        self.state = state
+        self.error = error
+        self.providerID = providerID
+    }
 }
