@@ -15,6 +15,7 @@ struct ChangeTriggerTests {
           SELECT ticket AS key, phone AS recipient, status, title FROM tickets
         """
     }
+    static let query = "SELECT ticket AS key, phone AS recipient, status, title FROM tickets"
     static let template = """
         {{event}} {{key}} {{status}}{{#changes}} [{{column}}: {{old}} -> {{new}}]{{/changes}}
         """
@@ -159,8 +160,42 @@ struct ChangeTriggerTests {
         #expect(plan.items.map { "\($0.recipient) \($0.body ?? "")" } == [
             "+64212222222 change T2 Done [status: New -> Done]", "+64213333333 change T3 Done [status: New -> Done]",
         ])
-        #expect(source.queries.filter { !$0.contains("json_each") }.count == 2, "the first pass, then the query itself")
+        #expect(source.queries.first == ChangeEvaluator.projected(ChangeTriggerTests.query, watch: ["status"]))
+        #expect(source.queries.last == ChangeTriggerTests.query, "the query itself gives the rows")
         #expect(ledger.state["tickets"]?["T3"]?.rows.contains("\"title\":\"x\"") == true)
+    }
+
+    @Test mutating func theFirstPassReadsOnlyTheWatchedColumns() throws {
+        var ledger = MemoryLedgerView()
+        let first = [row("T1", "0211111111", "New"), row("T2", "0212222222", "New")]
+        _ = try plan(NarrowingRows(columns: columns, rows: first, behaviour: .fails), ledger: &ledger)
+        // T2 changes, T3 enters: both need their whole rows, from the narrowed second pass.
+        let second = [row("T1", "0211111111", "New", "unwatched"), row("T2", "0212222222", "Done"), row("T3", "0213333333", "New")]
+        for failsProjection in [false, true] {
+            var copy = ledger
+            let source = NarrowingRows(columns: columns, rows: second, behaviour: .reordered, failsProjection: failsProjection)
+            let plan = try plan(source, ledger: &copy)
+            time = time.addingTimeInterval(-600)
+            #expect(plan.items.map { "\($0.recipient) \($0.body ?? "")" } == [
+                "+64212222222 change T2 Done [status: New -> Done]", "+64213333333 enter T3 New",
+            ])
+            #expect(source.queries.first == ChangeEvaluator.projected(ChangeTriggerTests.query, watch: ["status"]))
+            #expect(source.queries.count == (failsProjection ? 3 : 2), "\(source.queries)")
+            #expect(copy.state["tickets"]?["T3"]?.rows == #"[{"key":"T3","recipient":"0213333333","status":"New","title":"T"}]"#)
+        }
+        // Without `watch` every column counts: the first pass is the query itself.
+        let everyColumn = Self.schedule().replacingOccurrences(of: ", watch: [status]", with: "")
+        var other = MemoryLedgerView()
+        _ = try plan(MemoryRows(columns: columns, rows: first), ledger: &other, schedule: everyColumn)
+        let source = NarrowingRows(columns: columns, rows: second, behaviour: .reordered)
+        #expect(try plan(source, ledger: &other, schedule: everyColumn).items.count == 3)
+        #expect(source.queries.first == ChangeTriggerTests.query)
+        #expect(source.queries.count == 2, "the query, then the rows of T1 and T2 narrowed")
+    }
+
+    @Test func projectedQueriesQuoteTheirColumns() {
+        #expect(ChangeEvaluator.projected("SELECT 1 AS key;", watch: ["status", "say \"hi\""])
+            == "SELECT \"key\", \"recipient\", \"status\", \"say \"\"hi\"\"\" FROM (\nSELECT 1 AS key\n)")
     }
 
     @Test func narrowedQueriesWrapTheScheduleQuery() {
@@ -201,17 +236,29 @@ final class NarrowingRows: PreparingRowSource {
 
     let base: MemoryRows
     let behaviour: Behaviour
+    let failsProjection: Bool
     private(set) var queries: [String] = []
 
-    init(columns: [String], rows: [[SQLValue]], behaviour: Behaviour) {
+    init(columns: [String], rows: [[SQLValue]], behaviour: Behaviour, failsProjection: Bool = false) {
         base = MemoryRows(columns: columns, rows: rows)
         self.behaviour = behaviour
+        self.failsProjection = failsProjection
     }
 
     func prepare(query: String) throws -> PreparedQuery { try base.prepare(query: query) }
 
     func forEachRow(query: String, parameters: [String: SQLValue], _ body: (Row) throws -> Void) throws {
         queries.append(query)
+        if query.hasPrefix("SELECT \"key\"") {
+            // The first pass reads only the columns it names, as SQLite would return them.
+            if failsProjection { throw QueryError(message: "near \"(\": syntax error") }
+            let names = query.dropFirst(7).components(separatedBy: " FROM (")[0].components(separatedBy: ", ").map { String($0.dropFirst().dropLast()) }
+            let shape = RowShape(names: names)
+            for values in base.rows {
+                try body(Row(shape: shape, values: names.map { values[base.columns.firstIndex(of: $0)!] }))
+            }
+            return
+        }
         guard query.contains("json_each") else { return try base.forEachRow(query: query, parameters: parameters, body) }
         #expect(parameters[ChangeEvaluator.keysParameter] != nil)
         switch behaviour {

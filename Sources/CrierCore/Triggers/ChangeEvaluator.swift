@@ -64,6 +64,8 @@ package struct ChangeEvaluator {
     private var kept: [Int32: [Row]] = [:]
     /// Whether every row is kept (baseline, or rows handed over by `add`).
     private var keepsAll = true
+    /// Whether the first pass reads only the columns the fingerprint needs (no row is kept).
+    private var projecting = false
     /// A baseline that sends nothing keeps its rows only as the JSON the state records.
     private var keepsJSON = false
     private var encoded = EncodedRows()
@@ -116,15 +118,31 @@ package struct ChangeEvaluator {
     }
 
     /// Runs the query over `source` and considers its rows: one pass that keeps rows only for
-    /// keys that are new (all of them for a baseline), then, when fingerprints changed, a
-    /// second pass for those keys' rows.
-    package mutating func read(from source: any RowSource, query: String, parameters: [String: SQLValue]) throws {
+    /// new keys in a baseline, then, when fingerprints changed or keys entered, a second pass
+    /// for those keys' rows. When the state is compared and `watch` names the columns, the
+    /// first pass reads only `key`, `recipient` and those columns.
+    package mutating func read(from source: any PreparingRowSource, query: String, parameters: [String: SQLValue]) throws {
         keepsAll = !diffing
-        try source.forEachRow(query: query, parameters: parameters) { consider($0) }
-        keepsAll = true
+        defer { (keepsAll, projecting) = (true, false) }
+        if diffing, let watch = trigger.watch {
+            projecting = true
+            var delivered = false
+            do {
+                try source.forEachRow(query: Self.projected(query, watch: watch), parameters: parameters) { row in
+                    delivered = true
+                    consider(row)
+                }
+            } catch is QueryError where !delivered {
+                projecting = false
+            }
+        }
+        if !projecting { try source.forEachRow(query: query, parameters: parameters) { consider($0) } }
         guard diffing else { return }
-        let changed = (0..<Int32(storedCount)).filter { sums[Int($0)].rows > 0 && isChanged($0) }
-        if !changed.isEmpty { try fetchRows(of: changed, from: source, query: query, parameters: parameters) }
+        var wanted = (0..<Int32(storedCount)).filter { sums[Int($0)].rows > 0 && isChanged($0) }
+        if projecting { wanted += Int32(storedCount)..<Int32(keys.count) }
+        guard !wanted.isEmpty else { return }
+        let full = projecting ? RowShape(names: try source.prepare(query: query).columns) : columns!.shape
+        try fetchRows(of: wanted, from: source, query: query, parameters: parameters, as: Columns(full, watch: trigger.watch))
     }
 
     /// Whether stored key `id`'s fingerprint differs from the one its rows make now.
@@ -157,7 +175,7 @@ package struct ChangeEvaluator {
         sums[index].add(hashes(row, columns, from: text.hashes))
         if keepsJSON {
             encoded.append(row, key: id)
-        } else if keepsAll || index >= storedCount {
+        } else if keepsAll || (index >= storedCount && !projecting) {
             kept[id, default: []].append(row)
         }
     }
@@ -209,8 +227,7 @@ package struct ChangeEvaluator {
     /// text, the narrowed query orders duplicates differently, or it cannot run), narrowed
     /// another way, and at last with the query itself.
     private mutating func fetchRows(of changed: [Int32], from source: any RowSource, query: String,
-                                    parameters: [String: SQLValue]) throws {
-        guard let first = columns else { return }
+                                    parameters: [String: SQLValue], as first: Columns) throws {
         var pending = changed
         for filter in KeyFilter.allCases where !pending.isEmpty {
             // The pending keys get their own small table: its ids are their places in `pending`.
@@ -275,12 +292,23 @@ package struct ChangeEvaluator {
         return mismatched ? [] : fetched
     }
 
-    /// `query` narrowed by `filter` to the keys bound to `keysParameter` (a JSON array).
-    static func filtered(_ query: String, by filter: KeyFilter) -> String {
+    /// `query` reduced to the columns the fingerprint reads: `key`, `recipient`, `watch`.
+    static func projected(_ query: String, watch: [String]) -> String {
+        let columns = (["key", "recipient"] + watch).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        return "SELECT \(columns.joined(separator: ", ")) FROM (\n\(body(of: query))\n)"
+    }
+
+    /// `query` without the semicolons and white space after it, to nest it.
+    private static func body(of query: String) -> Substring {
         var body = Substring(query)
         while let last = body.last, last.isWhitespace || last == ";" { body.removeLast() }
+        return body
+    }
+
+    /// `query` narrowed by `filter` to the keys bound to `keysParameter` (a JSON array).
+    static func filtered(_ query: String, by filter: KeyFilter) -> String {
         let column = filter == .text ? "CAST(\"key\" AS TEXT)" : "\"key\""
-        return "SELECT * FROM (\n\(body)\n) WHERE \(column) IN (SELECT value FROM json_each(:\(keysParameter)))"
+        return "SELECT * FROM (\n\(body(of: query))\n) WHERE \(column) IN (SELECT value FROM json_each(:\(keysParameter)))"
     }
 
     /// The recipient of `row`, normalised once per distinct text.
