@@ -6,10 +6,12 @@ import Foundation
 /// evaluation (or one after the query or `watch` list was edited) records a baseline and sends
 /// nothing, unless `baseline: send` asks a first one to.
 ///
-/// The state's fingerprints stream into a byte-string table; the query's rows then stream past
-/// it once, each only adding to its key's fingerprint: rows are kept only for keys that entered.
-/// A second pass, filtered in SQL to the keys whose fingerprint changed, fetches their rows.
-/// Memory grows with the number of keys (a few dozen bytes each) and of events, not of rows.
+/// The state's fingerprints stream into a byte-string table; the query's rows (only the
+/// columns the fingerprint reads, when `watch` names them) then stream past it once, each only
+/// adding to its key's fingerprint, and no row is kept. A second pass, narrowed in SQL to the
+/// keys that changed or entered, fetches their whole rows. Memory grows with the number of keys
+/// (a few dozen bytes each) and of events, not of rows. A baseline keeps every key's rows, as
+/// the JSON the state records.
 package struct ChangeEvaluator {
     /// A recipient text as read: the id of what it normalises to, and the fingerprint hashes
     /// after it (every row's hashes start with its recipient).
