@@ -108,6 +108,7 @@ package final class LedgerStore: Ledger {
                 """)
         }
         registerConsentMigrations(in: &migrator)
+        registerChangeStateMigrations(in: &migrator)
         return migrator
     }
 
@@ -137,39 +138,6 @@ package final class LedgerStore: Ledger {
                 }
             }
             return states
-        }
-    }
-
-    /// The recorded change-trigger definition.
-    package func changeDefinition(schedule: String) throws -> String? {
-        try queue.read { db in
-            try String.fetchOne(db, sql: "SELECT definition FROM change_definitions WHERE schedule = ?", arguments: [schedule])
-        }
-    }
-
-    /// Fingerprints per key, streamed into a dictionary.
-    package func changeFingerprints(schedule: String) throws -> [String: String] {
-        try queue.read { db in
-            var result: [String: String] = [:]
-            result.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM change_state WHERE schedule = ?", arguments: [schedule]) ?? 0)
-            let rows = try String.fetchCursor(db, sql: "SELECT key || char(31) || fingerprint FROM change_state WHERE schedule = ?", arguments: [schedule])
-            while let pair = try rows.next() {
-                guard let split = pair.utf8.firstIndex(of: 31) else { continue }
-                result[String(pair[..<split])] = String(pair[pair.utf8.index(after: split)...])
-            }
-            return result
-        }
-    }
-
-    /// Last seen rows of some keys.
-    package func changeRows(schedule: String, keys: [String]) throws -> [String: String] {
-        try queue.read { db in
-            var result: [String: String] = [:]
-            let statement = try db.makeStatement(sql: "SELECT rows FROM change_state WHERE schedule = ? AND key = ?")
-            for key in keys {
-                if let rows = try String.fetchOne(statement, arguments: [schedule, key]) { result[key] = rows }
-            }
-            return result
         }
     }
 
@@ -203,24 +171,7 @@ package final class LedgerStore: Ledger {
                     """, arguments: [decision.schedule, slot, status.rawValue, runID, now])
                 result.slots += db.changesCount
             }
-            for (schedule, definition) in plan.definitions {
-                try db.execute(sql: """
-                    INSERT INTO change_definitions (schedule, definition, recorded_at) VALUES (?, ?, ?)
-                    ON CONFLICT (schedule) DO UPDATE SET definition = excluded.definition, recorded_at = excluded.recorded_at
-                    """, arguments: [schedule, definition, now])
-            }
-            let setState = try db.makeStatement(sql: """
-                INSERT INTO change_state (schedule, key, fingerprint, rows, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (schedule, key) DO UPDATE SET fingerprint = excluded.fingerprint, rows = excluded.rows, updated_at = excluded.updated_at
-                """)
-            let deleteState = try db.makeStatement(sql: "DELETE FROM change_state WHERE schedule = ? AND key = ?")
-            for update in plan.stateUpdates {
-                if let fingerprint = update.fingerprint {
-                    try setState.execute(arguments: [update.schedule, update.key, fingerprint, update.rows ?? "[]", now])
-                } else {
-                    try deleteState.execute(arguments: [update.schedule, update.key])
-                }
-            }
+            try Self.recordChangeState(plan, in: db, at: now)
             let upsert = try db.makeStatement(sql: """
                 INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, payload, run_id, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -15,6 +15,7 @@ struct ChangeTriggerTests {
           SELECT ticket AS key, phone AS recipient, status, title FROM tickets
         """
     }
+    static let query = "SELECT ticket AS key, phone AS recipient, status, title FROM tickets"
     static let template = """
         {{event}} {{key}} {{status}}{{#changes}} [{{column}}: {{old}} -> {{new}}]{{/changes}}
         """
@@ -27,16 +28,23 @@ struct ChangeTriggerTests {
     }
 
     mutating func step(_ rows: [[SQLValue]], ledger: inout MemoryLedgerView, schedule: String = ChangeTriggerTests.schedule()) throws -> [String] {
+        try plan(MemoryRows(columns: columns, rows: rows), ledger: &ledger, schedule: schedule)
+            .items.map { "\($0.recipient) \($0.body ?? $0.reason ?? "")" }
+    }
+
+    /// Plans over `source`, records the plan in `ledger` and moves the clock to the next slot.
+    mutating func plan(_ source: any PreparingRowSource, ledger: inout MemoryLedgerView,
+                       schedule: String = ChangeTriggerTests.schedule()) throws -> Plan {
         let (repository, diagnostics) = Fixture.repository(schedules: ["schedules/tickets.yaml": schedule],
                                                            templates: ["templates/ticket.sms.mustache": Self.template])
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         var collector = DiagnosticCollector()
         let plan = Planner(repository: try #require(repository), at: time, snapshotSHA256: "")
-            .plan(rows: MemoryRows(columns: columns, rows: rows), ledger: ledger, into: &collector)
+            .plan(rows: source, ledger: ledger, into: &collector)
         #expect(collector.diagnostics.isEmpty, "\(collector.diagnostics)")
         ledger.apply(plan)
         time = time.addingTimeInterval(600)
-        return plan.items.map { "\($0.recipient) \($0.body ?? $0.reason ?? "")" }
+        return plan
     }
 
     @Test mutating func baselineIsSilentThenEnterChangeLeaveAndReenter() throws {
@@ -78,6 +86,125 @@ struct ChangeTriggerTests {
             == ["+64211111111 enter T1 New"])
     }
 
+    @Test mutating func aReBaselineForgetsTheKeysTheEditedQueryNoLongerReturns() throws {
+        var ledger = MemoryLedgerView()
+        _ = try step([row("T1", "0211111111", "New"), row("T2", "0212222222", "New")], ledger: &ledger)
+        let edited = Self.schedule(watch: "[status, title]")
+        #expect(try step([row("T1", "0211111111", "New")], ledger: &ledger, schedule: edited) == [])
+        #expect(ledger.state["tickets"]?.keys.sorted() == ["T1"])
+        #expect(try step([row("T1", "0211111111", "New")], ledger: &ledger, schedule: edited) == [],
+                "T2 left under the old query: no leave message for it under the new one")
+    }
+
+    @Test mutating func aKeysRowsMayComeAnywhereInTheResult() throws {
+        var ledger = MemoryLedgerView()
+        _ = try step([row("T2", "0211111111", "New"), row("T1", "0213333333", "New"), row("T2", "0212222222", "New"),
+                      row("T1", "0214444444", "New")], ledger: &ledger)
+        // T2's rows change, apart and after a duplicate recipient; T1's only in an unwatched column.
+        let sent = try step([row("T1", "0214444444", "New", "other"), row("T2", "0212222222", "Done"), row("T1", "0213333333", "New"),
+                             row("T2", "021 111 1111", "Done"), row("T2", "0211111111", "Again")], ledger: &ledger)
+        #expect(sent == ["+64211111111 change T2 Done [status: New -> Done]", "+64212222222 change T2 Done [status: New -> Done]"])
+        #expect(try step([row("T2", "0212222222", "Done"), row("T1", "0214444444", "New"), row("T2", "0211111111", "Done"),
+                          row("T1", "0213333333", "New")], ledger: &ledger) == [], "the same rows in another order")
+    }
+
+    @Test mutating func theOrderOfTheResultDoesNotMatter() throws {
+        // Enough keys that the evaluator gives up guessing the next key on the shuffled result.
+        func rows(_ step: Int) -> [[SQLValue]] {
+            (0..<6000).flatMap { index -> [[SQLValue]] in
+                if step > 0 && index % 97 == 1 { return [] }
+                let status = step > 0 && index % 50 == 0 ? "Closed" : "New"
+                let key = index % 31 == 0 ? "K\(index)" : "T\(index)"
+                var rows = [[SQLValue.text(key), .text("02\(1_000_000 + index % 700)"), .text(status), .integer(Int64(index))]]
+                if index % 3 == 0 { rows.append([.text(key), .text("02\(2_000_000 + index % 500)"), .text(status), .null]) }
+                return rows
+            } + (step > 0 ? [[.text("NEW"), .text("0211111111"), .text("New"), .text("n")]] : [])
+        }
+        var generator = SystemRandomNumberGenerator()
+        var inOrder = MemoryLedgerView(), shuffled = MemoryLedgerView()
+        let start = time
+        var plans: [[Plan]] = [[], []]
+        for step in 0..<3 {
+            plans[0].append(try plan(MemoryRows(columns: columns, rows: rows(step)), ledger: &inOrder))
+            time = time.addingTimeInterval(-600)
+            plans[1].append(try plan(MemoryRows(columns: columns, rows: rows(step).shuffled(using: &generator)), ledger: &shuffled))
+        }
+        time = start
+        // The last seen rows of a key are kept in result order: compare them as sets.
+        func state(_ plan: Plan) -> [String] {
+            plan.stateUpdates.map { update in
+                let rows = ChangeEvaluator.decode(update.rows).map { row in "\(zip(row.shape.names, row.values).map { "\($0)=\($1)" })" }
+                return "\(update.key) \(update.fingerprint ?? "-") \(rows.sorted())"
+            }
+        }
+        for (ordered, unordered) in zip(plans[0], plans[1]) {
+            #expect(ordered.items == unordered.items)
+            #expect(state(ordered) == state(unordered))
+        }
+        #expect(plans[0][1].items.filter { $0.occurrence.hasPrefix("change@") }.count == 158)
+        #expect(plans[0][1].items.filter { $0.occurrence.hasPrefix("leave@") }.count == 82)
+        #expect(plans[0][1].items.filter { $0.occurrence.hasPrefix("enter@") }.count == 1)
+        #expect(plans[0][2].items.isEmpty)
+    }
+
+    @Test(arguments: [NarrowingRows.Behaviour.fails, .reordered, .integers])
+    mutating func theSecondPassFallsBackWhenTheNarrowedQueryDisagrees(_ behaviour: NarrowingRows.Behaviour) throws {
+        var ledger = MemoryLedgerView()
+        let first = [row("T1", "0211111111", "New"), row("T2", "0212222222", "New"), row("T3", "0213333333", "New")]
+        _ = try plan(NarrowingRows(columns: columns, rows: first, behaviour: behaviour), ledger: &ledger)
+        // T2 has a duplicate recipient whose watched value differs: the first row counts.
+        let second = [row("T1", "0211111111", "New"), row("T2", "0212222222", "Done"), row("T2", "021 222 2222", "Other"),
+                      row("T3", "0213333333", "Done", "x")]
+        let source = NarrowingRows(columns: columns, rows: second, behaviour: behaviour)
+        let plan = try plan(source, ledger: &ledger)
+        #expect(plan.items.map { "\($0.recipient) \($0.body ?? "")" } == [
+            "+64212222222 change T2 Done [status: New -> Done]", "+64213333333 change T3 Done [status: New -> Done]",
+        ])
+        #expect(source.queries.first == ChangeEvaluator.projected(ChangeTriggerTests.query, watch: ["status"]))
+        #expect(source.queries.last == ChangeTriggerTests.query, "the query itself gives the rows")
+        #expect(ledger.state["tickets"]?["T3"]?.rows.contains("\"title\":\"x\"") == true)
+    }
+
+    @Test mutating func theFirstPassReadsOnlyTheWatchedColumns() throws {
+        var ledger = MemoryLedgerView()
+        let first = [row("T1", "0211111111", "New"), row("T2", "0212222222", "New")]
+        _ = try plan(NarrowingRows(columns: columns, rows: first, behaviour: .fails), ledger: &ledger)
+        // T2 changes, T3 enters: both need their whole rows, from the narrowed second pass.
+        let second = [row("T1", "0211111111", "New", "unwatched"), row("T2", "0212222222", "Done"), row("T3", "0213333333", "New")]
+        for failsProjection in [false, true] {
+            var copy = ledger
+            let source = NarrowingRows(columns: columns, rows: second, behaviour: .reordered, failsProjection: failsProjection)
+            let plan = try plan(source, ledger: &copy)
+            time = time.addingTimeInterval(-600)
+            #expect(plan.items.map { "\($0.recipient) \($0.body ?? "")" } == [
+                "+64212222222 change T2 Done [status: New -> Done]", "+64213333333 enter T3 New",
+            ])
+            #expect(source.queries.first == ChangeEvaluator.projected(ChangeTriggerTests.query, watch: ["status"]))
+            #expect(source.queries.count == (failsProjection ? 3 : 2), "\(source.queries)")
+            #expect(copy.state["tickets"]?["T3"]?.rows == #"[{"key":"T3","recipient":"0213333333","status":"New","title":"T"}]"#)
+        }
+        // Without `watch` every column counts: the first pass is the query itself.
+        let everyColumn = Self.schedule().replacingOccurrences(of: ", watch: [status]", with: "")
+        var other = MemoryLedgerView()
+        _ = try plan(MemoryRows(columns: columns, rows: first), ledger: &other, schedule: everyColumn)
+        let source = NarrowingRows(columns: columns, rows: second, behaviour: .reordered)
+        #expect(try plan(source, ledger: &other, schedule: everyColumn).items.count == 3)
+        #expect(source.queries.first == ChangeTriggerTests.query)
+        #expect(source.queries.count == 2, "the query, then the rows of T1 and T2 narrowed")
+    }
+
+    @Test func projectedQueriesQuoteTheirColumns() {
+        #expect(ChangeEvaluator.projected("SELECT 1 AS key;", watch: ["status", "say \"hi\""])
+            == "SELECT \"key\", \"recipient\", \"status\", \"say \"\"hi\"\"\" FROM (\nSELECT 1 AS key\n)")
+    }
+
+    @Test func narrowedQueriesWrapTheScheduleQuery() {
+        #expect(ChangeEvaluator.filtered("SELECT a AS key FROM t -- note\n ;\n", by: .key)
+            == "SELECT * FROM (\nSELECT a AS key FROM t -- note\n) WHERE \"key\" IN (SELECT value FROM json_each(:crier_change_keys))")
+        #expect(ChangeEvaluator.filtered("SELECT 1 AS key", by: .text)
+            == "SELECT * FROM (\nSELECT 1 AS key\n) WHERE CAST(\"key\" AS TEXT) IN (SELECT value FROM json_each(:crier_change_keys))")
+    }
+
     @Test func rowsRoundTripThroughTheirJSON() {
         let row = Row(["key": .text("T1"), "n": .integer(42), "none": .null, "name": .text("Ngāire \"Ngā\"")])
         let decoded = ChangeEvaluator.decode(ChangeEvaluator.encode([row]))
@@ -93,5 +220,56 @@ struct ChangeTriggerTests {
                                                            templates: ["templates/ticket.sms.mustache": Self.template])
         #expect(diagnostics.isEmpty)
         #expect(repository?.schedules.first?.trigger == .change(ChangeTrigger(on: [.enter], watch: ["status"], baselineSends: false)))
+    }
+}
+
+/// Rows in memory whose narrowed second-pass queries misbehave in a chosen way.
+final class NarrowingRows: PreparingRowSource {
+    enum Behaviour: Sendable {
+        /// The narrowed queries fail to run.
+        case fails
+        /// The narrowed queries return the rows in reverse order (duplicates pick other rows).
+        case reordered
+        /// The narrowed queries return only the rows whose key is a number (none here).
+        case integers
+    }
+
+    let base: MemoryRows
+    let behaviour: Behaviour
+    let failsProjection: Bool
+    private(set) var queries: [String] = []
+
+    init(columns: [String], rows: [[SQLValue]], behaviour: Behaviour, failsProjection: Bool = false) {
+        base = MemoryRows(columns: columns, rows: rows)
+        self.behaviour = behaviour
+        self.failsProjection = failsProjection
+    }
+
+    func prepare(query: String) throws -> PreparedQuery { try base.prepare(query: query) }
+
+    func forEachRow(query: String, parameters: [String: SQLValue], _ body: (Row) throws -> Void) throws {
+        queries.append(query)
+        if query.hasPrefix("SELECT \"key\"") {
+            // The first pass reads only the columns it names, as SQLite would return them.
+            if failsProjection { throw QueryError(message: "near \"(\": syntax error") }
+            let names = query.dropFirst(7).components(separatedBy: " FROM (")[0].components(separatedBy: ", ").map { String($0.dropFirst().dropLast()) }
+            let shape = RowShape(names: names)
+            for values in base.rows {
+                try body(Row(shape: shape, values: names.map { values[base.columns.firstIndex(of: $0)!] }))
+            }
+            return
+        }
+        guard query.contains("json_each") else { return try base.forEachRow(query: query, parameters: parameters, body) }
+        #expect(parameters[ChangeEvaluator.keysParameter] != nil)
+        switch behaviour {
+        case .fails: throw QueryError(message: "no such function: json_each")
+        case .reordered:
+            let shape = RowShape(names: base.columns)
+            for values in base.rows.reversed() { try body(Row(shape: shape, values: values)) }
+        case .integers:
+            try base.forEachRow(query: query, parameters: parameters) { row in
+                if case .integer = row["key"] { try body(row) }
+            }
+        }
     }
 }

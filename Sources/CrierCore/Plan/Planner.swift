@@ -141,7 +141,7 @@ package struct Planner {
                 var evaluator = ChangeEvaluator(maker: maker, trigger: change)
                 try evaluator.load(schedule: schedule.id, ledger: ledger)
                 let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
-                try rows.forEachRow(query: schedule.query, parameters: parameters) { evaluator.add($0) }
+                try evaluator.read(from: rows, query: schedule.query, parameters: parameters)
                 let definition = ChangeEvaluator.definition(of: schedule, trigger: change)
                 let result = try evaluator.finish(schedule: schedule.id, slotText: decision.slot ?? "", definition: definition, ledger: ledger)
                 items = result.items

@@ -32,6 +32,10 @@ package protocol LedgerView {
     func changeDefinition(schedule: String) throws -> String?
     /// The change trigger's fingerprint per key of `schedule`.
     func changeFingerprints(schedule: String) throws -> [String: String]
+    /// Calls `body` with each key of `schedule`'s change state (its UTF-8 bytes, valid during
+    /// the call) and the key's fingerprint (nil when the stored text is none), in no set order,
+    /// streaming: never all keys at once.
+    func forEachChangeFingerprint(schedule: String, _ body: (UnsafeRawBufferPointer, ChangeFingerprint?) throws -> Void) throws
     /// The last seen rows (JSON) of those `keys` of `schedule` the ledger has.
     func changeRows(schedule: String, keys: [String]) throws -> [String: String]
     /// The suppression list: E.164 numbers and lower-cased email addresses.
@@ -42,6 +46,13 @@ package protocol LedgerView {
 }
 
 extension LedgerView {
+    /// The fingerprints from `changeFingerprints` (for views that keep few keys).
+    package func forEachChangeFingerprint(schedule: String, _ body: (UnsafeRawBufferPointer, ChangeFingerprint?) throws -> Void) throws {
+        for (key, fingerprint) in try changeFingerprints(schedule: schedule) {
+            var key = key
+            try key.withUTF8 { try body(UnsafeRawBufferPointer($0), ChangeFingerprint(hex: fingerprint)) }
+        }
+    }
     /// No suppression list (for views that do not keep one).
     package func optOutKeys() throws -> Set<String> { [] }
     /// No deferred items (for views that do not keep them).

@@ -1,72 +1,89 @@
 import Crypto
 import Foundation
 
-/// 64-bit FNV-1a, stable across processes (unlike `Hasher`), for change fingerprints.
-struct FNV {
-    private(set) var value: UInt64
-
-    init(basis: UInt64) { value = basis }
-
-    /// Adds `text`'s UTF-8 bytes and a separator.
-    mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01b3
-        }
-        value ^= 0x1f
-        value = value &* 0x0000_0100_0000_01b3
-    }
-}
-
-/// One key's change-trigger state after a run: set it (fingerprint and last seen rows) or
-/// delete it (the key left).
-package struct ChangeStateUpdate: Sendable, Equatable, Codable {
-    /// The schedule.
-    package var schedule: String
-    /// The key.
-    package var key: String
-    /// Fingerprint of the watched columns of all the key's rows; nil deletes the key.
-    package var fingerprint: String?
-    /// The key's rows as compact JSON (enough to render a `leave` message later).
-    package var rows: String?
-
-    /// An update.
-    package init(schedule: String, key: String, fingerprint: String?, rows: String?) {
-        self.schedule = schedule
-        self.key = key
-        self.fingerprint = fingerprint
-        self.rows = rows
-    }
-}
-
 /// The `change` trigger: compares the query's result, grouped by key, with the last seen rows
 /// the ledger keeps per schedule, and makes `enter`, `leave` and `change` events. The first
 /// evaluation (or one after the query or `watch` list was edited) records a baseline and sends
 /// nothing, unless `baseline: send` asks a first one to.
+///
+/// The state's fingerprints stream into a byte-string table; the query's rows (only the
+/// columns the fingerprint reads, when `watch` names them) then stream past it once, each only
+/// adding to its key's fingerprint, and no row is kept. A second pass, narrowed in SQL to the
+/// keys that changed or entered, fetches their whole rows. Memory grows with the number of keys
+/// (a few dozen bytes each) and of events, not of rows. A baseline keeps every key's rows, as
+/// the JSON the state records.
 package struct ChangeEvaluator {
-    private struct KeyRows {
-        var rows: [Row] = []
-        var recipients: [String] = []
-        var sum1: UInt64 = 0
-        var sum2: UInt64 = 0
+    /// A recipient text as read: the id of what it normalises to, and the fingerprint hashes
+    /// after it (every row's hashes start with its recipient).
+    private struct RecipientText {
+        var recipient: Int32
+        var hashes: (UInt64, UInt64)
+    }
 
-        /// Order-independent fingerprint of the key's rows (two 64-bit FNV-1a sums).
-        var fingerprint: String {
-            func hex(_ value: UInt64) -> String {
-                let text = String(value, radix: 16)
-                return String(repeating: "0", count: 16 - text.count) + text
-            }
-            return hex(sum1) + hex(sum2 ^ UInt64(rows.count))
+    /// Where the columns the trigger reads sit in one result shape.
+    private struct Columns {
+        let shape: RowShape
+        let key: Int?
+        let recipient: Int?
+        let watched: [Int?]
+
+        init(_ shape: RowShape, watch: [String]?) {
+            self.shape = shape
+            key = shape.index(of: "key")
+            recipient = shape.index(of: "recipient")
+            watched = (watch ?? shape.names).map { shape.index(of: $0) }
         }
     }
 
+    /// One key's rows gathered by the second pass.
+    private struct Fetched {
+        var sum = FingerprintSum()
+        var recipients: [Int32] = []
+        var rows: [Row] = []
+    }
+
+    /// The parameter that carries the changed keys into the second pass's query.
+    static let keysParameter = "crier_change_keys"
+
     private let maker: ItemMaker
     private let trigger: ChangeTrigger
-    private var current: [String: KeyRows] = [:]
-    private var normalised: [String: String] = [:]
     private var previousDefinition: String?
-    private var previous: [String: String] = [:]
+    /// Whether the stored state is compared (the definition is unchanged); else a baseline.
+    private var diffing = false
+
+    /// Keys: the stored state's first (ids below `storedCount`), then those that entered.
+    private var keys = ByteStringTable()
+    private var storedCount = 0
+    /// Stored fingerprints by key id; those unreadable count as changed.
+    private var stored: [ChangeFingerprint] = []
+    private var unreadable: Set<Int32> = []
+    /// The query's fingerprint so far, by key id.
+    private var sums: [FingerprintSum] = []
+    /// The first recipient counted per key id (-1: none); the others of keys with several.
+    private var firstRecipient: [Int32] = []
+    private var moreRecipients: [Int32: [Int32]] = [:]
+    /// Rows kept, by key id: every key's in a baseline, entered and changed keys' otherwise.
+    private var kept: [Int32: [Row]] = [:]
+    /// Whether every row is kept (baseline, or rows handed over by `add`).
+    private var keepsAll = true
+    /// Whether the first pass reads only the columns the fingerprint needs (no row is kept).
+    private var projecting = false
+    /// A baseline that sends nothing keeps its rows only as the JSON the state records.
+    private var keepsJSON = false
+    private var encoded = EncodedRows()
+
+    /// Recipient texts as read, and what they normalise to (per schedule: a few thousand).
+    private var recipientTexts = ByteStringTable()
+    private var recipientInfo: [RecipientText] = []
+    private var recipients: [String: Int32] = [:]
+    private var columns: Columns?
     private var tally = RowTally()
+    /// The key id found last, and how often the next key was found by guessing from it.
+    private var lastKey: Int32 = -1
+    private var guesses = true
+    private var guessed = 0
+    private var missed = 0
+
     /// Rows read.
     package var rowCount: Int { tally.rows }
     /// Rows whose key was NULL (left out).
@@ -84,78 +101,309 @@ package struct ChangeEvaluator {
         return ConfigFiles.hex(SHA256.hash(data: Data(text.utf8))).prefix(32).description
     }
 
-    /// Considers one row; the first row per (key, recipient) counts.
-    package mutating func add(_ row: Row) {
-        guard let key = tally.key(of: row) else { return }
-        let raw = maker.rawRecipient(row)
-        let recipient: String
-        if let known = normalised[raw] {
-            recipient = known
-        } else {
-            recipient = maker.normalise(raw) ?? raw
-            normalised[raw] = recipient
-        }
-        if current[key]?.recipients.contains(recipient) == true { return }
-        var hash1 = FNV(basis: 0xcbf2_9ce4_8422_2325), hash2 = FNV(basis: 0x8422_2325_cbf2_9ce4)
-        for part in [recipient] + watchedValues(row) {
-            hash1.add(part)
-            hash2.add(part)
-        }
-        current[key, default: KeyRows()].rows.append(row)
-        current[key]!.recipients.append(recipient)
-        current[key]!.sum1 &+= hash1.value
-        current[key]!.sum2 &+= hash2.value
-    }
-
-    /// Reads the ledger's state for `schedule` before the rows stream in (and sizes the tables).
+    /// Reads the ledger's state for `schedule` before the rows stream in: the definition and
+    /// every stored key with its fingerprint (a re-baseline deletes the keys it no longer sees).
     package mutating func load(schedule: String, ledger: any LedgerView) throws {
         previousDefinition = try ledger.changeDefinition(schedule: schedule)
-        previous = previousDefinition == nil ? [:] : try ledger.changeFingerprints(schedule: schedule)
-        current.reserveCapacity(previous.count)
+        diffing = previousDefinition == Self.definition(of: maker.schedule, trigger: trigger)
+        keepsJSON = !diffing && !(previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter))
+        guard previousDefinition != nil else { return }
+        // The ledger gives its keys in order: while they ascend they are new and need no index.
+        try ledger.forEachChangeFingerprint(schedule: schedule) { key, fingerprint in
+            guard keys.appendAscending(key) || keys.intern(key).isNew else { return }
+            if fingerprint == nil { unreadable.insert(Int32(stored.count)) }
+            stored.append(fingerprint ?? ChangeFingerprint(first: 0, second: 0))
+        }
+        storedCount = keys.count
+        sums = Array(repeating: FingerprintSum(), count: storedCount)
+        firstRecipient = Array(repeating: -1, count: storedCount)
+    }
+
+    /// Runs the query over `source` and considers its rows: one pass that keeps rows only for
+    /// new keys in a baseline, then, when fingerprints changed or keys entered, a second pass
+    /// for those keys' rows. When the state is compared and `watch` names the columns, the
+    /// first pass reads only `key`, `recipient` and those columns.
+    package mutating func read(from source: any PreparingRowSource, query: String, parameters: [String: SQLValue]) throws {
+        keepsAll = !diffing
+        defer { (keepsAll, projecting) = (true, false) }
+        if diffing, let watch = trigger.watch {
+            projecting = true
+            var delivered = false
+            do {
+                try source.forEachRow(query: Self.projected(query, watch: watch), parameters: parameters) { row in
+                    delivered = true
+                    consider(row)
+                }
+            } catch is QueryError where !delivered {
+                projecting = false
+            }
+        }
+        if !projecting { try source.forEachRow(query: query, parameters: parameters) { consider($0) } }
+        guard diffing else { return }
+        var wanted = (0..<Int32(storedCount)).filter { sums[Int($0)].rows > 0 && isChanged($0) }
+        if projecting { wanted += Int32(storedCount)..<Int32(keys.count) }
+        guard !wanted.isEmpty else { return }
+        let full = projecting ? RowShape(names: try source.prepare(query: query).columns) : columns!.shape
+        try fetchRows(of: wanted, from: source, query: query, parameters: parameters, as: Columns(full, watch: trigger.watch))
+    }
+
+    /// Whether stored key `id`'s fingerprint differs from the one its rows make now.
+    @inline(__always)
+    private func isChanged(_ id: Int32) -> Bool {
+        stored[Int(id)] != sums[Int(id)].fingerprint || (!unreadable.isEmpty && unreadable.contains(id))
+    }
+
+    /// Considers one row handed over by the caller (who streams the query itself): every
+    /// row is kept until `finish`, since any key may turn out changed.
+    package mutating func add(_ row: Row) {
+        consider(row)
+    }
+
+    /// Counts `row` into its key's fingerprint; the first row per (key, recipient) counts.
+    private mutating func consider(_ row: Row) {
+        if columns?.shape !== row.shape { columns = Columns(row.shape, watch: trigger.watch) }
+        let columns = columns!
+        guard var key = tally.key(of: row, at: columns.key) else { return }
+        let id = key.withUTF8 { keyID(UnsafeRawBufferPointer($0)) }
+        let text = recipientText(row, columns)
+        let index = Int(id)
+        if firstRecipient[index] < 0 {
+            firstRecipient[index] = text.recipient
+        } else if firstRecipient[index] == text.recipient || moreRecipients[id]?.contains(text.recipient) == true {
+            return
+        } else {
+            moreRecipients[id, default: []].append(text.recipient)
+        }
+        sums[index].add(hashes(row, columns, from: text.hashes))
+        if keepsJSON {
+            encoded.append(row, key: id)
+        } else if keepsAll || (index >= storedCount && !projecting) {
+            kept[id, default: []].append(row)
+        }
+    }
+
+    /// The id of `key`, adding it when new. Results often come in key order, as the state's
+    /// ids do: the key after the last one found (or the same one, or the one after that) is
+    /// compared first, which spares most lookups in the index.
+    @inline(__always)
+    private mutating func keyID(_ key: UnsafeRawBufferPointer) -> Int32 {
+        if guesses {
+            let last = Int(lastKey), count = keys.count
+            var guess = -1
+            if last + 1 < count && keys.equals(Int32(last + 1), key) {
+                guess = last + 1
+            } else if last >= 0 && keys.equals(Int32(last), key) {
+                guess = last
+            } else if last + 2 < count && keys.equals(Int32(last + 2), key) {
+                guess = last + 2
+            }
+            if guess >= 0 {
+                guessed += 1
+                lastKey = Int32(guess)
+                return lastKey
+            }
+            missed += 1
+            if missed > 4096 && missed > guessed { guesses = false }
+        }
+        let (id, isNew) = keys.intern(key)
+        if isNew {
+            sums.append(FingerprintSum())
+            firstRecipient.append(-1)
+        }
+        lastKey = id
+        return id
+    }
+
+    /// How the second pass narrows the query to the changed keys.
+    enum KeyFilter: CaseIterable {
+        /// `"key" IN (...)`: uses the snapshot's indexes, compares with the column's affinity.
+        case key
+        /// `CAST("key" AS TEXT) IN (...)`: keys computed as numbers.
+        case text
+        /// The query as the first pass ran it, narrowed here: always agrees with the first pass.
+        case none
+    }
+
+    /// Fetches the rows of the `changed` keys: with the query narrowed in SQL to them, then,
+    /// for keys whose rows do not make the first pass's fingerprint (their SQL value is no
+    /// text, the narrowed query orders duplicates differently, or it cannot run), narrowed
+    /// another way, and at last with the query itself.
+    private mutating func fetchRows(of changed: [Int32], from source: any RowSource, query: String,
+                                    parameters: [String: SQLValue], as first: Columns) throws {
+        var pending = changed
+        for filter in KeyFilter.allCases where !pending.isEmpty {
+            // The pending keys get their own small table: its ids are their places in `pending`.
+            var targets = ByteStringTable()
+            for id in pending { keys.withBytes(id) { _ = targets.appendNew($0) } }
+            let fetched: [Fetched]
+            if filter == .none {
+                fetched = try collect(&targets, from: source, query: query, parameters: parameters, as: first)
+            } else {
+                var list: [UInt8] = [UInt8(ascii: "[")]
+                for (index, id) in pending.enumerated() {
+                    if index > 0 { list.append(UInt8(ascii: ",")) }
+                    ChangeRowsJSON.appendString(keys.string(id), to: &list)
+                }
+                list.append(UInt8(ascii: "]"))
+                var narrowed = parameters
+                narrowed[Self.keysParameter] = .text(String(decoding: list, as: UTF8.self))
+                do {
+                    fetched = try collect(&targets, from: source, query: Self.filtered(query, by: filter), parameters: narrowed, as: first)
+                } catch is QueryError {
+                    continue
+                }
+            }
+            var missing: [Int32] = []
+            for (id, key) in zip(pending, fetched) {
+                if filter == .none || (key.sum.rows == sums[Int(id)].rows && key.sum.fingerprint == sums[Int(id)].fingerprint) {
+                    kept[id] = key.rows
+                } else {
+                    missing.append(id)
+                }
+            }
+            pending = fetched.isEmpty ? pending : missing
+        }
+    }
+
+    /// The rows of the keys in `targets`, deduplicated as the first pass does; rows take the
+    /// first pass's shape. Empty when the result has other columns.
+    private mutating func collect(_ targets: inout ByteStringTable, from source: any RowSource, query: String,
+                                  parameters: [String: SQLValue], as first: Columns) throws -> [Fetched] {
+        var fetched = Array(repeating: Fetched(), count: targets.count)
+        var mismatched = false
+        try source.forEachRow(query: query, parameters: parameters) { read in
+            guard !mismatched else { return }
+            let row: Row
+            if read.shape === first.shape {
+                row = read
+            } else if read.values.count == first.shape.names.count {
+                row = Row(shape: first.shape, values: read.values)
+            } else {
+                mismatched = true
+                return
+            }
+            guard let index = first.key, var key = row.values[index].text, !key.isEmpty,
+                  let target = key.withUTF8({ targets.find(UnsafeRawBufferPointer($0)) }) else { return }
+            let slot = Int(target)
+            let text = recipientText(row, first)
+            guard !fetched[slot].recipients.contains(text.recipient) else { return }
+            fetched[slot].recipients.append(text.recipient)
+            fetched[slot].sum.add(hashes(row, first, from: text.hashes))
+            fetched[slot].rows.append(row)
+        }
+        return mismatched ? [] : fetched
+    }
+
+    /// `query` reduced to the columns the fingerprint reads: `key`, `recipient`, `watch`.
+    static func projected(_ query: String, watch: [String]) -> String {
+        let columns = (["key", "recipient"] + watch).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        return "SELECT \(columns.joined(separator: ", ")) FROM (\n\(body(of: query))\n)"
+    }
+
+    /// `query` without the semicolons and white space after it, to nest it.
+    private static func body(of query: String) -> Substring {
+        var body = Substring(query)
+        while let last = body.last, last.isWhitespace || last == ";" { body.removeLast() }
+        return body
+    }
+
+    /// `query` narrowed by `filter` to the keys bound to `keysParameter` (a JSON array).
+    static func filtered(_ query: String, by filter: KeyFilter) -> String {
+        let column = filter == .text ? "CAST(\"key\" AS TEXT)" : "\"key\""
+        return "SELECT * FROM (\n\(body(of: query))\n) WHERE \(column) IN (SELECT value FROM json_each(:\(keysParameter)))"
+    }
+
+    /// The recipient of `row`, normalised once per distinct text.
+    private mutating func recipientText(_ row: Row, _ columns: Columns) -> RecipientText {
+        let value = columns.recipient.map { row.values[$0] } ?? .null
+        var text: String
+        if case .text(let string) = value { text = string } else { text = value.text ?? "" }
+        let (id, isNew) = text.withUTF8 { recipientTexts.intern(UnsafeRawBufferPointer($0)) }
+        if !isNew { return recipientInfo[Int(id)] }
+        let raw = ItemMaker.trimmedRecipient(text)
+        let recipient = maker.normalise(raw) ?? raw
+        let number: Int32
+        if let known = recipients[recipient] {
+            number = known
+        } else {
+            number = Int32(recipients.count)
+            recipients[recipient] = number
+        }
+        var first = FNV(basis: FingerprintSum.bases.0), second = FNV(basis: FingerprintSum.bases.1)
+        first.add(recipient)
+        second.add(recipient)
+        let info = RecipientText(recipient: number, hashes: (first.value, second.value))
+        recipientInfo.append(info)
+        return info
+    }
+
+    /// The row's two FNV-1a hashes: its recipient's (given) then its watched values.
+    @inline(__always)
+    private func hashes(_ row: Row, _ columns: Columns, from start: (UInt64, UInt64)) -> (UInt64, UInt64) {
+        var first = FNV(basis: start.0), second = FNV(basis: start.1)
+        for index in columns.watched {
+            let value = index.map { row.values[$0] } ?? .null
+            switch value {
+            case .null:
+                withUnsafeBytes(of: UInt8(0)) { first.add($0); second.add($0) }
+            case .text(var text):
+                text.withUTF8 { first.add(UnsafeRawBufferPointer($0)); second.add(UnsafeRawBufferPointer($0)) }
+            default:
+                var text = value.text ?? ""
+                text.withUTF8 { first.add(UnsafeRawBufferPointer($0)); second.add(UnsafeRawBufferPointer($0)) }
+            }
+        }
+        return (first.value, second.value)
     }
 
     /// The events' items and the state updates, given the state `load` read.
     package func finish(schedule: String, slotText: String, definition: String, ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
         var items: [PlanItem] = []
         var updates: [ChangeStateUpdate] = []
-        guard let previousDefinition, previousDefinition == definition else {
+        let sorted = { (ids: [Int32]) in ids.sorted { keys.precedes($0, $1) } }
+        guard diffing, previousDefinition == definition else {
             let sendBaseline = previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter)
-            for key in current.keys.sorted() {
-                let entry = current[key]!
-                updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: entry.fingerprint, rows: Self.encode(entry.rows)))
-                if sendBaseline { items += event(.enter, key: key, rows: entry.rows, old: [], slotText: slotText) }
+            updates.reserveCapacity(keys.count)
+            for id in sorted(Array(0..<Int32(keys.count))) where sums[Int(id)].rows > 0 {
+                let key = keys.string(id), rows = kept[id] ?? []
+                updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
+                                                 rows: keepsJSON ? encoded.json(key: id) : ChangeRowsJSON.encode(rows)))
+                if sendBaseline { items += event(.enter, key: key, rows: rows, old: [], slotText: slotText) }
+            }
+            // Keys recorded under the old definition that the new one does not return.
+            for id in sorted((0..<Int32(storedCount)).filter { sums[Int($0)].rows == 0 }) {
+                updates.append(ChangeStateUpdate(schedule: schedule, key: keys.string(id), fingerprint: nil, rows: nil))
             }
             return (items, updates)
         }
-        var entered: [String] = [], changed: [String] = []
-        var fingerprints: [String: String] = [:]
-        for (key, entry) in current {
-            let fingerprint = entry.fingerprint
-            switch previous[key] {
-            case nil: entered.append(key)
-            case let old? where old != fingerprint: changed.append(key)
-            default: continue
-            }
-            fingerprints[key] = fingerprint
+        let entered = sorted(Array(Int32(storedCount)..<Int32(keys.count)))
+        var changed: [Int32] = [], left: [Int32] = []
+        for id in 0..<Int32(storedCount) {
+            let sum = sums[Int(id)]
+            if sum.rows == 0 { left.append(id) } else if isChanged(id) { changed.append(id) }
         }
-        entered.sort()
-        changed.sort()
-        let left = previous.keys.filter { current[$0] == nil }.sorted()
+        changed = sorted(changed)
+        left = sorted(left)
         let oldRows = (trigger.on.contains(.leave) || trigger.on.contains(.change))
-            ? try ledger.changeRows(schedule: schedule, keys: left + changed) : [:]
-        for key in entered {
-            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: fingerprints[key], rows: Self.encode(current[key]!.rows)))
-            if trigger.on.contains(.enter) { items += event(.enter, key: key, rows: current[key]!.rows, old: [], slotText: slotText) }
+            ? try ledger.changeRows(schedule: schedule, keys: (left + changed).map(keys.string)) : [:]
+        for id in entered {
+            let key = keys.string(id), rows = kept[id] ?? []
+            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
+                                             rows: ChangeRowsJSON.encode(rows)))
+            if trigger.on.contains(.enter) { items += event(.enter, key: key, rows: rows, old: [], slotText: slotText) }
         }
-        for key in changed {
-            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: fingerprints[key], rows: Self.encode(current[key]!.rows)))
+        for id in changed {
+            let key = keys.string(id), rows = kept[id] ?? []
+            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
+                                             rows: ChangeRowsJSON.encode(rows)))
             if trigger.on.contains(.change) {
-                items += event(.change, key: key, rows: current[key]!.rows, old: Self.decode(oldRows[key]), slotText: slotText)
+                items += event(.change, key: key, rows: rows, old: ChangeRowsJSON.decode(oldRows[key]), slotText: slotText)
             }
         }
-        for key in left {
+        for id in left {
+            let key = keys.string(id)
             updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: nil, rows: nil))
-            if trigger.on.contains(.leave) { items += event(.leave, key: key, rows: Self.decode(oldRows[key]), old: [], slotText: slotText) }
+            if trigger.on.contains(.leave) { items += event(.leave, key: key, rows: ChangeRowsJSON.decode(oldRows[key]), old: [], slotText: slotText) }
         }
         return (items, updates)
     }
@@ -185,42 +433,9 @@ package struct ChangeEvaluator {
         }
     }
 
-    private func watchedValues(_ row: Row) -> [String] {
-        (trigger.watch ?? row.shape.names).map { column in
-            switch row[column] {
-            case nil, .null?: return "\u{0}"
-            case let value?: return value.text ?? ""
-            }
-        }
-    }
-
     /// Rows as compact JSON: `[{"column": value, ...}]` with text, integers and nulls.
-    package static func encode(_ rows: [Row]) -> String {
-        JSONValue.array(rows.map { row in
-            .object(zip(row.shape.names, row.values).map { name, value in
-                switch value {
-                case .null: return (name, .null)
-                case .integer(let number): return (name, .int(Int(number)))
-                default: return (name, .string(value.text ?? ""))
-                }
-            })
-        }).compact()
-    }
+    package static func encode(_ rows: [Row]) -> String { ChangeRowsJSON.encode(rows) }
 
     /// Rows back from `encode`'s JSON.
-    package static func decode(_ json: String?) -> [Row] {
-        guard let json, let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any] else { return [] }
-        return array.compactMap { element in
-            guard let object = element as? [String: Any] else { return nil }
-            let names = object.keys.sorted()
-            let values: [SQLValue] = names.map { name in
-                switch object[name] {
-                case let text as String: return .text(text)
-                case let number as NSNumber: return .integer(number.int64Value)
-                default: return .null
-                }
-            }
-            return Row(shape: RowShape(names: names), values: values)
-        }
-    }
+    package static func decode(_ json: String?) -> [Row] { ChangeRowsJSON.decode(json) }
 }

@@ -23,6 +23,11 @@ package struct ItemMaker {
     /// The row's trimmed recipient text.
     package func rawRecipient(_ row: Row) -> String {
         guard let text = row["recipient"]?.text else { return "" }
+        return Self.trimmedRecipient(text)
+    }
+
+    /// `text` without the spaces and tabs around it.
+    package static func trimmedRecipient(_ text: String) -> String {
         guard let first = text.utf8.first, let last = text.utf8.last,
               first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return text }
         return text.trimmingCharacters(in: .whitespaces)

@@ -11,8 +11,14 @@ package struct RowTally: Sendable {
 
     /// Counts `row` and returns its key, or nil (counted) when it has none.
     package mutating func key(of row: Row) -> String? {
+        key(of: row, at: row.index(of: "key"))
+    }
+
+    /// Counts `row` and returns its key, read at `index` (the `key` column's place in the
+    /// row's shape, looked up once per shape), or nil (counted) when it has none.
+    package mutating func key(of row: Row, at index: Int?) -> String? {
         rows += 1
-        guard let key = row["key"]?.text, !key.isEmpty else {
+        guard let index, let key = row.values[index].text, !key.isEmpty else {
             nullKeys += 1
             return nil
         }

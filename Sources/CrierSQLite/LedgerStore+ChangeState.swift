@@ -1,0 +1,151 @@
+import CrierCore
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The change trigger's state: per schedule its definition, and per key a fingerprint (read for
+/// every key at each run) and the last seen rows (read only for keys that changed or left),
+/// in two tables so that reading the fingerprints does not read the rows.
+extension LedgerStore {
+    /// The migration that splits `change_state` into fingerprints and rows.
+    static func registerChangeStateMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v4-change-state-split") { db in
+            try db.execute(sql: """
+                CREATE TABLE change_fingerprints (
+                  schedule TEXT NOT NULL,
+                  key TEXT NOT NULL,
+                  fingerprint TEXT NOT NULL,
+                  PRIMARY KEY (schedule, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE change_rows (
+                  schedule TEXT NOT NULL,
+                  key TEXT NOT NULL,
+                  rows TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  PRIMARY KEY (schedule, key)
+                ) WITHOUT ROWID;
+                INSERT INTO change_fingerprints (schedule, key, fingerprint) SELECT schedule, key, fingerprint FROM change_state;
+                INSERT INTO change_rows (schedule, key, rows, updated_at) SELECT schedule, key, rows, updated_at FROM change_state;
+                DROP TABLE change_state;
+                """)
+        }
+    }
+
+    /// The recorded change-trigger definition.
+    package func changeDefinition(schedule: String) throws -> String? {
+        try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT definition FROM change_definitions WHERE schedule = ?", arguments: [schedule])
+        }
+    }
+
+    /// Fingerprints per key, in a dictionary.
+    package func changeFingerprints(schedule: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        try forEachChangeFingerprint(schedule: schedule) { key, fingerprint in
+            result[String(decoding: key, as: UTF8.self)] = fingerprint?.hex ?? ""
+        }
+        return result
+    }
+
+    /// Fingerprints per key, streamed straight from SQLite's buffers.
+    package func forEachChangeFingerprint(schedule: String, _ body: (UnsafeRawBufferPointer, ChangeFingerprint?) throws -> Void) throws {
+        try queue.read { db in
+            let statement = try db.makeStatement(sql: "SELECT key, fingerprint FROM change_fingerprints WHERE schedule = ?")
+            let handle = statement.sqliteStatement
+            try Self.bind(handle, [schedule], db)
+            defer { sqlite3_reset(handle) }
+            while try Self.step(handle, db) {
+                try body(Self.bytes(handle, 0), ChangeFingerprint(hex: Self.bytes(handle, 1)))
+            }
+        }
+    }
+
+    /// Last seen rows of some keys.
+    package func changeRows(schedule: String, keys: [String]) throws -> [String: String] {
+        try queue.read { db in
+            var result: [String: String] = [:]
+            result.reserveCapacity(keys.count)
+            let statement = try db.makeStatement(sql: "SELECT rows FROM change_rows WHERE schedule = ? AND key = ?")
+            let handle = statement.sqliteStatement
+            for key in keys {
+                try Self.bind(handle, [schedule, key], db)
+                if try Self.step(handle, db) {
+                    result[key] = String(decoding: Self.bytes(handle, 0), as: UTF8.self)
+                }
+                sqlite3_reset(handle)
+            }
+            return result
+        }
+    }
+
+    /// Records a plan's change definitions and state updates (inside `record`'s transaction).
+    static func recordChangeState(_ plan: Plan, in db: Database, at now: String) throws {
+        for (schedule, definition) in plan.definitions {
+            try db.execute(sql: """
+                INSERT INTO change_definitions (schedule, definition, recorded_at) VALUES (?, ?, ?)
+                ON CONFLICT (schedule) DO UPDATE SET definition = excluded.definition, recorded_at = excluded.recorded_at
+                """, arguments: [schedule, definition, now])
+        }
+        guard !plan.stateUpdates.isEmpty else { return }
+        let setFingerprint = try db.makeStatement(sql: """
+            INSERT INTO change_fingerprints (schedule, key, fingerprint) VALUES (?, ?, ?)
+            ON CONFLICT (schedule, key) DO UPDATE SET fingerprint = excluded.fingerprint
+            """)
+        let setRows = try db.makeStatement(sql: """
+            INSERT INTO change_rows (schedule, key, rows, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (schedule, key) DO UPDATE SET rows = excluded.rows, updated_at = excluded.updated_at
+            """)
+        let deleteFingerprint = try db.makeStatement(sql: "DELETE FROM change_fingerprints WHERE schedule = ? AND key = ?")
+        let deleteRows = try db.makeStatement(sql: "DELETE FROM change_rows WHERE schedule = ? AND key = ?")
+        for update in plan.stateUpdates {
+            if let fingerprint = update.fingerprint {
+                try execute(setFingerprint.sqliteStatement, [update.schedule, update.key, fingerprint], db)
+                try execute(setRows.sqliteStatement, [update.schedule, update.key, update.rows ?? "[]", now], db)
+            } else {
+                try execute(deleteFingerprint.sqliteStatement, [update.schedule, update.key], db)
+                try execute(deleteRows.sqliteStatement, [update.schedule, update.key], db)
+            }
+        }
+    }
+
+    // MARK: Statements without GRDB's per-row values (a million keys per run)
+
+    private static func execute(_ handle: SQLiteStatement, _ texts: [String], _ db: Database) throws {
+        try bind(handle, texts, db)
+        defer { sqlite3_reset(handle) }
+        while try step(handle, db) {}
+    }
+
+    private static func bind(_ handle: SQLiteStatement, _ texts: [String], _ db: Database) throws {
+        for (index, text) in texts.enumerated() {
+            var text = text
+            let code = text.withUTF8 { bytes -> Int32 in
+                let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+                guard let base = bytes.baseAddress else { return sqlite3_bind_text(handle, Int32(index + 1), "", 0, transient) }
+                return sqlite3_bind_text(handle, Int32(index + 1), UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                         Int32(bytes.count), transient)
+            }
+            guard code == SQLITE_OK else { throw error(code, db) }
+        }
+    }
+
+    /// Steps `handle`: true for a row, false when done.
+    private static func step(_ handle: SQLiteStatement, _ db: Database) throws -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let code: throw error(code, db)
+        }
+    }
+
+    /// Column `index` of the current row as bytes, valid until the next step.
+    private static func bytes(_ handle: SQLiteStatement, _ index: Int32) -> UnsafeRawBufferPointer {
+        guard let text = sqlite3_column_text(handle, index) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index)))
+    }
+
+    private static func error(_ code: Int32, _ db: Database) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code),
+                      message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) })
+    }
+}

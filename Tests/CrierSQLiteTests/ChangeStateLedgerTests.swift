@@ -1,0 +1,73 @@
+import CrierCore
+import Foundation
+import GRDB
+import Testing
+@testable import CrierSQLite
+
+@Suite("Change state in the ledger")
+struct ChangeStateLedgerTests {
+    let directory: String
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "crier-change-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func plan(_ updates: [ChangeStateUpdate], definitions: [String: String] = ["s": "d1"]) -> Plan {
+        Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s", schedules: [], items: [],
+             stateUpdates: updates, definitions: definitions)
+    }
+
+    func fingerprints(_ ledger: LedgerStore, _ schedule: String) throws -> [(String, String?)] {
+        var seen: [(String, String?)] = []
+        try ledger.forEachChangeFingerprint(schedule: schedule) { key, fingerprint in
+            seen.append((String(decoding: key, as: UTF8.self), fingerprint?.hex))
+        }
+        return seen
+    }
+
+    @Test func recordsStreamsInKeyOrderAndDeletes() throws {
+        let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
+        let one = ChangeFingerprint(first: 1, second: 2).hex, two = ChangeFingerprint(first: .max, second: 0).hex
+        _ = try ledger.record(plan([
+            ChangeStateUpdate(schedule: "s", key: "T2", fingerprint: one, rows: #"[{"key":"T2"}]"#),
+            ChangeStateUpdate(schedule: "s", key: "T10", fingerprint: two, rows: #"[{"key":"T10"}]"#),
+            ChangeStateUpdate(schedule: "s", key: "Ngā", fingerprint: one, rows: "[]"),
+            ChangeStateUpdate(schedule: "other", key: "T1", fingerprint: one, rows: "[]"),
+        ]), runID: 1, at: Date())
+        #expect(try ledger.changeDefinition(schedule: "s") == "d1")
+        #expect(try fingerprints(ledger, "s").map(\.0) == ["Ngā", "T10", "T2"])
+        #expect(try fingerprints(ledger, "s").map(\.1) == [one, two, one])
+        #expect(try ledger.changeFingerprints(schedule: "s") == ["Ngā": one, "T10": two, "T2": one])
+        #expect(try ledger.changeRows(schedule: "s", keys: ["T2", "T10", "T3"]) == ["T2": #"[{"key":"T2"}]"#, "T10": #"[{"key":"T10"}]"#])
+        _ = try ledger.record(plan([
+            ChangeStateUpdate(schedule: "s", key: "T2", fingerprint: two, rows: #"[{"key":"T2","n":2}]"#),
+            ChangeStateUpdate(schedule: "s", key: "T10", fingerprint: nil, rows: nil),
+        ], definitions: ["s": "d2"]), runID: 1, at: Date())
+        #expect(try ledger.changeDefinition(schedule: "s") == "d2")
+        #expect(try ledger.changeFingerprints(schedule: "s") == ["Ngā": one, "T2": two])
+        #expect(try ledger.changeRows(schedule: "s", keys: ["T2", "T10"]) == ["T2": #"[{"key":"T2","n":2}]"#])
+        #expect(try ledger.changeFingerprints(schedule: "other") == ["T1": one])
+    }
+
+    @Test func theSplitMigrationKeepsTheStateOfEarlierLedgers() throws {
+        let path = directory + "/old.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try LedgerStore.migrator.migrate(queue, upTo: "v3-opt-outs")
+        let fingerprint = ChangeFingerprint(first: 0xabc, second: 0xdef).hex
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO change_definitions VALUES ('s', 'd1', '2026-11-23T00:00:00Z')")
+            try db.execute(sql: "INSERT INTO change_state VALUES ('s', 'T1', ?, '[{\"key\":\"T1\"}]', '2026-11-23T00:00:00Z')",
+                           arguments: [fingerprint])
+            try db.execute(sql: "INSERT INTO change_state VALUES ('s', 'T2', 'not a fingerprint', '[]', '2026-11-23T00:00:00Z')")
+        }
+        try queue.close()
+        let ledger = try LedgerStore(path: path)
+        #expect(try ledger.changeDefinition(schedule: "s") == "d1")
+        #expect(try fingerprints(ledger, "s").map(\.0) == ["T1", "T2"])
+        #expect(try fingerprints(ledger, "s").map(\.1) == [fingerprint, nil], "an unreadable fingerprint counts as changed")
+        #expect(try ledger.changeRows(schedule: "s", keys: ["T1", "T2"]) == ["T1": #"[{"key":"T1"}]"#, "T2": "[]"])
+        let tables = try ledger.queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name LIKE 'change_%' ORDER BY name") }
+        #expect(tables == ["change_definitions", "change_fingerprints", "change_rows"])
+    }
+}
