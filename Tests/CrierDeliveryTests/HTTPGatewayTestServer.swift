@@ -39,63 +39,25 @@ final class HTTPGatewayTestServer {
         }
     }
 
-    /// The fixture script.
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/http_gateway.py").path
-
-    let folder: String
-    let port: Int
-    private let process: Process
+    private let server: FixtureProcess
 
     /// Starts the server with the script's extra `arguments` (`--slow SECONDS`).
     init(_ arguments: [String] = []) throws {
-        folder = NSTemporaryDirectory() + "crier-http-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let portFile = folder + "/port"
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-W", "ignore", Self.script, "--dir", folder + "/requests", "--port-file", portFile] + arguments
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        let deadline = Date().addingTimeInterval(15)
-        var found: Int?
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let value = Int(text) {
-                found = value
-                break
-            }
-            guard process.isRunning else { break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        guard let found else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw TestServerError.didNotStart("http_gateway.py")
-        }
-        port = found
+        server = try FixtureProcess(script: "http_gateway.py", folderPrefix: "crier-http") { ["--dir", $0 + "/requests"] + arguments }
     }
 
-    deinit { stop() }
+    /// The port it listens on.
+    var port: Int { server.port }
 
     /// `http://127.0.0.1:PORT` + `path`.
     func url(_ path: String = "/messages") -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// Stops the server.
-    func stop() {
-        if process.isRunning {
-            // SIGKILL: a test thread may have passed a mask that blocks SIGTERM to the child.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func stop() { server.stop() }
 
     /// What the server received so far, oldest first.
     func requests() -> [Request] {
-        let dir = folder + "/requests"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-        return names.compactMap { name in
-            guard let data = FileManager.default.contents(atPath: dir + "/" + name),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        server.records(in: "requests").map { _, object in
             let headers = (object["headers"] as? [[String]] ?? []).compactMap { pair in
                 pair.count == 2 ? (name: pair[0], value: pair[1]) : nil
             }

@@ -16,8 +16,10 @@ Anything else: 201 with {"sid": "SM<32 hex digits of N>"} for a form request, el
 {"id": "msg-N"}, N being the request's number (1, 2, ...).
 Writes the port it listens on to --port-file once it accepts connections; stops on SIGTERM.
 """
-import argparse, json, os, signal, socket, ssl, threading, time, urllib.parse
+import argparse, json, os, socket, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fixture_common import announce_port_and_wait, server_tls_context, unblock_signals
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--dir", required=True)
@@ -27,9 +29,7 @@ parser.add_argument("--tlscert")
 parser.add_argument("--tlskey")
 args = parser.parse_args()
 
-# A parent that spawns from a thread with signals blocked (libdispatch and Swift Testing
-# workers do) passes that mask on: unblock everything so SIGTERM stops the server.
-signal.pthread_sigmask(signal.SIG_UNBLOCK, set(signal.Signals))
+unblock_signals()
 
 lock = threading.Lock()
 counter = [0]
@@ -126,16 +126,7 @@ os.makedirs(args.dir, exist_ok=True)
 server = Server(("127.0.0.1", 0), Handler)
 port = server.server_address[1]
 if args.tlscert:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(args.tlscert, args.tlskey)
+    context = server_tls_context(args.tlscert, args.tlskey)
     server.socket = context.wrap_socket(server.socket, server_side=True)
 threading.Thread(target=server.serve_forever, daemon=True).start()
-with open(args.port_file + ".tmp", "w") as f:
-    f.write(str(port))
-os.rename(args.port_file + ".tmp", args.port_file)
-
-# Exit at once on SIGTERM, whatever requests are open.
-signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-signal.signal(signal.SIGINT, lambda *_: os._exit(0))
-while True:
-    signal.pause()
+announce_port_and_wait(args.port_file, port)

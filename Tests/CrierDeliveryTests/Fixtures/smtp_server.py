@@ -9,10 +9,12 @@ Each accepted message becomes DIR/NNNNNN.eml (the DATA bytes) and DIR/NNNNNN.jso
   refuse*@...  550 after DATA (the message as a whole)
 Writes the port it listens on to --port-file once it accepts connections; stops on SIGTERM.
 """
-import argparse, asyncio, json, os, signal, socket, ssl, sys, threading
+import argparse, asyncio, json, os, socket, threading
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from fixture_common import announce_port_and_wait, server_tls_context, unblock_signals
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--dir", required=True)
@@ -26,9 +28,7 @@ parser.add_argument("--password")
 parser.add_argument("--slow", type=float, default=5.0)
 args = parser.parse_args()
 
-# A parent that spawns from a thread with signals blocked (libdispatch workers do) passes that
-# mask on: unblock everything so SIGTERM stops the server.
-signal.pthread_sigmask(signal.SIG_UNBLOCK, set(signal.Signals))
+unblock_signals()
 
 lock = threading.Lock()
 counter = [0]
@@ -88,8 +88,7 @@ def free_port():
 
 kwargs = {}
 if args.tlscert:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(args.tlscert, args.tlskey)
+    context = server_tls_context(args.tlscert, args.tlskey)
     if args.implicit_tls:
         kwargs["ssl_context"] = context
     else:
@@ -103,12 +102,4 @@ os.makedirs(args.dir, exist_ok=True)
 port = free_port()
 controller = Controller(Handler(), hostname="127.0.0.1", port=port, ready_timeout=10, **kwargs)
 controller.start()
-with open(args.port_file + ".tmp", "w") as f:
-    f.write(str(port))
-os.rename(args.port_file + ".tmp", args.port_file)
-
-# Exit at once on SIGTERM: stopping the controller waits for open client connections.
-signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-signal.signal(signal.SIGINT, lambda *_: os._exit(0))
-while True:
-    signal.pause()
+announce_port_and_wait(args.port_file, port)

@@ -1,0 +1,1 @@
+../CrierDeliveryTests/FixtureProcess.swift
