@@ -1,6 +1,20 @@
 import CCurl
 import Foundation
 
+/// Connect and per-transfer limits, for every transport that goes through libcurl.
+package struct TransportTimeouts: Sendable {
+    /// Seconds to set up the connection (TCP, TLS).
+    package var connect: TimeInterval
+    /// Seconds one transfer (an SMTP transaction, an HTTP request) may take in all.
+    package var total: TimeInterval
+
+    /// Limits, 30 s each by default.
+    package init(connect: TimeInterval = 30, total: TimeInterval = 30) {
+        self.connect = connect
+        self.total = total
+    }
+}
+
 /// One libcurl easy handle, kept on one thread: libcurl reuses its connection across
 /// `perform` calls. It uploads a byte buffer, collects the response body and remembers the
 /// server's last reply line (SMTP) for error messages.
@@ -37,8 +51,26 @@ final class CurlHandle {
     fileprivate var lastReply: String?
     fileprivate var lastRefusal: String?
 
+    /// A handle for `url` that always verifies the server's certificate and host name (with
+    /// `caFile` as an extra trust anchor) and keeps to `timeouts`; nil if libcurl cannot make one.
+    convenience init?(url: String, caFile: String? = nil, timeouts: TransportTimeouts) {
+        self.init()
+        set(CURLOPT_URL, url)
+        set(CURLOPT_SSL_VERIFYPEER, 1)
+        set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile { set(CURLOPT_CAINFO, caFile) }
+        set(CURLOPT_CONNECTTIMEOUT_MS, Int(timeouts.connect * 1000))
+        set(CURLOPT_TIMEOUT_MS, Int(timeouts.total * 1000))
+    }
+
+    /// `url` without any user:password part, for error messages.
+    static func redacted(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+    }
+
     /// A fresh easy handle with the callbacks wired; nil if libcurl cannot make one.
-    init?() {
+    private init?() {
         guard Self.globalInit == CURLE_OK, let raw = curl_easy_init() else { return nil }
         self.raw = raw
         errorBuffer = .allocate(capacity: Int(crier_curl_error_size))

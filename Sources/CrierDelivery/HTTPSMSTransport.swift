@@ -14,13 +14,13 @@ import Foundation
 package final class HTTPSMSTransport: Transport {
     /// Where and how to post.
     package let settings: HTTPGatewaySettings
-    /// Time limits (the SMTP ones fit HTTP as well).
-    package let timeouts: SMTPTransport.Timeouts
+    /// Time limits.
+    package let timeouts: TransportTimeouts
     private let environment: [String: String]
     private var handle: CurlHandle?
 
     /// A transport for `settings`; `environment` is where `password_env` is looked up.
-    package init(settings: HTTPGatewaySettings, timeouts: SMTPTransport.Timeouts = .init(),
+    package init(settings: HTTPGatewaySettings, timeouts: TransportTimeouts = .init(),
                  environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.settings = settings
         self.timeouts = timeouts
@@ -38,12 +38,10 @@ package final class HTTPSMSTransport: Transport {
         guard case .sms(let itemID, let sms) = message else {
             return .permanent("http: the SMS gateway cannot deliver an email")
         }
-        var password: String?
-        if let source = settings.password {
-            switch SecretProblem.read(source, environment: environment, owner: "sms.http") {
-            case .success(let value): password = value
-            case .failure(let problem): return .transient(problem.message)
-            }
+        let password: String?
+        switch self.password {
+        case .success(let value): password = value
+        case .failure(let problem): return .transient(problem.message)
         }
         guard let handle = connection() else { return .transient("http: libcurl could not start") }
         var headers: [String] = []
@@ -78,7 +76,7 @@ package final class HTTPSMSTransport: Transport {
         let result = handle.perform()
         let status = result.responseCode
         guard result.ok, status > 0 else {
-            return .transient("http \(SMTPTransport.redacted(settings.url)): \(result.errorText)")
+            return .transient("http \(CurlHandle.redacted(settings.url)): \(result.errorText)")
         }
         switch status {
         case 200..<300:
@@ -90,20 +88,22 @@ package final class HTTPSMSTransport: Transport {
         }
     }
 
+    /// The password or token from its source, read once when the first SMS goes out; nil when
+    /// none is configured.
+    private lazy var password: Swift.Result<String?, SecretProblem> = {
+        guard let source = settings.password else { return .success(nil) }
+        return SecretProblem.read(source, environment: environment, owner: "sms.http")
+    }()
+
     /// The configured easy handle, made on first use.
     private func connection() -> CurlHandle? {
         if let handle { return handle }
-        guard let handle = CurlHandle() else { return nil }
-        handle.set(CURLOPT_URL, settings.url)
+        guard let handle = CurlHandle(url: settings.url, timeouts: timeouts) else { return nil }
         // HTTP(S) only (no file://, ftp://, ...), and a URL without a scheme means https:
         // libcurl would otherwise guess http:// and send the credentials in clear.
         handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
         handle.set(CURLOPT_DEFAULT_PROTOCOL, "https")
         handle.set(CURLOPT_POST, 1)
-        handle.set(CURLOPT_SSL_VERIFYPEER, 1)
-        handle.set(CURLOPT_SSL_VERIFYHOST, 2)
-        handle.set(CURLOPT_CONNECTTIMEOUT_MS, Int(timeouts.connect * 1000))
-        handle.set(CURLOPT_TIMEOUT_MS, Int(timeouts.total * 1000))
         self.handle = handle
         return handle
     }

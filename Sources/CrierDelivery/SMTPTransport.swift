@@ -8,21 +8,10 @@ import Foundation
 /// sent in one transaction per recipient, so a recipient refused at RCPT fails alone.
 ///
 /// Outcomes: 2xx → delivered; 4xx and network trouble → transient; 5xx → permanent, with the
-/// server's reply line. The password is read when a message is sent and never appears in errors.
+/// server's reply line. The password is read when the first message goes out and never appears in errors.
 package final class SMTPTransport: Transport {
     /// Connect and per-transaction limits.
-    package struct Timeouts: Sendable {
-        /// Seconds to set up the connection (TCP, TLS).
-        package var connect: TimeInterval
-        /// Seconds one transaction may take in all.
-        package var total: TimeInterval
-
-        /// Limits, 30 s each by default.
-        package init(connect: TimeInterval = 30, total: TimeInterval = 30) {
-            self.connect = connect
-            self.total = total
-        }
-    }
+    package typealias Timeouts = TransportTimeouts
 
     /// Where and how to connect.
     package let settings: SMTPSettings
@@ -70,7 +59,7 @@ package final class SMTPTransport: Transport {
         }
         guard !recipients.isEmpty else { return .permanent("smtp: the message has no recipient") }
         let password: String?
-        switch readPassword() {
+        switch self.password {
         case .success(let value): password = value
         case .failure(let problem): return .transient(problem.message)
         }
@@ -114,11 +103,10 @@ package final class SMTPTransport: Transport {
 
     /// The error text of a failed transaction: the server's reply when it gave one, else libcurl's.
     private func describe(_ result: CurlHandle.Result, recipient: String) -> String {
-        if (400..<600).contains(result.responseCode),
-           let reply = [result.lastReply, result.lastRefusal].compactMap({ $0 }).first(where: { $0.hasPrefix(String(result.responseCode)) }) {
+        if (400..<600).contains(result.responseCode), let reply = result.lastRefusal, reply.hasPrefix(String(result.responseCode)) {
             return "smtp <\(recipient)>: \(reply)"
         }
-        var text = "smtp \(Self.redacted(settings.url)): \(result.errorText)"
+        var text = "smtp \(CurlHandle.redacted(settings.url)): \(result.errorText)"
         if result.responseCode > 0 { text += " (last reply \(result.responseCode))" }
         return text
     }
@@ -126,36 +114,25 @@ package final class SMTPTransport: Transport {
     /// The configured easy handle, made on first use.
     private func connection() -> CurlHandle? {
         if let handle { return handle }
-        guard let handle = CurlHandle() else { return nil }
-        handle.set(CURLOPT_URL, settings.url)
+        guard let handle = CurlHandle(url: settings.url, caFile: settings.caFile, timeouts: timeouts) else { return nil }
         let implicitTLS = settings.url.lowercased().hasPrefix("smtps://")
         handle.set(CURLOPT_USE_SSL, implicitTLS || settings.tls == .required ? crier_curl_use_ssl_all : crier_curl_use_ssl_none)
-        handle.set(CURLOPT_SSL_VERIFYPEER, 1)
-        handle.set(CURLOPT_SSL_VERIFYHOST, 2)
-        if let caFile = settings.caFile { handle.set(CURLOPT_CAINFO, caFile) }
-        handle.set(CURLOPT_CONNECTTIMEOUT_MS, Int(timeouts.connect * 1000))
-        handle.set(CURLOPT_TIMEOUT_MS, Int(timeouts.total * 1000))
         handle.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0)
         self.handle = handle
         return handle
     }
 
-    /// The password from its source, read now; nil when no AUTH is configured.
-    private func readPassword() -> Swift.Result<String?, SecretProblem> {
+    /// The password from its source, read once when the first message goes out; nil when no
+    /// AUTH is configured.
+    private lazy var password: Swift.Result<String?, SecretProblem> = {
         guard settings.username != nil, let source = settings.password else { return .success(nil) }
         return SecretProblem.read(source, environment: environment, owner: "email.smtp")
-    }
+    }()
 
     /// `queued as X` from a final reply (postfix and most MTAs say so), else nil.
     static func queueID(_ reply: String?) -> String? {
         guard let reply, let range = reply.range(of: "queued as ", options: .caseInsensitive) else { return nil }
         let id = reply[range.upperBound...].prefix { !$0.isWhitespace }
         return id.isEmpty ? nil : String(id)
-    }
-
-    /// The URL without any user:password part.
-    static func redacted(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
-        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
     }
 }

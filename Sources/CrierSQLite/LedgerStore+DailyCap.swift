@@ -5,23 +5,22 @@ import GRDB
 extension LedgerStore {
     /// Items of `channels` sent at or after `since`: what today's cap has used.
     package func sentCount(channels: Set<Channel>, since: Date) throws -> Int {
-        guard !channels.isEmpty else { return 0 }
-        let names = channels.map(\.rawValue).sorted()
-        let marks = names.map { _ in "?" }.joined(separator: ", ")
-        return try queue.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE state = 'sent' AND channel IN (\(marks)) AND sent_at >= ?",
-                             arguments: StatementArguments(names + [Timestamp.utc(since)])) ?? 0
-        }
+        try count(channels: channels, where: "state = 'sent' AND sent_at >= ?", [Timestamp.utc(since)])
     }
 
     /// Items of `channels` waiting to be sent (pending, or claimed by a live run).
     package func waitingCount(channels: Set<Channel>) throws -> Int {
+        try count(channels: channels, where: "state IN ('pending', 'sending')", [])
+    }
+
+    /// How many items of `channels` match `condition`.
+    private func count(channels: Set<Channel>, where condition: String, _ arguments: [String]) throws -> Int {
         guard !channels.isEmpty else { return 0 }
         let names = channels.map(\.rawValue).sorted()
         let marks = names.map { _ in "?" }.joined(separator: ", ")
         return try queue.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE state IN ('pending', 'sending') AND channel IN (\(marks))",
-                             arguments: StatementArguments(names)) ?? 0
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE channel IN (\(marks)) AND \(condition)",
+                             arguments: StatementArguments(names + arguments)) ?? 0
         }
     }
 }

@@ -22,7 +22,7 @@ struct HTTPSMSTransportTests {
         HTTPGatewaySettings(url: url ?? server.url("/v1/sms"), format: .json, username: username, password: password, from: from)
     }
 
-    func transport(_ settings: HTTPGatewaySettings, timeouts: SMTPTransport.Timeouts = .init(connect: 5, total: 10),
+    func transport(_ settings: HTTPGatewaySettings, timeouts: TransportTimeouts = .init(connect: 5, total: 10),
                    environment: [String: String] = ["TWILIO_TOKEN": password, "GW_TOKEN": password]) -> HTTPSMSTransport {
         HTTPSMSTransport(settings: settings, timeouts: timeouts, environment: environment)
     }

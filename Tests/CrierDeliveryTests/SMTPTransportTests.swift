@@ -208,7 +208,7 @@ struct SMTPTransportTests {
     }
 
     @Test func redactsCredentialsInURLsAndFindsQueueIDs() {
-        #expect(SMTPTransport.redacted("smtp://user:pw@mail.example:587") == "smtp://mail.example:587")
+        #expect(CurlHandle.redacted("smtp://user:pw@mail.example:587") == "smtp://mail.example:587")
         #expect(SMTPTransport.queueID("250 2.0.0 Ok: queued as 4Xy7 extra") == "4Xy7")
         #expect(SMTPTransport.queueID("250 OK") == nil)
     }

@@ -44,11 +44,9 @@ package final class DailyCap: @unchecked Sendable {
         return max(0, limit - used)
     }
 
-    /// Local midnight of the day holding `instant` in `zone`: where "today" starts.
+    /// Where "today" starts: the first instant of the local day holding `instant` in `zone`.
     package static func startOfDay(_ instant: Date, in zone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.startOfDay(for: instant)
+        WallClock.startOfDay(WallClock.components(of: instant, in: zone).date, in: zone)
     }
 }
 
