@@ -13,6 +13,11 @@ extension LedgerStore {
         try count(channels: channels, where: "state IN ('pending', 'sending')", [])
     }
 
+    /// Sent since `since` plus waiting: what a new plan has left under the cap.
+    package func dailyCapUsage(channels: Set<Channel>, since: Date) throws -> Int {
+        try sentCount(channels: channels, since: since) + waitingCount(channels: channels)
+    }
+
     /// How many items of `channels` match `condition`.
     private func count(channels: Set<Channel>, where condition: String, _ arguments: [String]) throws -> Int {
         guard !channels.isEmpty else { return 0 }

@@ -67,18 +67,8 @@ struct PlanMaker {
         let snapshot = try workspace.openSnapshot()
         let planner = Planner(repository: workspace.repository, at: at, snapshotSHA256: try workspace.snapshotSHA256(), selection: selection)
         var collector = DiagnosticCollector()
-        var plan = planner.plan(rows: snapshot, ledger: ledger, into: &collector)
+        let plan = planner.plan(rows: snapshot, ledger: ledger, into: &collector)
         for diagnostic in collector.diagnostics { printError(diagnostic.description) }
-        let config = workspace.repository.config
-        if let limit = config.email.smtp?.maxPerDay, !config.smtpChannels.isEmpty {
-            let channels = config.smtpChannels
-            var used = 0
-            if let store = ledger as? LedgerStore {
-                used = try store.sentCount(channels: channels, since: DailyCap.startOfDay(at, in: config.timeZone))
-                    + store.waitingCount(channels: channels)
-            }
-            plan = plan.applyingDailyCap(remaining: max(0, limit - used), channels: channels)
-        }
         return (plan, collector.diagnostics)
     }
 }

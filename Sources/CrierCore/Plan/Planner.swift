@@ -62,8 +62,25 @@ package struct Planner {
         // State only counts for slots that evaluated fully.
         let evaluated = Set(decisions.filter { $0.status == .due }.map(\.schedule))
         let updates = stateUpdates.filter { evaluated.contains($0.key) }.sorted { $0.key < $1.key }.flatMap(\.value)
-        return Plan(at: at, configSHA256: repository.sha256, snapshotSHA256: snapshotSHA256, schedules: decisions, items: items,
-                    stateUpdates: updates, definitions: definitions.filter { evaluated.contains($0.key) })
+        let plan = Plan(at: at, configSHA256: repository.sha256, snapshotSHA256: snapshotSHA256, schedules: decisions, items: items,
+                        stateUpdates: updates, definitions: definitions.filter { evaluated.contains($0.key) })
+        return applyingDailyCap(to: plan, ledger: ledger, into: &diagnostics)
+    }
+
+    /// `plan` with the SMTP messages that do not fit under `email.smtp.max_per_day` today
+    /// marked `daily-cap`. When the ledger cannot say what today used, none fit (fail closed:
+    /// they wait as pending for a run that can tell).
+    private func applyingDailyCap(to plan: Plan, ledger: any LedgerView, into diagnostics: inout DiagnosticCollector) -> Plan {
+        let config = repository.config
+        let channels = config.smtpChannels
+        guard let limit = config.email.smtp?.maxPerDay, !channels.isEmpty else { return plan }
+        do {
+            let used = try ledger.dailyCapUsage(channels: channels, since: DailyCap.startOfDay(at, in: config.timeZone))
+            return plan.applyingDailyCap(remaining: max(0, limit - used), channels: channels)
+        } catch {
+            diagnostics.error("cannot read today's sent messages for max_per_day: \(error)", at: FileLocation(file: config.ledgerPath))
+            return plan.applyingDailyCap(remaining: 0, channels: channels)
+        }
     }
 
     /// The slot decision for `schedule` at `at`, before any query runs.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where an item stands in the ledger.
 package enum ItemState: String, Sendable, Codable, CaseIterable {
     /// Recorded, not yet attempted (or left for retry).
@@ -43,6 +45,9 @@ package protocol LedgerView {
     /// Items of `schedule` skipped for quiet hours in slots at or after `since` (UTC ISO text):
     /// item id → slot.
     func quietHoursItems(schedule: String, since: String) throws -> [String: String]
+    /// What `max_per_day` has used of the day starting at `since`: items of `channels` sent
+    /// since then, plus those waiting to be sent (they go out before any new item).
+    func dailyCapUsage(channels: Set<Channel>, since: Date) throws -> Int
 }
 
 extension LedgerView {
@@ -57,6 +62,8 @@ extension LedgerView {
     package func optOutKeys() throws -> Set<String> { [] }
     /// No deferred items (for views that do not keep them).
     package func quietHoursItems(schedule: String, since: String) throws -> [String: String] { [:] }
+    /// Nothing sent, nothing waiting (for views that do not keep items).
+    package func dailyCapUsage(channels: Set<Channel>, since: Date) throws -> Int { 0 }
 }
 
 /// The view of a ledger that does not exist yet: nothing ran, nothing was sent.
