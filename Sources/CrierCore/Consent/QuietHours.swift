@@ -40,10 +40,8 @@ package struct QuietHours: Sendable, Equatable, CustomStringConvertible {
     /// Whether `instant` falls inside the quiet hours, read on the wall clock of `zone`.
     package func contains(_ instant: Date, in zone: TimeZone) -> Bool {
         if isNone { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.hour, .minute], from: instant)
-        let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        let local = WallClock.components(of: instant, in: zone)
+        let minute = local.hour * 60 + local.minute
         if startMinute < endMinute { return minute >= startMinute && minute < endMinute }
         return minute >= startMinute || minute < endMinute
     }
