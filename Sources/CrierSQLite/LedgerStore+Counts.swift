@@ -20,17 +20,13 @@ package struct SentCount: Sendable, Equatable {
 extension LedgerStore {
     /// Sent messages counted per `column` (`key` or `recipient`), with history's filters, most first.
     package func sentCounts(by column: SentCountColumn, key: String?, recipient: String?, schedule: String?) throws -> [SentCount] {
-        var conditions = ["state = 'sent'"]
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let key { conditions.append("key = ?"); arguments.append(key) }
-        if let recipient { conditions.append("recipient = ?"); arguments.append(recipient) }
-        if let schedule { conditions.append("schedule = ?"); arguments.append(schedule) }
+        let filter = Self.historyFilter(key: key, recipient: recipient, schedule: schedule)
         return try queue.read { db in
             try GRDB.Row.fetchAll(db, sql: """
                 SELECT \(column.rawValue) AS subject, sum(channel = 'sms') AS sms, sum(channel = 'email') AS email, max(sent_at) AS last
-                FROM items WHERE \(conditions.joined(separator: " AND "))
+                FROM items WHERE \((["state = 'sent'"] + filter.conditions).joined(separator: " AND "))
                 GROUP BY \(column.rawValue) ORDER BY count(*) DESC, \(column.rawValue)
-                """, arguments: StatementArguments(arguments)).map { row in
+                """, arguments: StatementArguments(filter.arguments)).map { row in
                 SentCount(subject: row["subject"], sms: row["sms"], email: row["email"], lastSentAt: row["last"])
             }
         }

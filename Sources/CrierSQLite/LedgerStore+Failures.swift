@@ -7,14 +7,10 @@ extension LedgerStore {
     package func failures(since: String) throws -> [HistoryEntry] {
         try queue.read { db in
             try GRDB.Row.fetchAll(db, sql: """
-                SELECT id, schedule, key, occurrence, channel, recipient, state, reason, last_error, updated_at, sent_at
+                SELECT \(HistoryEntry.columns)
                 FROM items WHERE state IN ('failed', 'uncertain') AND updated_at >= ?
                 ORDER BY updated_at DESC, schedule, key, recipient
-                """, arguments: [since]).map { row in
-                HistoryEntry(id: row["id"], schedule: row["schedule"], key: row["key"], occurrence: row["occurrence"],
-                             channel: row["channel"], recipient: row["recipient"], state: row["state"], reason: row["reason"],
-                             error: row["last_error"], updatedAt: row["updated_at"], sentAt: row["sent_at"])
-            }
+                """, arguments: [since]).map(HistoryEntry.init(row:))
         }
     }
 }

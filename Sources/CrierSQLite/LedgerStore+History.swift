@@ -28,24 +28,36 @@ package struct HistoryEntry: Sendable, Equatable {
     package var sentAt: String?
 }
 
+extension HistoryEntry {
+    /// The columns of `items` an entry is read from.
+    static let columns = "id, schedule, key, occurrence, channel, recipient, state, reason, last_error, updated_at, sent_at"
+
+    /// The entry of a row selected with `columns`.
+    init(row: GRDB.Row) {
+        self.init(id: row["id"], schedule: row["schedule"], key: row["key"], occurrence: row["occurrence"],
+                  channel: row["channel"], recipient: row["recipient"], state: row["state"], reason: row["reason"],
+                  error: row["last_error"], updatedAt: row["updated_at"], sentAt: row["sent_at"])
+    }
+}
+
 extension LedgerStore {
+    /// History's filters (each nil: any item) as conditions on `items`, to be joined with AND,
+    /// and their arguments.
+    static func historyFilter(key: String?, recipient: String?, schedule: String?)
+        -> (conditions: [String], arguments: [(any DatabaseValueConvertible)?]) {
+        let wanted = [("key", key), ("recipient", recipient), ("schedule", schedule)].filter { $0.1 != nil }
+        return (wanted.map { "\($0.0) = ?" }, wanted.map(\.1))
+    }
+
     /// Items matching the filters, newest first.
     package func history(key: String?, recipient: String?, schedule: String?, limit: Int = 1000) throws -> [HistoryEntry] {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let key { conditions.append("key = ?"); arguments.append(key) }
-        if let recipient { conditions.append("recipient = ?"); arguments.append(recipient) }
-        if let schedule { conditions.append("schedule = ?"); arguments.append(schedule) }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let filter = Self.historyFilter(key: key, recipient: recipient, schedule: schedule)
+        let condition = filter.conditions.isEmpty ? "" : "WHERE " + filter.conditions.joined(separator: " AND ")
         return try queue.read { db in
             try GRDB.Row.fetchAll(db, sql: """
-                SELECT id, schedule, key, occurrence, channel, recipient, state, reason, last_error, updated_at, sent_at
-                FROM items \(filter) ORDER BY updated_at DESC, schedule, key, recipient LIMIT \(limit)
-                """, arguments: StatementArguments(arguments)).map { row in
-                HistoryEntry(id: row["id"], schedule: row["schedule"], key: row["key"], occurrence: row["occurrence"],
-                             channel: row["channel"], recipient: row["recipient"], state: row["state"], reason: row["reason"],
-                             error: row["last_error"], updatedAt: row["updated_at"], sentAt: row["sent_at"])
-            }
+                SELECT \(HistoryEntry.columns)
+                FROM items \(condition) ORDER BY updated_at DESC, schedule, key, recipient LIMIT \(limit)
+                """, arguments: StatementArguments(filter.arguments)).map(HistoryEntry.init(row:))
         }
     }
 

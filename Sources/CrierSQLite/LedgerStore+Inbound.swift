@@ -12,18 +12,11 @@ package struct InboundImport: Sendable, Equatable {
     package var optedOut: [String] = []
     /// Senders removed from it.
     package var optedIn: [String] = []
-    /// New replies that are no keyword, for a person to read: (line, sender, body).
-    package var unknown: [(line: Int, from: String, body: String)] = []
+    /// New replies that are no keyword, for a person to read.
+    package var unknown: [InboundReply] = []
 
     /// Nothing changed.
     package init() {}
-
-    /// Equal counts, senders and unknown lines.
-    package static func == (lhs: InboundImport, rhs: InboundImport) -> Bool {
-        lhs.newReplies == rhs.newReplies && lhs.knownReplies == rhs.knownReplies && lhs.optedOut == rhs.optedOut
-            && lhs.optedIn == rhs.optedIn && lhs.unknown.map(\.line) == rhs.unknown.map(\.line)
-            && lhs.unknown.map(\.from) == rhs.unknown.map(\.from)
-    }
 }
 
 extension LedgerStore {
@@ -48,7 +41,7 @@ extension LedgerStore {
                 }
                 result.newReplies += 1
                 if reply.keyword == nil {
-                    result.unknown.append((reply.line, reply.from, reply.body))
+                    result.unknown.append(reply)
                 } else {
                     touched.insert(reply.from)
                     fresh.insert([reply.from, reply.receivedAt, reply.body])

@@ -19,11 +19,16 @@ struct EvaluationOptions: ParsableArguments {
     /// The injected clock: fixed at `--at`, or the system's.
     func clock() throws -> any Clock {
         guard let at else { return SystemClock() }
+        return FixedClock(try Self.instant(at))
+    }
+
+    /// The instant `--at` names; exits 64 (saying how to write it) when it is not ISO 8601 with an offset.
+    static func instant(_ at: String) throws -> Date {
         guard let instant = Timestamp.parseISO(at) else {
             printError("error: --at \"\(at)\" is not an ISO 8601 time with an offset. Write it like 2026-11-23T17:00:00+13:00 or 2026-11-23T04:00:00Z")
             throw Exit.usage
         }
-        return FixedClock(instant)
+        return instant
     }
 
     /// The selected schedule ids, checked against the repository (exit 64 for unknown ones).

@@ -22,14 +22,7 @@ struct Failures: ParsableCommand {
             printError("error: --since \"\(since)\" is not a span such as 30m, 24h or 5d")
             throw Exit.usage
         }
-        var now = Date()
-        if let at {
-            guard let instant = Timestamp.parseISO(at) else {
-                printError("error: --at \"\(at)\" is not an ISO 8601 time with an offset")
-                throw Exit.usage
-            }
-            now = instant
-        }
+        let now = try at.map(EvaluationOptions.instant) ?? Date()
         let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
         guard let ledger = try LedgerStore.openExisting(path: workspace.repository.config.ledgerPath) else {
             print("No ledger yet: nothing has run, nothing failed.")

@@ -28,17 +28,11 @@ struct Validate: ParsableCommand {
             }
         }
         for schedule in repository.schedules where schedule.channel == .sms {
-            guard let hours = ConsentRules.quietHours(of: schedule, config: repository.config) else { continue }
-            var next = now
-            for _ in 0..<200 {
-                guard let slot = schedule.cron.slot(after: next, in: schedule.timeZone), slot.timeIntervalSince(now) < 8 * 86400 else { break }
-                next = slot
-                if hours.contains(slot, in: schedule.timeZone) {
-                    collector.warning("schedule \"\(schedule.id)\": cron \"\(schedule.cron.source)\" fires at \(Timestamp.local(slot, in: schedule.timeZone)), inside quiet_hours \(hours); its SMS then wait for the first run after the quiet hours",
-                                      at: FileLocation(file: schedule.file), hint: "Move the cron slot outside the quiet hours if they should go out at a set time")
-                    break
-                }
-            }
+            guard let hours = ConsentRules.quietHours(of: schedule, config: repository.config),
+                  let slot = hours.firstSlot(of: schedule.cron, after: now, before: now.addingTimeInterval(8 * 86400), in: schedule.timeZone)
+            else { continue }
+            collector.warning("schedule \"\(schedule.id)\": cron \"\(schedule.cron.source)\" fires at \(Timestamp.local(slot, in: schedule.timeZone)), inside quiet_hours \(hours); its SMS then wait for the first run after the quiet hours",
+                              at: FileLocation(file: schedule.file), hint: "Move the cron slot outside the quiet hours if they should go out at a set time")
         }
         let snapshotPath = repository.config.snapshotPath
         if FileManager.default.fileExists(atPath: snapshotPath) {

@@ -14,7 +14,8 @@ struct Workspace {
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Loads the repository of `configPath` (or ./crier.yaml), printing every diagnostic to
-    /// stderr. Exits 65 when crier.yaml itself cannot be used.
+    /// stderr (with `printDiagnostics: false`, only when crier.yaml itself cannot be used, to
+    /// say why). Exits 65 when crier.yaml itself cannot be used.
     static func load(configPath: String?, printDiagnostics: Bool = true) throws -> Workspace {
         let path = configPath ?? "crier.yaml"
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
@@ -31,7 +32,8 @@ struct Workspace {
             templates: readFolder(shown("templates"), shownAs: shown("templates")) { !$0.hasPrefix(".") })
         var collector = DiagnosticCollector()
         let repository = ConfigRepository.load(files, into: &collector)
-        if printDiagnostics {
+        // Without a repository the command stops here: say why even when asked to stay quiet.
+        if printDiagnostics || repository == nil {
             for diagnostic in collector.diagnostics { printError(diagnostic.description) }
         }
         guard let repository else { throw Exit.invalid }

@@ -35,6 +35,23 @@ import Testing
         #expect(!QuietHours.none.contains(Date(), in: auckland))
     }
 
+    @Test func firstSlotInsideTheQuietHoursWhateverTheCronsFrequency() throws {
+        let hours = try #require(QuietHours.parse("21:00-08:00"))
+        func first(_ cron: String, after: String) throws -> String? {
+            let start = try #require(Timestamp.parseISO(after))
+            return hours.firstSlot(of: try CronExpression(parsing: cron), after: start, before: start.addingTimeInterval(8 * 86400), in: auckland)
+                .map { Timestamp.local($0, in: auckland) }
+        }
+        // 2026-11-24 is a Tuesday (NZDT, +13).
+        #expect(try first("* * * * *", after: "2026-11-24T09:00:00+13:00") == "2026-11-24T21:00:00+13:00")
+        #expect(try first("*/2 * * * *", after: "2026-11-24T08:00:00+13:00") == "2026-11-24T21:00:00+13:00")
+        #expect(try first("0 * * * *", after: "2026-11-24T22:30:00+13:00") == "2026-11-24T23:00:00+13:00")
+        #expect(try first("0 22 * * 1", after: "2026-11-24T09:00:00+13:00") == "2026-11-30T22:00:00+13:00")
+        #expect(try first("0 22 1 1 *", after: "2026-11-24T09:00:00+13:00") == nil)
+        #expect(try first("*/5 8-20 * * *", after: "2026-11-24T09:00:00+13:00") == nil)
+        #expect(QuietHours.none.firstSlot(of: try CronExpression(parsing: "* * * * *"), after: Date(), before: .distantFuture, in: auckland) == nil)
+    }
+
     @Test func badConfigValueIsLocated() {
         let (_, diagnostics) = Fixture.repository(config: Fixture.crierYAML + "\nquiet_hours: 9pm-8am\n")
         let text = diagnostics.map(\.description).joined(separator: "\n")

@@ -58,6 +58,15 @@ struct ConsentEndToEndTests {
         #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE state = 'sent'") == 2)
     }
 
+    @Test func anUnusableCrierYAMLSaysWhy() throws {
+        let repo = try repo(config: "timezone: [Pacific/Auckland\n")
+        for arguments in [["optout", "list"], ["optout", "add", "021 100 0000"], ["inbound", "replies.csv"], ["history"], ["failures"]] {
+            let result = try repo.crier(arguments)
+            #expect(result.code == 65, "\(arguments)")
+            #expect(result.err.contains("crier.yaml:"), "\(arguments): \(result.err)")
+        }
+    }
+
     @Test func theSameInboundFileTwiceChangesNothing() throws {
         let repo = try repo()
         let csv = """

@@ -26,4 +26,15 @@ struct FailuresEndToEndTests {
         let later = try repo.crier(["failures", "--since", "1h", "--at", "2026-11-25T18:00:00+13:00"])
         #expect(later.code == 0, "outside the window")
     }
+
+    @Test func badArgumentsSayHowToWriteThem() throws {
+        let repo = try ConfigRepo(schedules: ["reminder.yaml": ConfigRepo.reminder],
+                                  templates: ["reminder.sms.mustache": ConfigRepo.reminderTemplate])
+        let at = try repo.crier(["failures", "--at", "2026-11-23"])
+        #expect(at.code == 64)
+        #expect(at.err.contains("error: --at \"2026-11-23\" is not an ISO 8601 time with an offset. Write it like 2026-11-23T17:00:00+13:00"))
+        let since = try repo.crier(["failures", "--since", "a day"])
+        #expect(since.code == 64)
+        #expect(since.err.contains("error: --since \"a day\" is not a span such as 30m, 24h or 5d"))
+    }
 }

@@ -43,8 +43,8 @@ package struct InboundFile: Sendable {
         /// `FILE:1: error: ...`.
         package var description: String {
             let shown = found.isEmpty ? "an empty file" : "\"\(found.joined(separator: ","))\""
-            return "\(path):1: error: the header must be \"from,body,received_at\", found \(shown). "
-                + "Export the replies with those three columns, in that order"
+            return Diagnostic.error("the header must be \"\(header.joined(separator: ","))\", found \(shown)", at: FileLocation(file: path, line: 1),
+                                    hint: "Export the replies with those three columns, in that order").description
         }
     }
 

@@ -40,12 +40,29 @@ package struct QuietHours: Sendable, Equatable, CustomStringConvertible {
     /// Whether `instant` falls inside the quiet hours, read on the wall clock of `zone`.
     package func contains(_ instant: Date, in zone: TimeZone) -> Bool {
         if isNone { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.hour, .minute], from: instant)
-        let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        let local = WallClock.components(of: instant, in: zone)
+        let minute = local.hour * 60 + local.minute
         if startMinute < endMinute { return minute >= startMinute && minute < endMinute }
         return minute >= startMinute || minute < endMinute
+    }
+
+    /// The first slot of `cron` after `instant` and before `limit` that falls inside the quiet
+    /// hours, read in `zone`; nil when there is none. One slot per quiet span is looked at (the
+    /// first at or after the span starts), so a cron that fires every minute is judged as well
+    /// as a daily one.
+    package func firstSlot(of cron: CronExpression, after instant: Date, before limit: Date, in zone: TimeZone) -> Date? {
+        if isNone { return nil }
+        let today = LocalDate.of(instant, in: zone)
+        let days = Int(limit.timeIntervalSince(instant) / 86400) + 1
+        let spanStarts = (0...days).map { day in
+            WallClock.instant(today.adding(days: day), hour: startMinute / 60, minute: startMinute % 60, in: zone)
+        }
+        // The span under way at `instant`, if any, then the spans that start after it.
+        for from in [instant] + spanStarts.map({ $0.addingTimeInterval(-1) }).filter({ $0 > instant }) {
+            guard let slot = cron.slot(after: from, in: zone), slot < limit else { return nil }
+            if contains(slot, in: zone) { return slot }
+        }
+        return nil
     }
 
     /// `21:00-08:00`.

@@ -53,32 +53,22 @@ extension Planner {
             guard let slot = Timestamp.parseISO(slotText) else { continue }
             let maker = ItemMaker(schedule: schedule, slotText: slotText, region: repository.config.sms.defaultRegion,
                                   renderer: MessageRenderer(templates: repository.templates, sms: repository.config.sms))
-            var items: [PlanItem]
-            var eventTimes: [String: Date] = [:]
+            let found: SlotItems
             switch schedule.trigger {
             case .upcoming(let upcoming):
-                let window = upcoming.window(slot: slot, in: schedule.timeZone)
-                var collector = UpcomingCollector(maker: maker, window: window, timeColumn: upcoming.atColumn)
-                let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
-                try rows.forEachRow(query: schedule.query, parameters: parameters) { collector.add($0) }
-                (items, eventTimes) = (collector.items, collector.eventTimes)
+                found = try collect(upcoming, of: schedule, slot: slot, maker: maker, parameters: prepared.parameters, rows: rows)
             case .overdue(let overdue):
-                let window = TriggerWindow(start: Date(timeIntervalSince1970: 0),
-                                           end: slot.addingTimeInterval(-TimeInterval(overdue.afterSeconds)),
-                                           includesStart: true, occurrence: "")
-                var collector = OverdueCollector(maker: maker, trigger: overdue, slot: slot)
-                let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
-                try rows.forEachRow(query: schedule.query, parameters: parameters) { collector.add($0) }
-                items = collector.items
+                found = try collect(overdue, of: schedule, slot: slot, maker: maker, parameters: prepared.parameters, rows: rows)
             case .change:
-                items = []
+                continue
             }
+            var items = found.items
             items.removeAll { deferred[$0.id] != slotText || $0.action != .send }
             let states = try ledger.itemStates(ids: items.map(\.id))
             items.removeAll { states[$0.id] != .skipped }
             consent.apply(to: &items, quiet: false)
             for index in items.indices where items[index].action == .send {
-                if let start = eventTimes[items[index].id], start <= at {
+                if let start = found.eventTimes[items[index].id], start <= at {
                     items[index].action = .skip
                     items[index].reason = SkipReason.eventStarted.description
                 }

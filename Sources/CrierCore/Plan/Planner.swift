@@ -135,24 +135,15 @@ package struct Planner {
         do {
             switch schedule.trigger {
             case .upcoming(let upcoming):
-                let window = upcoming.window(slot: slot, in: schedule.timeZone)
-                decision.windowStart = Timestamp.utc(window.start)
-                decision.windowEnd = Timestamp.utc(window.end)
-                decision.occurrence = window.occurrence
-                var collector = UpcomingCollector(maker: maker, window: window, timeColumn: upcoming.atColumn)
-                let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
-                try rows.forEachRow(query: schedule.query, parameters: parameters) { collector.add($0) }
-                (items, rowCount, nullKeys) = (collector.items, collector.rowCount, collector.nullKeys)
+                let found = try collect(upcoming, of: schedule, slot: slot, maker: maker, parameters: prepared.parameters, rows: rows)
+                decision.windowStart = Timestamp.utc(found.window.start)
+                decision.windowEnd = Timestamp.utc(found.window.end)
+                decision.occurrence = found.window.occurrence
+                (items, rowCount, nullKeys) = (found.items, found.rowCount, found.nullKeys)
             case .overdue(let overdue):
-                // Anchors at or before window_end have at least their first occurrence due.
-                let window = TriggerWindow(start: Date(timeIntervalSince1970: 0),
-                                           end: slot.addingTimeInterval(-TimeInterval(overdue.afterSeconds)),
-                                           includesStart: true, occurrence: "")
-                decision.windowEnd = Timestamp.utc(window.end)
-                var collector = OverdueCollector(maker: maker, trigger: overdue, slot: slot)
-                let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
-                try rows.forEachRow(query: schedule.query, parameters: parameters) { collector.add($0) }
-                (items, rowCount, nullKeys) = (collector.items, collector.rowCount, collector.nullKeys)
+                let found = try collect(overdue, of: schedule, slot: slot, maker: maker, parameters: prepared.parameters, rows: rows)
+                decision.windowEnd = Timestamp.utc(found.window.end)
+                (items, rowCount, nullKeys) = (found.items, found.rowCount, found.nullKeys)
             case .change(let change):
                 let window = TriggerWindow(start: slot, end: slot, includesStart: true, occurrence: "")
                 var evaluator = ChangeEvaluator(maker: maker, trigger: change)
@@ -204,5 +195,46 @@ package struct Planner {
             return (decision, [])
         }
         return (decision, items)
+    }
+
+    /// What an upcoming or overdue trigger's query yields for one slot, before the ledger's
+    /// states: the same items every time the slot is read (the first run, and re-planning it
+    /// after quiet hours).
+    struct SlotItems {
+        /// The window the query was bound with.
+        var window: TriggerWindow
+        /// The items, in query order.
+        var items: [PlanItem]
+        /// Rows read.
+        var rowCount: Int
+        /// Rows left out for a NULL key.
+        var nullKeys: Int
+        /// When each reminder's event starts, by item id (upcoming only).
+        var eventTimes: [String: Date] = [:]
+    }
+
+    /// Runs `schedule`'s upcoming trigger for `slot`; `parameters` are those its prepared query uses.
+    func collect(_ upcoming: UpcomingTrigger, of schedule: Schedule, slot: Date, maker: ItemMaker, parameters: [String],
+                 rows: any RowSource) throws -> SlotItems {
+        let window = upcoming.window(slot: slot, in: schedule.timeZone)
+        var collector = UpcomingCollector(maker: maker, window: window, timeColumn: upcoming.atColumn)
+        try rows.forEachRow(query: schedule.query, parameters: QueryParameters.bind(parameters, now: at, slot: slot, window: window)) {
+            collector.add($0)
+        }
+        return SlotItems(window: window, items: collector.items, rowCount: collector.rowCount, nullKeys: collector.nullKeys,
+                         eventTimes: collector.eventTimes)
+    }
+
+    /// Runs `schedule`'s overdue trigger for `slot`; `parameters` are those its prepared query uses.
+    func collect(_ overdue: OverdueTrigger, of schedule: Schedule, slot: Date, maker: ItemMaker, parameters: [String],
+                 rows: any RowSource) throws -> SlotItems {
+        // Anchors at or before window_end have at least their first occurrence due.
+        let window = TriggerWindow(start: Date(timeIntervalSince1970: 0), end: slot.addingTimeInterval(-TimeInterval(overdue.afterSeconds)),
+                                   includesStart: true, occurrence: "")
+        var collector = OverdueCollector(maker: maker, trigger: overdue, slot: slot)
+        try rows.forEachRow(query: schedule.query, parameters: QueryParameters.bind(parameters, now: at, slot: slot, window: window)) {
+            collector.add($0)
+        }
+        return SlotItems(window: window, items: collector.items, rowCount: collector.rowCount, nullKeys: collector.nullKeys)
     }
 }
