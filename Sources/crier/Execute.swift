@@ -42,13 +42,7 @@ struct Execute: ParsableCommand {
             printError("\(planFile): error: the snapshot changed since this plan was made (snapshot_sha256 differs). Make a new plan with `crier plan --format json` and review it")
             throw Exit.invalid
         }
-        let clock: any Clock = try at.map { text in
-            guard let instant = Timestamp.parseISO(text) else {
-                printError("error: --at \"\(text)\" is not an ISO 8601 time with an offset")
-                throw Exit.usage
-            }
-            return FixedClock(instant)
-        } ?? SystemClock()
+        let clock: any Clock = try at.map { FixedClock(try EvaluationOptions.instant($0)) } ?? SystemClock()
         let plan = Plan(at: planAt, configSHA256: document.configSHA256, snapshotSHA256: document.snapshotSHA256,
                         schedules: document.schedules, items: document.items,
                         stateUpdates: document.state ?? [], definitions: document.definitions ?? [:])
