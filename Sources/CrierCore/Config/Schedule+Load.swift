@@ -77,15 +77,7 @@ extension Schedule {
         let query = top.string("query", required: true, in: "a schedule", into: &diagnostics) ?? ""
         var queryLocation = FileLocation(file: path)
         if let node = top["query"] {
-            queryLocation = file.location(of: node)
-            if let scalar = node.scalar, scalar.style == .literal || scalar.style == .folded {
-                // Block scalars start on the next line; their indentation is that line's.
-                let next = file.sourceLine(queryLocation.line + 1) ?? ""
-                queryLocation = FileLocation(file: path, line: queryLocation.line + 1,
-                                               column: next.prefix(while: { $0 == " " }).count + 1)
-            } else if node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted {
-                queryLocation.column += 1
-            }
+            queryLocation = file.textLocation(of: node)
             if query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 diagnostics.add(file.error("\"query\" is empty", at: node, hint: "Write the SELECT whose rows are the messages"))
             }

@@ -33,6 +33,20 @@ package struct YAMLFile: Sendable {
         return FileLocation(file: path, line: mark.line, column: mark.column)
     }
 
+    /// Where the text of scalar `node` starts: the line after the indicator for a block scalar
+    /// (`|`, `>`), past the opening quote for a quoted one.
+    package func textLocation(of node: Node) -> FileLocation {
+        var location = location(of: node)
+        if let scalar = node.scalar, scalar.style == .literal || scalar.style == .folded {
+            // Block scalars start on the next line; their indentation is that line's.
+            let next = sourceLine(location.line + 1) ?? ""
+            location = FileLocation(file: path, line: location.line + 1, column: next.prefix(while: { $0 == " " }).count + 1)
+        } else if node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted {
+            location.column += 1
+        }
+        return location
+    }
+
     /// The text of 1-based `line`, without its line end.
     package func sourceLine(_ line: Int) -> String? {
         guard line >= 1, line <= lines.count else { return nil }

@@ -23,7 +23,7 @@ package struct OptOutQuery: Sendable, Equatable {
             diagnostics.add(file.error("\"opt_out_query\" is empty", at: node, hint: "Write a SELECT with an `address` column, or remove the key"))
             return nil
         }
-        return OptOutQuery(query: text, location: file.location(of: node))
+        return OptOutQuery(query: text, location: file.textLocation(of: node))
     }
 
     /// The problems of the prepared query: no `address` column, or a parameter other than `:now`.
@@ -43,7 +43,9 @@ package struct OptOutQuery: Sendable, Equatable {
 
     /// The diagnostic for a query that does not compile or cannot run.
     package func diagnostic(for error: any Error) -> Diagnostic {
-        .error("\"opt_out_query\": \(error)", at: location, hint: "Fix the SQL; until then no schedule runs, so nobody opted out is messaged")
+        let placed = QueryText(query, at: location).place(error)
+        return .error("\"opt_out_query\": \(placed.message)", at: placed.location,
+                      hint: "Fix the SQL; until then no schedule runs, so nobody opted out is messaged", sourceLine: placed.sourceLine)
     }
 
     /// Runs the query over `rows` and returns the suppression keys of its `address` column.

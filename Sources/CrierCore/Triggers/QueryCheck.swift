@@ -59,40 +59,66 @@ package struct QueryCheck {
 
     /// A query failure, placed at the line of the query that holds the name SQLite complains of.
     package func diagnostic(for error: any Error) -> Diagnostic {
-        let message: String
-        var token: String?
-        if let queryError = error as? QueryError {
-            message = queryError.message
-            token = queryError.token
-        } else {
-            message = "\(error)"
-        }
-        let location = token.map(locate) ?? schedule.queryLocation
-        return .error("schedule \"\(schedule.id)\": query failed: \(message)", at: location,
+        let placed = QueryText(schedule.query, at: schedule.queryLocation).place(error)
+        return .error("schedule \"\(schedule.id)\": query failed: \(placed.message)", at: placed.location,
                       hint: "Fix the query: its tables and columns must exist in the snapshot",
-                      sourceLine: sourceLine(at: location))
+                      sourceLine: placed.sourceLine)
     }
 
-    /// The schedule file's text at `location`, rebuilt from the query (block scalars lose
-    /// their indentation when YAML reads them).
     private func sourceLine(at location: FileLocation) -> String? {
-        let lines = schedule.query.split(separator: "\n", omittingEmptySubsequences: false)
-        let index = location.line - schedule.queryLocation.line
-        guard index >= 0, index < lines.count else { return nil }
-        return String(repeating: " ", count: max(0, schedule.queryLocation.column - 1)) + lines[index]
+        QueryText(schedule.query, at: schedule.queryLocation).sourceLine(at: location)
     }
 
     /// The location in the schedule file of the first occurrence of `token` in the query.
     package func locate(_ token: String) -> FileLocation {
-        let lines = schedule.query.split(separator: "\n", omittingEmptySubsequences: false)
+        QueryText(schedule.query, at: schedule.queryLocation).locate(token)
+    }
+}
+
+/// SQL as written in a YAML file, to place problems at the line and column of the file that
+/// holds them.
+package struct QueryText {
+    /// The SQL.
+    package var query: String
+    /// Where its text starts in the file.
+    package var location: FileLocation
+
+    /// `query` starting at `location`.
+    package init(_ query: String, at location: FileLocation) {
+        self.query = query
+        self.location = location
+    }
+
+    /// The file's text at `location`, rebuilt from the query (block scalars lose their
+    /// indentation when YAML reads them).
+    package func sourceLine(at target: FileLocation) -> String? {
+        let lines = query.split(separator: "\n", omittingEmptySubsequences: false)
+        let index = target.line - location.line
+        guard index >= 0, index < lines.count else { return nil }
+        return String(repeating: " ", count: max(0, location.column - 1)) + lines[index]
+    }
+
+    /// The location in the file of the first occurrence of `token` in the query (the query's
+    /// start when it has none).
+    package func locate(_ token: String) -> FileLocation {
+        let lines = query.split(separator: "\n", omittingEmptySubsequences: false)
         for (index, line) in lines.enumerated() {
             if let range = line.range(of: token) {
                 let column = line.distance(from: line.startIndex, to: range.lowerBound)
-                let base = schedule.queryLocation
-                return FileLocation(file: base.file, line: base.line + index,
-                                      column: (index == 0 ? base.column : base.column) + column)
+                return FileLocation(file: location.file, line: location.line + index, column: location.column + column)
             }
         }
-        return schedule.queryLocation
+        return location
+    }
+
+    /// Where a query failure belongs: at the name SQLite complains of, with its line.
+    package func place(_ error: any Error) -> (message: String, location: FileLocation, sourceLine: String?) {
+        var message = "\(error)"
+        var at = location
+        if let queryError = error as? QueryError {
+            message = queryError.message
+            if let token = queryError.token { at = locate(token) }
+        }
+        return (message, at, sourceLine(at: at))
     }
 }
