@@ -64,8 +64,6 @@ package struct ChangeEvaluator {
     private var moreRecipients: [Int32: [Int32]] = [:]
     /// Rows kept, by key id: every key's in a baseline, entered and changed keys' otherwise.
     private var kept: [Int32: [Row]] = [:]
-    /// Whether every row is kept (baseline, or rows handed over by `add`).
-    private var keepsAll = true
     /// Whether the first pass reads only the columns the fingerprint needs (no row is kept).
     private var projecting = false
     /// A baseline that sends nothing keeps its rows only as the JSON the state records.
@@ -119,13 +117,11 @@ package struct ChangeEvaluator {
         firstRecipient = Array(repeating: -1, count: storedCount)
     }
 
-    /// Runs the query over `source` and considers its rows: one pass that keeps rows only for
-    /// new keys in a baseline, then, when fingerprints changed or keys entered, a second pass
-    /// for those keys' rows. When the state is compared and `watch` names the columns, the
+    /// Runs the query over `source` and considers its rows: one pass that keeps the rows of
+    /// the keys that entered (of every key in a baseline), then, when fingerprints changed or
+    /// keys entered unread, a second pass for those keys' rows. When the state is compared and `watch` names the columns, the
     /// first pass reads only `key`, `recipient` and those columns.
     package mutating func read(from source: any PreparingRowSource, query: String, parameters: [String: SQLValue]) throws {
-        keepsAll = !diffing
-        defer { (keepsAll, projecting) = (true, false) }
         if diffing, let watch = trigger.watch {
             projecting = true
             var delivered = false
@@ -153,12 +149,6 @@ package struct ChangeEvaluator {
         stored[Int(id)] != sums[Int(id)].fingerprint || (!unreadable.isEmpty && unreadable.contains(id))
     }
 
-    /// Considers one row handed over by the caller (who streams the query itself): every
-    /// row is kept until `finish`, since any key may turn out changed.
-    package mutating func add(_ row: Row) {
-        consider(row)
-    }
-
     /// Counts `row` into its key's fingerprint; the first row per (key, recipient) counts.
     private mutating func consider(_ row: Row) {
         if columns?.shape !== row.shape { columns = Columns(row.shape, watch: trigger.watch) }
@@ -177,7 +167,7 @@ package struct ChangeEvaluator {
         sums[index].add(hashes(row, columns, from: text.hashes))
         if keepsJSON {
             encoded.append(row, key: id)
-        } else if keepsAll || (index >= storedCount && !projecting) {
+        } else if !diffing || (index >= storedCount && !projecting) {
             kept[id, default: []].append(row)
         }
     }
@@ -432,10 +422,4 @@ package struct ChangeEvaluator {
             return before == after ? nil : ["column": column, "old": before, "new": after]
         }
     }
-
-    /// Rows as compact JSON: `[{"column": value, ...}]` with text, integers and nulls.
-    package static func encode(_ rows: [Row]) -> String { ChangeRowsJSON.encode(rows) }
-
-    /// Rows back from `encode`'s JSON.
-    package static func decode(_ json: String?) -> [Row] { ChangeRowsJSON.decode(json) }
 }
