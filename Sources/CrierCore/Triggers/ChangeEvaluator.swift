@@ -47,9 +47,12 @@ package struct ChangeEvaluator {
 
     private let maker: ItemMaker
     private let trigger: ChangeTrigger
-    private var previousDefinition: String?
+    /// The definition of `trigger` (see `definition(of:trigger:)`), to record with the state.
+    package let definition: String
     /// Whether the stored state is compared (the definition is unchanged); else a baseline.
     private var diffing = false
+    /// Whether this is the first baseline and `baseline: send` asks it to send `enter` events.
+    private var sendsBaseline = false
 
     /// Keys: the stored state's first (ids below `storedCount`), then those that entered.
     private var keys = ByteStringTable()
@@ -91,6 +94,7 @@ package struct ChangeEvaluator {
     package init(maker: ItemMaker, trigger: ChangeTrigger) {
         self.maker = maker
         self.trigger = trigger
+        definition = Self.definition(of: maker.schedule, trigger: trigger)
     }
 
     /// What identifies the definition: editing the query or the watch list re-baselines.
@@ -99,15 +103,16 @@ package struct ChangeEvaluator {
         return ConfigFiles.hex(SHA256.hash(data: Data(text.utf8))).prefix(32).description
     }
 
-    /// Reads the ledger's state for `schedule` before the rows stream in: the definition and
+    /// Reads the ledger's state for the schedule before the rows stream in: the definition and
     /// every stored key with its fingerprint (a re-baseline deletes the keys it no longer sees).
-    package mutating func load(schedule: String, ledger: any LedgerView) throws {
-        previousDefinition = try ledger.changeDefinition(schedule: schedule)
-        diffing = previousDefinition == Self.definition(of: maker.schedule, trigger: trigger)
-        keepsJSON = !diffing && !(previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter))
+    package mutating func load(from ledger: any LedgerView) throws {
+        let previousDefinition = try ledger.changeDefinition(schedule: maker.schedule.id)
+        diffing = previousDefinition == definition
+        sendsBaseline = previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter)
+        keepsJSON = !diffing && !sendsBaseline
         guard previousDefinition != nil else { return }
         // The ledger gives its keys in order: while they ascend they are new and need no index.
-        try ledger.forEachChangeFingerprint(schedule: schedule) { key, fingerprint in
+        try ledger.forEachChangeFingerprint(schedule: maker.schedule.id) { key, fingerprint in
             guard keys.appendAscending(key) || keys.intern(key).isNew else { return }
             if fingerprint == nil { unreadable.insert(Int32(stored.count)) }
             stored.append(fingerprint ?? ChangeFingerprint(first: 0, second: 0))
@@ -120,8 +125,10 @@ package struct ChangeEvaluator {
     /// Runs the query over `source` and considers its rows: one pass that keeps the rows of
     /// the keys that entered (of every key in a baseline), then, when fingerprints changed or
     /// keys entered unread, a second pass for those keys' rows. When the state is compared and `watch` names the columns, the
-    /// first pass reads only `key`, `recipient` and those columns.
-    package mutating func read(from source: any PreparingRowSource, query: String, parameters: [String: SQLValue]) throws {
+    /// first pass reads only `key`, `recipient` and those columns. `columns` are the query's
+    /// result columns, as preparing it gave them.
+    package mutating func read(from source: any RowSource, query: String, columns resultColumns: [String],
+                               parameters: [String: SQLValue]) throws {
         if diffing, let watch = trigger.watch {
             projecting = true
             var delivered = false
@@ -139,7 +146,7 @@ package struct ChangeEvaluator {
         var wanted = (0..<Int32(storedCount)).filter { sums[Int($0)].rows > 0 && isChanged($0) }
         if projecting { wanted += Int32(storedCount)..<Int32(keys.count) }
         guard !wanted.isEmpty else { return }
-        let full = projecting ? RowShape(names: try source.prepare(query: query).columns) : columns!.shape
+        let full = projecting ? RowShape(names: resultColumns) : columns!.shape
         try fetchRows(of: wanted, from: source, query: query, parameters: parameters, as: Columns(full, watch: trigger.watch))
     }
 
@@ -347,18 +354,18 @@ package struct ChangeEvaluator {
     }
 
     /// The events' items and the state updates, given the state `load` read.
-    package func finish(schedule: String, slotText: String, definition: String, ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
+    package func finish(ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
+        let schedule = maker.schedule.id
         var items: [PlanItem] = []
         var updates: [ChangeStateUpdate] = []
         let sorted = { (ids: [Int32]) in ids.sorted { keys.precedes($0, $1) } }
-        guard diffing, previousDefinition == definition else {
-            let sendBaseline = previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter)
+        guard diffing else {
             updates.reserveCapacity(keys.count)
             for id in sorted(Array(0..<Int32(keys.count))) where sums[Int(id)].rows > 0 {
                 let key = keys.string(id), rows = kept[id] ?? []
                 updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
                                                  rows: keepsJSON ? encoded.json(key: id) : ChangeRowsJSON.encode(rows)))
-                if sendBaseline { items += event(.enter, key: key, rows: rows, old: [], slotText: slotText) }
+                if sendsBaseline { items += event(.enter, key: key, rows: rows, old: []) }
             }
             // Keys recorded under the old definition that the new one does not return.
             for id in sorted((0..<Int32(storedCount)).filter { sums[Int($0)].rows == 0 }) {
@@ -380,25 +387,25 @@ package struct ChangeEvaluator {
             let key = keys.string(id), rows = kept[id] ?? []
             updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
                                              rows: ChangeRowsJSON.encode(rows)))
-            if trigger.on.contains(.enter) { items += event(.enter, key: key, rows: rows, old: [], slotText: slotText) }
+            if trigger.on.contains(.enter) { items += event(.enter, key: key, rows: rows, old: []) }
         }
         for id in changed {
             let key = keys.string(id), rows = kept[id] ?? []
             updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
                                              rows: ChangeRowsJSON.encode(rows)))
             if trigger.on.contains(.change) {
-                items += event(.change, key: key, rows: rows, old: ChangeRowsJSON.decode(oldRows[key]), slotText: slotText)
+                items += event(.change, key: key, rows: rows, old: ChangeRowsJSON.decode(oldRows[key]))
             }
         }
         for id in left {
             let key = keys.string(id)
             updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: nil, rows: nil))
-            if trigger.on.contains(.leave) { items += event(.leave, key: key, rows: ChangeRowsJSON.decode(oldRows[key]), old: [], slotText: slotText) }
+            if trigger.on.contains(.leave) { items += event(.leave, key: key, rows: ChangeRowsJSON.decode(oldRows[key]), old: []) }
         }
         return (items, updates)
     }
 
-    private func event(_ event: ChangeTrigger.Event, key: String, rows: [Row], old: [Row], slotText: String) -> [PlanItem] {
+    private func event(_ event: ChangeTrigger.Event, key: String, rows: [Row], old: [Row]) -> [PlanItem] {
         rows.map { row in
             var engine: [String: Any] = ["event": event.rawValue, "is_enter": event == .enter,
                                          "is_leave": event == .leave, "is_change": event == .change]
@@ -409,7 +416,7 @@ package struct ChangeEvaluator {
             } else {
                 engine["changes"] = [[String: String]]()
             }
-            return maker.item(key: key, row: row, occurrence: "\(event.rawValue)@\(slotText)", engine: engine)
+            return maker.item(key: key, row: row, occurrence: "\(event.rawValue)@\(maker.slotText)", engine: engine)
         }
     }
 
