@@ -124,9 +124,9 @@ package struct ChangeEvaluator {
 
     /// Runs the query over `source` and considers its rows: one pass that keeps the rows of
     /// the keys that entered (of every key in a baseline), then, when fingerprints changed or
-    /// keys entered unread, a second pass for those keys' rows. When the state is compared and `watch` names the columns, the
-    /// first pass reads only `key`, `recipient` and those columns. `columns` are the query's
-    /// result columns, as preparing it gave them.
+    /// keys entered unread, a second pass for those keys' rows. When the state is compared and
+    /// `watch` names the columns, the first pass reads only `key`, `recipient` and those
+    /// columns. `columns` are the query's result columns, as preparing it gave them.
     package mutating func read(from source: any RowSource, query: String, columns resultColumns: [String],
                                parameters: [String: SQLValue]) throws {
         if diffing, let watch = trigger.watch {
@@ -143,17 +143,24 @@ package struct ChangeEvaluator {
         }
         if !projecting { try source.forEachRow(query: query, parameters: parameters) { consider($0) } }
         guard diffing else { return }
-        var wanted = (0..<Int32(storedCount)).filter { sums[Int($0)].rows > 0 && isChanged($0) }
+        var wanted = changedKeys()
         if projecting { wanted += Int32(storedCount)..<Int32(keys.count) }
         guard !wanted.isEmpty else { return }
         let full = projecting ? RowShape(names: resultColumns) : columns!.shape
         try fetchRows(of: wanted, from: source, query: query, parameters: parameters, as: Columns(full, watch: trigger.watch))
     }
 
-    /// Whether stored key `id`'s fingerprint differs from the one its rows make now.
-    @inline(__always)
-    private func isChanged(_ id: Int32) -> Bool {
-        stored[Int(id)] != sums[Int(id)].fingerprint || (!unreadable.isEmpty && unreadable.contains(id))
+    /// The stored keys the query returned whose fingerprint differs now, in id order.
+    private func changedKeys() -> [Int32] {
+        (0..<Int32(storedCount)).filter { id in
+            let sum = sums[Int(id)]
+            return sum.rows > 0 && (stored[Int(id)] != sum.fingerprint || (!unreadable.isEmpty && unreadable.contains(id)))
+        }
+    }
+
+    /// The stored keys the query no longer returns, in id order.
+    private func leftKeys() -> [Int32] {
+        (0..<Int32(storedCount)).filter { sums[Int($0)].rows == 0 }
     }
 
     /// Counts `row` into its key's fingerprint; the first row per (key, recipient) counts.
@@ -368,19 +375,13 @@ package struct ChangeEvaluator {
                 if sendsBaseline { items += event(.enter, key: key, rows: rows, old: []) }
             }
             // Keys recorded under the old definition that the new one does not return.
-            for id in sorted((0..<Int32(storedCount)).filter { sums[Int($0)].rows == 0 }) {
+            for id in sorted(leftKeys()) {
                 updates.append(ChangeStateUpdate(schedule: schedule, key: keys.string(id), fingerprint: nil, rows: nil))
             }
             return (items, updates)
         }
         let entered = sorted(Array(Int32(storedCount)..<Int32(keys.count)))
-        var changed: [Int32] = [], left: [Int32] = []
-        for id in 0..<Int32(storedCount) {
-            let sum = sums[Int(id)]
-            if sum.rows == 0 { left.append(id) } else if isChanged(id) { changed.append(id) }
-        }
-        changed = sorted(changed)
-        left = sorted(left)
+        let changed = sorted(changedKeys()), left = sorted(leftKeys())
         let oldRows = (trigger.on.contains(.leave) || trigger.on.contains(.change))
             ? try ledger.changeRows(schedule: schedule, keys: (left + changed).map(keys.string)) : [:]
         for id in entered {
