@@ -246,7 +246,7 @@ package struct ChangeEvaluator {
                 var list: [UInt8] = [UInt8(ascii: "[")]
                 for (index, id) in pending.enumerated() {
                     if index > 0 { list.append(UInt8(ascii: ",")) }
-                    ChangeRowsJSON.appendString(keys.string(id), to: &list)
+                    JSONValue.appendString(keys.string(id), to: &list)
                 }
                 list.append(UInt8(ascii: "]"))
                 var narrowed = parameters
