@@ -243,14 +243,8 @@ package struct ChangeEvaluator {
             if filter == .none {
                 fetched = try collect(&targets, from: source, query: query, parameters: parameters, as: first)
             } else {
-                var list: [UInt8] = [UInt8(ascii: "[")]
-                for (index, id) in pending.enumerated() {
-                    if index > 0 { list.append(UInt8(ascii: ",")) }
-                    JSONValue.appendString(keys.string(id), to: &list)
-                }
-                list.append(UInt8(ascii: "]"))
                 var narrowed = parameters
-                narrowed[Self.keysParameter] = .text(String(decoding: list, as: UTF8.self))
+                narrowed[Self.keysParameter] = .text(JSONValue.array(pending.map { .string(keys.string($0)) }).compact())
                 do {
                     fetched = try collect(&targets, from: source, query: Self.filtered(query, by: filter), parameters: narrowed, as: first)
                 } catch is QueryError {
@@ -320,8 +314,7 @@ package struct ChangeEvaluator {
     /// The recipient of `row`, normalised once per distinct text.
     private mutating func recipientText(_ row: Row, _ columns: Columns) -> RecipientText {
         let value = columns.recipient.map { row.values[$0] } ?? .null
-        var text: String
-        if case .text(let string) = value { text = string } else { text = value.text ?? "" }
+        var text = value.text ?? ""
         let (id, isNew) = text.withUTF8 { recipientTexts.intern(UnsafeRawBufferPointer($0)) }
         if !isNew { return recipientInfo[Int(id)] }
         let raw = ItemMaker.trimmedRecipient(text)
@@ -346,15 +339,11 @@ package struct ChangeEvaluator {
     private func hashes(_ row: Row, _ columns: Columns, from start: (UInt64, UInt64)) -> (UInt64, UInt64) {
         var first = FNV(basis: start.0), second = FNV(basis: start.1)
         for index in columns.watched {
-            let value = index.map { row.values[$0] } ?? .null
-            switch value {
-            case .null:
+            if var text = index.flatMap({ row.values[$0].text }) {
+                text.withUTF8 { first.add(UnsafeRawBufferPointer($0)); second.add(UnsafeRawBufferPointer($0)) }
+            } else {
+                // NULL, or a column the result lacks.
                 withUnsafeBytes(of: UInt8(0)) { first.add($0); second.add($0) }
-            case .text(var text):
-                text.withUTF8 { first.add(UnsafeRawBufferPointer($0)); second.add(UnsafeRawBufferPointer($0)) }
-            default:
-                var text = value.text ?? ""
-                text.withUTF8 { first.add(UnsafeRawBufferPointer($0)); second.add(UnsafeRawBufferPointer($0)) }
             }
         }
         return (first.value, second.value)

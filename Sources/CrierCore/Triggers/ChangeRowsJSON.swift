@@ -26,7 +26,6 @@ enum ChangeRowsJSON {
                 switch value {
                 case .null: out.append(contentsOf: "null".utf8)
                 case .integer(let number): out.append(contentsOf: String(Int(number)).utf8)
-                case .text(let text): JSONValue.appendString(text, to: &out)
                 default: JSONValue.appendString(value.text ?? "", to: &out)
                 }
             }
