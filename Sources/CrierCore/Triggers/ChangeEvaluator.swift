@@ -122,11 +122,12 @@ package struct ChangeEvaluator {
         firstRecipient = Array(repeating: -1, count: storedCount)
     }
 
-    /// Runs the query over `source` and considers its rows: one pass that keeps the rows of
-    /// the keys that entered (of every key in a baseline), then, when fingerprints changed or
-    /// keys entered unread, a second pass for those keys' rows. When the state is compared and
-    /// `watch` names the columns, the first pass reads only `key`, `recipient` and those
-    /// columns. `columns` are the query's result columns, as preparing it gave them.
+    /// Runs the query over `source` and considers its rows. A baseline keeps every key's rows
+    /// in that one pass. When the state is compared, the pass keeps only the rows of the keys
+    /// that entered, or, when `watch` names the columns, reads only `key`, `recipient` and those
+    /// columns and keeps no row; a second pass then fetches the rows of the keys that changed
+    /// (and of those that entered, if not kept). `columns` are the query's result columns, as
+    /// preparing it gave them.
     package mutating func read(from source: any RowSource, query: String, columns resultColumns: [String],
                                parameters: [String: SQLValue]) throws {
         if diffing, let watch = trigger.watch {
