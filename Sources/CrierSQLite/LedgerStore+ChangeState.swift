@@ -51,11 +51,8 @@ extension LedgerStore {
     package func forEachChangeFingerprint(schedule: String, _ body: (UnsafeRawBufferPointer, ChangeFingerprint?) throws -> Void) throws {
         try queue.read { db in
             let statement = try db.makeStatement(sql: "SELECT key, fingerprint FROM change_fingerprints WHERE schedule = ?")
-            let handle = statement.sqliteStatement
-            try Self.bind(handle, [schedule], db)
-            defer { sqlite3_reset(handle) }
-            while try Self.step(handle, db) {
-                try body(Self.bytes(handle, 0), ChangeFingerprint(hex: Self.bytes(handle, 1)))
+            try Self.run(statement, [schedule], db) { row in
+                try body(Self.bytes(row, 0), ChangeFingerprint(hex: Self.bytes(row, 1)))
             }
         }
     }
@@ -66,13 +63,10 @@ extension LedgerStore {
             var result: [String: String] = [:]
             result.reserveCapacity(keys.count)
             let statement = try db.makeStatement(sql: "SELECT rows FROM change_rows WHERE schedule = ? AND key = ?")
-            let handle = statement.sqliteStatement
             for key in keys {
-                try Self.bind(handle, [schedule, key], db)
-                if try Self.step(handle, db) {
-                    result[key] = String(decoding: Self.bytes(handle, 0), as: UTF8.self)
+                try Self.run(statement, [schedule, key], db) { row in
+                    result[key] = String(decoding: Self.bytes(row, 0), as: UTF8.self)
                 }
-                sqlite3_reset(handle)
             }
             return result
         }
@@ -99,24 +93,22 @@ extension LedgerStore {
         let deleteRows = try db.makeStatement(sql: "DELETE FROM change_rows WHERE schedule = ? AND key = ?")
         for update in plan.stateUpdates {
             if let fingerprint = update.fingerprint {
-                try execute(setFingerprint.sqliteStatement, [update.schedule, update.key, fingerprint], db)
-                try execute(setRows.sqliteStatement, [update.schedule, update.key, update.rows ?? "[]", now], db)
+                try run(setFingerprint, [update.schedule, update.key, fingerprint], db)
+                try run(setRows, [update.schedule, update.key, update.rows ?? "[]", now], db)
             } else {
-                try execute(deleteFingerprint.sqliteStatement, [update.schedule, update.key], db)
-                try execute(deleteRows.sqliteStatement, [update.schedule, update.key], db)
+                try run(deleteFingerprint, [update.schedule, update.key], db)
+                try run(deleteRows, [update.schedule, update.key], db)
             }
         }
     }
 
     // MARK: Statements without GRDB's per-row values (a million keys per run)
 
-    private static func execute(_ handle: SQLiteStatement, _ texts: [String], _ db: Database) throws {
-        try bind(handle, texts, db)
-        defer { sqlite3_reset(handle) }
-        while try step(handle, db) {}
-    }
-
-    private static func bind(_ handle: SQLiteStatement, _ texts: [String], _ db: Database) throws {
+    /// Binds `texts` to `statement`'s parameters in order, steps it through its result calling
+    /// `row` at each row (read it with `bytes`), and resets it for the next run.
+    private static func run(_ statement: Statement, _ texts: [String], _ db: Database,
+                            row: (SQLiteStatement) throws -> Void = { _ in }) throws {
+        let handle = statement.sqliteStatement
         for (index, text) in texts.enumerated() {
             var text = text
             let code = text.withUTF8 { bytes -> Int32 in
@@ -127,14 +119,13 @@ extension LedgerStore {
             }
             guard code == SQLITE_OK else { throw error(code, db) }
         }
-    }
-
-    /// Steps `handle`: true for a row, false when done.
-    private static func step(_ handle: SQLiteStatement, _ db: Database) throws -> Bool {
-        switch sqlite3_step(handle) {
-        case SQLITE_ROW: return true
-        case SQLITE_DONE: return false
-        case let code: throw error(code, db)
+        defer { sqlite3_reset(handle) }
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW: try row(handle)
+            case SQLITE_DONE: return
+            case let code: throw error(code, db)
+            }
         }
     }
 

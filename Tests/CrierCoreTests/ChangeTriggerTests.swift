@@ -133,7 +133,7 @@ struct ChangeTriggerTests {
         // The last seen rows of a key are kept in result order: compare them as sets.
         func state(_ plan: Plan) -> [String] {
             plan.stateUpdates.map { update in
-                let rows = ChangeEvaluator.decode(update.rows).map { row in "\(zip(row.shape.names, row.values).map { "\($0)=\($1)" })" }
+                let rows = ChangeRowsJSON.decode(update.rows).map { row in "\(zip(row.shape.names, row.values).map { "\($0)=\($1)" })" }
                 return "\(update.key) \(update.fingerprint ?? "-") \(rows.sorted())"
             }
         }
@@ -207,7 +207,7 @@ struct ChangeTriggerTests {
 
     @Test func rowsRoundTripThroughTheirJSON() {
         let row = Row(["key": .text("T1"), "n": .integer(42), "none": .null, "name": .text("Ngāire \"Ngā\"")])
-        let decoded = ChangeEvaluator.decode(ChangeEvaluator.encode([row]))
+        let decoded = ChangeRowsJSON.decode(ChangeRowsJSON.encode([row]))
         #expect(decoded.count == 1)
         #expect(decoded[0]["key"] == .text("T1"))
         #expect(decoded[0]["n"] == .integer(42))

@@ -147,14 +147,13 @@ package struct Planner {
             case .change(let change):
                 let window = TriggerWindow(start: slot, end: slot, includesStart: true, occurrence: "")
                 var evaluator = ChangeEvaluator(maker: maker, trigger: change)
-                try evaluator.load(schedule: schedule.id, ledger: ledger)
+                try evaluator.load(from: ledger)
                 let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
-                try evaluator.read(from: rows, query: schedule.query, parameters: parameters)
-                let definition = ChangeEvaluator.definition(of: schedule, trigger: change)
-                let result = try evaluator.finish(schedule: schedule.id, slotText: decision.slot ?? "", definition: definition, ledger: ledger)
+                try evaluator.read(from: rows, query: schedule.query, columns: prepared.columns, parameters: parameters)
+                let result = try evaluator.finish(ledger: ledger)
                 items = result.items
                 stateUpdates[schedule.id] = result.updates
-                definitions[schedule.id] = definition
+                definitions[schedule.id] = evaluator.definition
                 (rowCount, nullKeys) = (evaluator.rowCount, evaluator.nullKeys)
             }
         } catch let error as QueryError {

@@ -47,9 +47,12 @@ package struct ChangeEvaluator {
 
     private let maker: ItemMaker
     private let trigger: ChangeTrigger
-    private var previousDefinition: String?
+    /// The definition of `trigger` (see `definition(of:trigger:)`), to record with the state.
+    package let definition: String
     /// Whether the stored state is compared (the definition is unchanged); else a baseline.
     private var diffing = false
+    /// Whether this is the first baseline and `baseline: send` asks it to send `enter` events.
+    private var sendsBaseline = false
 
     /// Keys: the stored state's first (ids below `storedCount`), then those that entered.
     private var keys = ByteStringTable()
@@ -64,8 +67,6 @@ package struct ChangeEvaluator {
     private var moreRecipients: [Int32: [Int32]] = [:]
     /// Rows kept, by key id: every key's in a baseline, entered and changed keys' otherwise.
     private var kept: [Int32: [Row]] = [:]
-    /// Whether every row is kept (baseline, or rows handed over by `add`).
-    private var keepsAll = true
     /// Whether the first pass reads only the columns the fingerprint needs (no row is kept).
     private var projecting = false
     /// A baseline that sends nothing keeps its rows only as the JSON the state records.
@@ -93,6 +94,7 @@ package struct ChangeEvaluator {
     package init(maker: ItemMaker, trigger: ChangeTrigger) {
         self.maker = maker
         self.trigger = trigger
+        definition = Self.definition(of: maker.schedule, trigger: trigger)
     }
 
     /// What identifies the definition: editing the query or the watch list re-baselines.
@@ -101,15 +103,16 @@ package struct ChangeEvaluator {
         return ConfigFiles.hex(SHA256.hash(data: Data(text.utf8))).prefix(32).description
     }
 
-    /// Reads the ledger's state for `schedule` before the rows stream in: the definition and
+    /// Reads the ledger's state for the schedule before the rows stream in: the definition and
     /// every stored key with its fingerprint (a re-baseline deletes the keys it no longer sees).
-    package mutating func load(schedule: String, ledger: any LedgerView) throws {
-        previousDefinition = try ledger.changeDefinition(schedule: schedule)
-        diffing = previousDefinition == Self.definition(of: maker.schedule, trigger: trigger)
-        keepsJSON = !diffing && !(previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter))
+    package mutating func load(from ledger: any LedgerView) throws {
+        let previousDefinition = try ledger.changeDefinition(schedule: maker.schedule.id)
+        diffing = previousDefinition == definition
+        sendsBaseline = previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter)
+        keepsJSON = !diffing && !sendsBaseline
         guard previousDefinition != nil else { return }
         // The ledger gives its keys in order: while they ascend they are new and need no index.
-        try ledger.forEachChangeFingerprint(schedule: schedule) { key, fingerprint in
+        try ledger.forEachChangeFingerprint(schedule: maker.schedule.id) { key, fingerprint in
             guard keys.appendAscending(key) || keys.intern(key).isNew else { return }
             if fingerprint == nil { unreadable.insert(Int32(stored.count)) }
             stored.append(fingerprint ?? ChangeFingerprint(first: 0, second: 0))
@@ -119,13 +122,14 @@ package struct ChangeEvaluator {
         firstRecipient = Array(repeating: -1, count: storedCount)
     }
 
-    /// Runs the query over `source` and considers its rows: one pass that keeps rows only for
-    /// new keys in a baseline, then, when fingerprints changed or keys entered, a second pass
-    /// for those keys' rows. When the state is compared and `watch` names the columns, the
-    /// first pass reads only `key`, `recipient` and those columns.
-    package mutating func read(from source: any PreparingRowSource, query: String, parameters: [String: SQLValue]) throws {
-        keepsAll = !diffing
-        defer { (keepsAll, projecting) = (true, false) }
+    /// Runs the query over `source` and considers its rows. A baseline keeps every key's rows
+    /// in that one pass. When the state is compared, the pass keeps only the rows of the keys
+    /// that entered, or, when `watch` names the columns, reads only `key`, `recipient` and those
+    /// columns and keeps no row; a second pass then fetches the rows of the keys that changed
+    /// (and of those that entered, if not kept). `columns` are the query's result columns, as
+    /// preparing it gave them.
+    package mutating func read(from source: any RowSource, query: String, columns resultColumns: [String],
+                               parameters: [String: SQLValue]) throws {
         if diffing, let watch = trigger.watch {
             projecting = true
             var delivered = false
@@ -140,23 +144,24 @@ package struct ChangeEvaluator {
         }
         if !projecting { try source.forEachRow(query: query, parameters: parameters) { consider($0) } }
         guard diffing else { return }
-        var wanted = (0..<Int32(storedCount)).filter { sums[Int($0)].rows > 0 && isChanged($0) }
+        var wanted = changedKeys()
         if projecting { wanted += Int32(storedCount)..<Int32(keys.count) }
         guard !wanted.isEmpty else { return }
-        let full = projecting ? RowShape(names: try source.prepare(query: query).columns) : columns!.shape
+        let full = projecting ? RowShape(names: resultColumns) : columns!.shape
         try fetchRows(of: wanted, from: source, query: query, parameters: parameters, as: Columns(full, watch: trigger.watch))
     }
 
-    /// Whether stored key `id`'s fingerprint differs from the one its rows make now.
-    @inline(__always)
-    private func isChanged(_ id: Int32) -> Bool {
-        stored[Int(id)] != sums[Int(id)].fingerprint || (!unreadable.isEmpty && unreadable.contains(id))
+    /// The stored keys the query returned whose fingerprint differs now, in id order.
+    private func changedKeys() -> [Int32] {
+        (0..<Int32(storedCount)).filter { id in
+            let sum = sums[Int(id)]
+            return sum.rows > 0 && (stored[Int(id)] != sum.fingerprint || (!unreadable.isEmpty && unreadable.contains(id)))
+        }
     }
 
-    /// Considers one row handed over by the caller (who streams the query itself): every
-    /// row is kept until `finish`, since any key may turn out changed.
-    package mutating func add(_ row: Row) {
-        consider(row)
+    /// The stored keys the query no longer returns, in id order.
+    private func leftKeys() -> [Int32] {
+        (0..<Int32(storedCount)).filter { sums[Int($0)].rows == 0 }
     }
 
     /// Counts `row` into its key's fingerprint; the first row per (key, recipient) counts.
@@ -177,7 +182,7 @@ package struct ChangeEvaluator {
         sums[index].add(hashes(row, columns, from: text.hashes))
         if keepsJSON {
             encoded.append(row, key: id)
-        } else if keepsAll || (index >= storedCount && !projecting) {
+        } else if !diffing || (index >= storedCount && !projecting) {
             kept[id, default: []].append(row)
         }
     }
@@ -239,14 +244,8 @@ package struct ChangeEvaluator {
             if filter == .none {
                 fetched = try collect(&targets, from: source, query: query, parameters: parameters, as: first)
             } else {
-                var list: [UInt8] = [UInt8(ascii: "[")]
-                for (index, id) in pending.enumerated() {
-                    if index > 0 { list.append(UInt8(ascii: ",")) }
-                    ChangeRowsJSON.appendString(keys.string(id), to: &list)
-                }
-                list.append(UInt8(ascii: "]"))
                 var narrowed = parameters
-                narrowed[Self.keysParameter] = .text(String(decoding: list, as: UTF8.self))
+                narrowed[Self.keysParameter] = .text(JSONValue.array(pending.map { .string(keys.string($0)) }).compact())
                 do {
                     fetched = try collect(&targets, from: source, query: Self.filtered(query, by: filter), parameters: narrowed, as: first)
                 } catch is QueryError {
@@ -316,8 +315,7 @@ package struct ChangeEvaluator {
     /// The recipient of `row`, normalised once per distinct text.
     private mutating func recipientText(_ row: Row, _ columns: Columns) -> RecipientText {
         let value = columns.recipient.map { row.values[$0] } ?? .null
-        var text: String
-        if case .text(let string) = value { text = string } else { text = value.text ?? "" }
+        var text = value.text ?? ""
         let (id, isNew) = text.withUTF8 { recipientTexts.intern(UnsafeRawBufferPointer($0)) }
         if !isNew { return recipientInfo[Int(id)] }
         let raw = ItemMaker.trimmedRecipient(text)
@@ -342,73 +340,63 @@ package struct ChangeEvaluator {
     private func hashes(_ row: Row, _ columns: Columns, from start: (UInt64, UInt64)) -> (UInt64, UInt64) {
         var first = FNV(basis: start.0), second = FNV(basis: start.1)
         for index in columns.watched {
-            let value = index.map { row.values[$0] } ?? .null
-            switch value {
-            case .null:
+            if var text = index.flatMap({ row.values[$0].text }) {
+                text.withUTF8 { first.add(UnsafeRawBufferPointer($0)); second.add(UnsafeRawBufferPointer($0)) }
+            } else {
+                // NULL, or a column the result lacks.
                 withUnsafeBytes(of: UInt8(0)) { first.add($0); second.add($0) }
-            case .text(var text):
-                text.withUTF8 { first.add(UnsafeRawBufferPointer($0)); second.add(UnsafeRawBufferPointer($0)) }
-            default:
-                var text = value.text ?? ""
-                text.withUTF8 { first.add(UnsafeRawBufferPointer($0)); second.add(UnsafeRawBufferPointer($0)) }
             }
         }
         return (first.value, second.value)
     }
 
     /// The events' items and the state updates, given the state `load` read.
-    package func finish(schedule: String, slotText: String, definition: String, ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
+    package func finish(ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
+        let schedule = maker.schedule.id
         var items: [PlanItem] = []
         var updates: [ChangeStateUpdate] = []
         let sorted = { (ids: [Int32]) in ids.sorted { keys.precedes($0, $1) } }
-        guard diffing, previousDefinition == definition else {
-            let sendBaseline = previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter)
+        guard diffing else {
             updates.reserveCapacity(keys.count)
             for id in sorted(Array(0..<Int32(keys.count))) where sums[Int(id)].rows > 0 {
                 let key = keys.string(id), rows = kept[id] ?? []
                 updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
                                                  rows: keepsJSON ? encoded.json(key: id) : ChangeRowsJSON.encode(rows)))
-                if sendBaseline { items += event(.enter, key: key, rows: rows, old: [], slotText: slotText) }
+                if sendsBaseline { items += event(.enter, key: key, rows: rows, old: []) }
             }
             // Keys recorded under the old definition that the new one does not return.
-            for id in sorted((0..<Int32(storedCount)).filter { sums[Int($0)].rows == 0 }) {
+            for id in sorted(leftKeys()) {
                 updates.append(ChangeStateUpdate(schedule: schedule, key: keys.string(id), fingerprint: nil, rows: nil))
             }
             return (items, updates)
         }
         let entered = sorted(Array(Int32(storedCount)..<Int32(keys.count)))
-        var changed: [Int32] = [], left: [Int32] = []
-        for id in 0..<Int32(storedCount) {
-            let sum = sums[Int(id)]
-            if sum.rows == 0 { left.append(id) } else if isChanged(id) { changed.append(id) }
-        }
-        changed = sorted(changed)
-        left = sorted(left)
+        let changed = sorted(changedKeys()), left = sorted(leftKeys())
         let oldRows = (trigger.on.contains(.leave) || trigger.on.contains(.change))
             ? try ledger.changeRows(schedule: schedule, keys: (left + changed).map(keys.string)) : [:]
         for id in entered {
             let key = keys.string(id), rows = kept[id] ?? []
             updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
                                              rows: ChangeRowsJSON.encode(rows)))
-            if trigger.on.contains(.enter) { items += event(.enter, key: key, rows: rows, old: [], slotText: slotText) }
+            if trigger.on.contains(.enter) { items += event(.enter, key: key, rows: rows, old: []) }
         }
         for id in changed {
             let key = keys.string(id), rows = kept[id] ?? []
             updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
                                              rows: ChangeRowsJSON.encode(rows)))
             if trigger.on.contains(.change) {
-                items += event(.change, key: key, rows: rows, old: ChangeRowsJSON.decode(oldRows[key]), slotText: slotText)
+                items += event(.change, key: key, rows: rows, old: ChangeRowsJSON.decode(oldRows[key]))
             }
         }
         for id in left {
             let key = keys.string(id)
             updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: nil, rows: nil))
-            if trigger.on.contains(.leave) { items += event(.leave, key: key, rows: ChangeRowsJSON.decode(oldRows[key]), old: [], slotText: slotText) }
+            if trigger.on.contains(.leave) { items += event(.leave, key: key, rows: ChangeRowsJSON.decode(oldRows[key]), old: []) }
         }
         return (items, updates)
     }
 
-    private func event(_ event: ChangeTrigger.Event, key: String, rows: [Row], old: [Row], slotText: String) -> [PlanItem] {
+    private func event(_ event: ChangeTrigger.Event, key: String, rows: [Row], old: [Row]) -> [PlanItem] {
         rows.map { row in
             var engine: [String: Any] = ["event": event.rawValue, "is_enter": event == .enter,
                                          "is_leave": event == .leave, "is_change": event == .change]
@@ -419,7 +407,7 @@ package struct ChangeEvaluator {
             } else {
                 engine["changes"] = [[String: String]]()
             }
-            return maker.item(key: key, row: row, occurrence: "\(event.rawValue)@\(slotText)", engine: engine)
+            return maker.item(key: key, row: row, occurrence: "\(event.rawValue)@\(maker.slotText)", engine: engine)
         }
     }
 
@@ -432,10 +420,4 @@ package struct ChangeEvaluator {
             return before == after ? nil : ["column": column, "old": before, "new": after]
         }
     }
-
-    /// Rows as compact JSON: `[{"column": value, ...}]` with text, integers and nulls.
-    package static func encode(_ rows: [Row]) -> String { ChangeRowsJSON.encode(rows) }
-
-    /// Rows back from `encode`'s JSON.
-    package static func decode(_ json: String?) -> [Row] { ChangeRowsJSON.decode(json) }
 }

@@ -15,7 +15,7 @@ enum ChangeRowsJSON {
                 shape = row.shape
                 names = row.shape.names.enumerated().map { index, name in
                     var bytes: [UInt8] = index > 0 ? [UInt8(ascii: ",")] : []
-                    ChangeRowsJSON.appendString(name, to: &bytes)
+                    JSONValue.appendString(name, to: &bytes)
                     bytes.append(UInt8(ascii: ":"))
                     return bytes
                 }
@@ -26,8 +26,7 @@ enum ChangeRowsJSON {
                 switch value {
                 case .null: out.append(contentsOf: "null".utf8)
                 case .integer(let number): out.append(contentsOf: String(Int(number)).utf8)
-                case .text(let text): appendString(text, to: &out)
-                default: appendString(value.text ?? "", to: &out)
+                default: JSONValue.appendString(value.text ?? "", to: &out)
                 }
             }
             out.append(UInt8(ascii: "}"))
@@ -45,54 +44,6 @@ enum ChangeRowsJSON {
         }
         out.append(UInt8(ascii: "]"))
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends `text` as a JSON string, escaped as `JSONValue` escapes it: quotes, backslashes,
-    /// control characters, U+2028 and U+2029.
-    static func appendString(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            var start = 0, index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xe2 else {
-                    index += 1
-                    continue
-                }
-                var skip = 1
-                let escape: StaticString
-                switch byte {
-                case UInt8(ascii: "\""): escape = "\\\""
-                case UInt8(ascii: "\\"): escape = "\\\\"
-                case 0x0a: escape = "\\n"
-                case 0x0d: escape = "\\r"
-                case 0x09: escape = "\\t"
-                case 0xe2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0xa8:
-                    (escape, skip) = ("\\u2028", 3)
-                case 0xe2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0xa9:
-                    (escape, skip) = ("\\u2029", 3)
-                case 0xe2:
-                    index += 1
-                    continue
-                default:
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                    let hex: StaticString = "0123456789abcdef"
-                    out.append(contentsOf: "\\u00".utf8)
-                    out.append(hex.utf8Start[Int(byte >> 4)])
-                    out.append(hex.utf8Start[Int(byte & 0xf)])
-                    index += 1
-                    start = index
-                    continue
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                out.append(contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
-                index += skip
-                start = index
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Rows back from `encode`'s JSON (columns in name order); [] for nil or broken JSON.
