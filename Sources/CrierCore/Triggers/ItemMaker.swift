@@ -54,7 +54,7 @@ package struct ItemMaker {
         guard !raw.isEmpty else { return nil }
         switch channel ?? schedule.channel {
         case .sms:
-            if case .success(let number) = PhoneNumber.parse(raw, defaultRegion: region) { return number.e164 }
+            if case .success(let number) = PhoneNumber.parse(raw, defaultRegion: region), renderer.sms.allows(number) { return number.e164 }
             return nil
         case .email:
             return EmailAddress.parse(raw)?.normalized
