@@ -59,14 +59,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Code the tests share: fixture servers (Fixtures/), config repositories that run the
+        // built binary, golden files (Golden/), the ledger conformance suite. Used only by tests.
+        .target(
+            name: "CrierTestSupport",
+            dependencies: ["CrierCore", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/CrierTestSupport",
+            exclude: ["Fixtures", "Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore"],
-            exclude: ["Fixtures"], swiftSettings: swiftSettings),
+            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "CrierEndToEndTests",
-            dependencies: ["crier", "CrierSQLite", "CrierCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["crier", "CrierSQLite", "CrierCore", "CrierTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
     ]
 )
