@@ -27,6 +27,12 @@ package final class LedgerStore: Ledger {
         try Self.migrator.migrate(queue)
     }
 
+    /// A store over an already open `queue` (see `openReadOnly`).
+    init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
     /// Opens an existing ledger for reading only; nil when there is none yet.
     package static func openExisting(path: String) throws -> LedgerStore? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
