@@ -20,10 +20,11 @@ demo: build
 	$(CRIER) plan --at $(AT)
 	@mkdir -p outbox
 	$(CRIER) plan --at $(AT) --format html -o outbox/plan.html
+	$(CRIER) forecast --at $(AT) --days 7 --format html -o outbox/forecast.html
 	$(CRIER) run --at $(AT)
 	@echo; echo "== one SMS from the outbox:"; cat "$$(ls outbox/sms/*.json | head -1)"
 	@echo; echo "== the same run again delivers nothing:"; $(CRIER) run --at $(AT)
-	@echo; echo "== the plan preview, for people: open $(CURDIR)/outbox/plan.html in a web browser"
+	@echo; echo "== the plan preview, for people: open $(CURDIR)/outbox/plan.html in a web browser (the 7-day forecast: outbox/forecast.html)"
 
 test: deps
 	$(SWIFT) build --build-tests
