@@ -41,6 +41,7 @@ struct ForecastCommand: ParsableCommand {
         let workspace = try Workspace.load(configPath: configOptions.config)
         let clock = try evaluation.clock()
         let selection = try evaluation.selection(in: workspace.repository)
+        try workspace.checkSnapshotAge(at: clock.now)
         let snapshot = try workspace.openSnapshot()
         let ledger: any LedgerView = try workspace.readOnlyLedger() ?? EmptyLedgerView()
         let forecaster = Forecaster(repository: workspace.repository, snapshotSHA256: try workspace.snapshotSHA256(), selection: selection)

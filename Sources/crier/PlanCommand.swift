@@ -28,6 +28,7 @@ struct PlanCommand: ParsableCommand {
         let workspace = try Workspace.load(configPath: configOptions.config)
         let clock = try evaluation.clock()
         let selection = try evaluation.selection(in: workspace.repository)
+        try workspace.checkSnapshotAge(at: clock.now)
         let (plan, diagnostics) = try PlanMaker(workspace: workspace, at: clock.now, selection: selection).makeReadOnly()
         let text: String
         switch format {

@@ -21,6 +21,7 @@ struct Run: ParsableCommand {
         let clock = try evaluation.clock()
         let selection = try evaluation.selection(in: workspace.repository)
         let at = clock.now
+        try workspace.checkSnapshotAge(at: at)
         let maker = PlanMaker(workspace: workspace, at: at, selection: selection)
         if dryRun {
             let (plan, diagnostics) = try maker.makeReadOnly()

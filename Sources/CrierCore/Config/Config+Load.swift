@@ -3,7 +3,7 @@ import Yams
 
 extension Config {
     /// The keys crier.yaml may have.
-    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query"]
+    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query", "snapshot_max_age"]
 
     /// Reads crier.yaml's text. Every problem is collected; nil only when the settings cannot be
     /// used at all (a syntax error or a top level that is not a mapping).
@@ -44,7 +44,8 @@ extension Config {
             catchUpSeconds: catchUp, email: email, sms: sms,
             outboxPath: resolve("outbox", default: "outbox"),
             quietHours: QuietHours.load(top, file: file, into: &diagnostics),
-            optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics))
+            optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics),
+            snapshotMaxAge: SnapshotMaxAge.load(top, file: file, into: &diagnostics))
     }
 
     /// `path` made absolute against `directory` (already absolute paths stay).
