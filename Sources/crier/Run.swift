@@ -79,6 +79,7 @@ struct LedgerSession {
         if let pace = ProcessInfo.processInfo.environment["CRIER_DELIVERY_PACE_MS"].flatMap(Double.init) {
             dispatcher.pace = pace / 1000
         }
+        dispatcher.progress = ProgressLine.onTerminal()
         let smtpChannels = config.smtpChannels
         if let smtp = config.email.smtp, !smtpChannels.isEmpty {
             if smtp.connections > 1 {

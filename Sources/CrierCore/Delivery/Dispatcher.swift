@@ -31,6 +31,8 @@ package struct Dispatcher {
     /// trouble), the run stops delivering: the rest waits for the next run without each item
     /// spending its retries on a dead server.
     package var giveUpAfterDeferrals = 5
+    /// Told of each settled item (a progress line), when set.
+    package var progress: (any DeliveryProgress)?
 
     /// A dispatcher.
     package init(ledger: any Ledger, transports: [Channel: any Transport], builder: MessageBuilder, clock: any Clock, logger: Logger) {
@@ -61,6 +63,8 @@ package struct Dispatcher {
             }
         }
         let queue = WorkQueue(try ledger.pending(), giveUpAfter: giveUpAfterDeferrals)
+        progress?.started(total: queue.count)
+        defer { progress?.finished() }
         let sets = [transports] + extraWorkers
         if sets.count == 1 {
             work(queue, transports: transports, runID: runID, into: &summary)
@@ -133,6 +137,7 @@ package struct Dispatcher {
             let settlement = attempt(item, transports: transports, into: &summary)
             if capped, settlement.state != .sent { dailyCap?.giveBack() }
             queue.note(deferred: settlement.state == .pending)
+            progress?.advanced()
             if settleAtOnce { record(settlement) } else { unsettled = settlement }
             if pace > 0 { sleep(pace) }
         }
@@ -202,6 +207,9 @@ private final class WorkQueue: @unchecked Sendable {
         self.entries = entries
         self.giveUpAfter = giveUpAfter
     }
+
+    /// All items, handed out or not.
+    var count: Int { entries.count }
 
     func next() -> LedgerItem? {
         lock.lock()
