@@ -43,7 +43,7 @@ struct ForecastCommand: ParsableCommand {
         let selection = try evaluation.selection(in: workspace.repository)
         try workspace.checkSnapshotAge(at: clock.now)
         let snapshot = try workspace.openSnapshot()
-        let ledger: any LedgerView = try workspace.readOnlyLedger() ?? EmptyLedgerView()
+        let ledger: any LedgerView = try workspace.ledger { try $0.openForReading() } ?? EmptyLedgerView()
         let forecaster = Forecaster(repository: workspace.repository, snapshotSHA256: try workspace.snapshotSHA256(), selection: selection)
         var collector = DiagnosticCollector()
         let forecast = forecaster.forecast(at: clock.now, days: days, rows: snapshot, ledger: ledger, into: &collector)

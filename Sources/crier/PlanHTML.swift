@@ -15,7 +15,7 @@ struct PlanHTML {
 
     /// The pending items of the workspace's ledger, read without writing to it.
     static func backlog(of workspace: Workspace) throws -> [LedgerItem] {
-        let ledger = try workspace.readOnlyLedger()
+        let ledger = try workspace.ledger { try $0.openForReading() }
         do {
             return try ledger?.pending() ?? []
         } catch {

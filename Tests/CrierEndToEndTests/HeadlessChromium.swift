@@ -1,3 +1,4 @@
+import CrierTestSupport
 import Foundation
 
 /// Debian's `chromium`, headless, offline: every host name resolves to nothing, so the only

@@ -27,6 +27,11 @@ package struct Config: Sendable {
     package var optOutQuery: OptOutQuery? = nil
     /// The oldest snapshot that may be planned over (`snapshot_max_age:`); nil: any age.
     package var snapshotMaxAge: SnapshotMaxAge? = nil
+    /// A PostgreSQL ledger (`ledger: postgresql://...`); nil: the SQLite file at `ledgerPath`.
+    package var postgresLedger: PostgresLedgerSettings? = nil
+
+    /// Where the ledger lives.
+    package var ledger: LedgerLocation { postgresLedger.map(LedgerLocation.postgresql) ?? .sqlite(path: ledgerPath) }
 
     /// The default catch-up window: 6 hours.
     package static let defaultCatchUpSeconds = 6 * 3600

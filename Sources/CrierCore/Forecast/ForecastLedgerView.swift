@@ -59,6 +59,8 @@ package struct ForecastLedgerView: LedgerView {
 
     package func changeDefinition(schedule: String) throws -> String? { try base.changeDefinition(schedule: schedule) }
 
+    package func changeGeneration(schedule: String) throws -> Int64 { try base.changeGeneration(schedule: schedule) }
+
     package func changeFingerprints(schedule: String) throws -> [String: String] { try base.changeFingerprints(schedule: schedule) }
 
     package func forEachChangeFingerprint(schedule: String, _ body: (UnsafeRawBufferPointer, ChangeFingerprint?) throws -> Void) throws {
