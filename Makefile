@@ -18,9 +18,13 @@ demo: build
 	$(CRIER) sample --appointments 2000 --first-day 2026-11-20 --days 14 -o data/snapshot.sqlite
 	$(CRIER) validate
 	$(CRIER) plan --at $(AT)
+	@mkdir -p outbox
+	$(CRIER) plan --at $(AT) --format html -o outbox/plan.html
+	$(CRIER) forecast --at $(AT) --days 7 --format html -o outbox/forecast.html
 	$(CRIER) run --at $(AT)
 	@echo; echo "== one SMS from the outbox:"; cat "$$(ls outbox/sms/*.json | head -1)"
 	@echo; echo "== the same run again delivers nothing:"; $(CRIER) run --at $(AT)
+	@echo; echo "== the plan preview, for people: open $(CURDIR)/outbox/plan.html in a web browser (the 7-day forecast: outbox/forecast.html)"
 
 test: deps
 	$(SWIFT) build --build-tests

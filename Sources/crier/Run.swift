@@ -20,6 +20,7 @@ struct Run: ParsableCommand {
         let workspace = try Workspace.load(configPath: configOptions.config)
         let clock = try evaluation.clock()
         let selection = try evaluation.selection(in: workspace.repository)
+        try workspace.checkSnapshotAge(at: clock.now)
         let maker = PlanMaker(workspace: workspace, at: clock.now, selection: selection)
         if dryRun {
             let (plan, diagnostics) = try maker.makeReadOnly()
@@ -56,6 +57,7 @@ enum LedgerSession {
         if let pace = ProcessInfo.processInfo.environment["CRIER_DELIVERY_PACE_MS"].flatMap(Double.init) {
             dispatcher.pace = pace / 1000
         }
+        dispatcher.progress = ProgressLine.onTerminal()
         let smtpChannels = config.smtpChannels
         if let smtp = config.email.smtp, !smtpChannels.isEmpty {
             if smtp.connections > 1 {
