@@ -11,7 +11,8 @@
 #   W4  crier plan, change trigger over K keys (1% changed, 0.1% left)  vs sqlite3 reading the query
 # SCALE=1 is the issue's size (A=1,000,000, N=10,000, M=100,000, K=1,000,000); SCALE=0.05 runs in
 # minutes. ROUNDS (default 3) pairs per workload. ONLY="W1 W3" runs some of them. KEEP=1 keeps the
-# temporary folder. Installs what it needs (sqlite3, time, postfix's smtp-sink and smtp-source).
+# temporary folder. CRIER_BIN=path skips the build and measures that binary.
+# Installs what it needs (sqlite3, python3, postfix's smtp-sink and smtp-source).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -40,9 +41,14 @@ if [ ! -x /usr/sbin/smtp-sink ] || [ ! -x /usr/sbin/smtp-source ]; then
   apt_install postfix
 fi
 # A release build in its own scratch folder, so the debug build of the tests stays as it is.
-echo "== swift build -c release --product crier --scratch-path .build-bench"
-swift build -c release --product crier --scratch-path .build-bench >/dev/null
-CRIER=$ROOT/.build-bench/release/crier
+# CRIER_BIN=path measures that binary instead (to compare two builds with the same script).
+if [ -n "${CRIER_BIN:-}" ]; then
+  CRIER=$(realpath "$CRIER_BIN")
+else
+  echo "== swift build -c release --product crier --scratch-path .build-bench"
+  swift build -c release --product crier --scratch-path .build-bench >/dev/null
+  CRIER=$ROOT/.build-bench/release/crier
+fi
 unset CRIER_DELIVERY_PACE_MS CRIER_RETRY_DELAY_MS CRIER_LOG_LEVEL
 
 CACHE=$ROOT/bench/out                      # sample snapshots, kept between runs (gitignored)
@@ -183,7 +189,7 @@ w2() {
   smtp: { url: \"smtp://127.0.0.1:$port\", tls: none, connections: $c }"
   done
   # The floor a script reaches: one smtplib connection, a prebuilt 1.6 KB message per recipient.
-  cat > "$TMP/smtplib.py" <<'PY'
+  cat > "$TMP/smtplib_floor.py" <<'PY'
 import smtplib, sys
 port, count, sender = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 body = ("This is a reminder of your upcoming visit from Acme Services.\r\n" * 22)[:1400]
@@ -196,7 +202,7 @@ with smtplib.SMTP("127.0.0.1", port) as smtp:
 PY
   mkdir -p "$TMP/w2-smtplib" "$TMP/w2-source"
   w2_crier1() { crier_run W2x1 crier "$TMP/w2-1" "$EMAILS"; }
-  w2_smtplib() { measure W2x1 smtplib "$TMP/w2-smtplib" python3 "$TMP/smtplib.py" "$port" "$EMAILS" "$FROM"; }
+  w2_smtplib() { measure W2x1 smtplib "$TMP/w2-smtplib" python3 "$TMP/smtplib_floor.py" "$port" "$EMAILS" "$FROM"; }
   w2_crier8() { crier_run W2x8 crier "$TMP/w2-8" "$EMAILS"; }
   w2_source() { measure W2x8 smtp-source "$TMP/w2-source" /usr/sbin/smtp-source -d -m "$EMAILS" -s 8 -l 1400 -S Bench \
     -f "$FROM" -t client@example.com "127.0.0.1:$port"; }
@@ -292,14 +298,14 @@ rows = [json.loads(line) for line in open(sys.argv[1])]
 appointments, emails, outbox, keys = map(int, sys.argv[2:6])
 def runs(w, tool): return [r for r in rows if r["w"] == w and r["tool"] == tool]
 med = statistics.median
-print("| workload | crier (median) | anchor (median) | median pair ratio | target | met |")
-print("|---|---|---|---:|---|---|")
-def line(w, label, anchor, metric, show, target, limit, n=None):
+print("| workload | crier (median) | anchor (median) | median pair ratio | target | met | CPU ratio |")
+print("|---|---|---|---:|---|---|---:|")
+def line(w, label, anchor, metric, show, target, limit):
     c, a = runs(w, "crier"), runs(w, anchor)
     if not c or not a: return
-    ratios = [x[metric] / y[metric] for x, y in zip(c, a)]
-    ratio = med(ratios)
-    print(f"| {label} | {show(c)} | {anchor}: {show(a)} | {ratio:.2f}× | {target} | {'yes' if ratio <= limit else 'no'} |")
+    ratio = med(x[metric] / y[metric] for x, y in zip(c, a))
+    cpu_ratio = med(x["cpu"] / max(y["cpu"], 1e-3) for x, y in zip(c, a))
+    print(f"| {label} | {show(c)} | {anchor}: {show(a)} | {ratio:.2f}× | {target} | {'yes' if ratio <= limit else 'no'} | {cpu_ratio:.2f}× |")
 cpu = lambda rs: f"{med(r['cpu'] for r in rs):.2f} s CPU, {med(r['rss'] for r in rs) / 1024:.0f} MiB"
 def rate(n, unit): return lambda rs: f"{n / med(r['wall'] for r in rs):,.0f} {unit}/s ({med(r['wall'] for r in rs):.2f} s, {med(r['cpu'] for r in rs):.2f} s CPU)"
 line("W1", f"W1 plan appointment-sms, {appointments:,} appointments", "sqlite3", "cpu", cpu, "≤ 3× CPU", 3)
