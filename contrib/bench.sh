@@ -303,7 +303,7 @@ print("|---|---|---|---:|---|---|---:|")
 def line(w, label, anchor, metric, show, target, limit):
     c, a = runs(w, "crier"), runs(w, anchor)
     if not c or not a: return
-    ratio = med(x[metric] / y[metric] for x, y in zip(c, a))
+    ratio = med(x[metric] / max(y[metric], 1e-3) for x, y in zip(c, a))
     cpu_ratio = med(x["cpu"] / max(y["cpu"], 1e-3) for x, y in zip(c, a))
     print(f"| {label} | {show(c)} | {anchor}: {show(a)} | {ratio:.2f}× | {target} | {'yes' if ratio <= limit else 'no'} | {cpu_ratio:.2f}× |")
 cpu = lambda rs: f"{med(r['cpu'] for r in rs):.2f} s CPU, {med(r['rss'] for r in rs) / 1024:.0f} MiB"
