@@ -43,7 +43,7 @@ enum LedgerSession {
     /// Takes the ledger's run lock (exit 75 when another run holds it), opens the ledger and
     /// builds the delivery runtime.
     static func pipeline(workspace: Workspace, clock: any Clock) throws -> RunPipeline {
-        let ledger = try workspace.ledger { try $0.openForRun() }
+        let ledger = try workspace.ledger(clock: clock) { try $0.openForRun() }
         return RunPipeline(ledger: ledger, delivery: dispatcher(config: workspace.repository.config, clock: clock), clock: clock)
     }
 
