@@ -111,8 +111,10 @@ struct PostgresRepo {
     /// The `--config` path of each host.
     let hosts: [String]
 
-    /// `hosts` configs; email over `smtp` (url, connections) or SMS into each host's outbox.
-    init(hosts count: Int, smtp: (url: String, connections: Int)?, appointmentsPerDay: Int) throws {
+    /// `hosts` configs; email over `smtp` (url, connections) or SMS into each host's outbox (one
+    /// shared outbox with `sharedOutbox`). `serverURL` gives each host's server URL.
+    init(hosts count: Int, smtp: (url: String, connections: Int)?, appointmentsPerDay: Int, sharedOutbox: Bool = false,
+         serverURL: (Int) -> String = { _ in PostgresRepo.url ?? "" }) throws {
         let channel = smtp == nil ? "sms" : "email"
         let schedule = ConfigRepo.reminder.replacingOccurrences(of: "channel: sms", with: "channel: \(channel)")
             .replacingOccurrences(of: "phone AS recipient", with: smtp == nil ? "phone AS recipient" : "email AS recipient")
@@ -131,9 +133,9 @@ struct PostgresRepo {
             let config = """
                 timezone: Pacific/Auckland
                 snapshot: data/snapshot.sqlite
-                ledger: "\(Self.url ?? "")?schema=\(schema)"
+                ledger: "\(serverURL(host))?schema=\(schema)"
                 catch_up: 6h
-                outbox: outbox-h\(host)
+                outbox: \(sharedOutbox ? "outbox" : "outbox-h\(host)")
                 \(transport)
                 """
             let path = "crier-h\(host).yaml"
@@ -176,14 +178,15 @@ struct PostgresRepo {
         return String(line[line.index(after: open)..<at])
     }
 
-    /// Files in host `host`'s SMS outbox.
-    func outboxCount(host: Int) -> Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "\(repo.root)/outbox-h\(host)/sms")) ?? []).filter { $0.hasSuffix(".json") }.count
+    /// Files in host `host`'s SMS outbox (nil: the shared one).
+    func outboxCount(host: Int?) -> Int {
+        let folder = host.map { "outbox-h\($0)" } ?? "outbox"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "\(repo.root)/\(folder)/sms")) ?? []).filter { $0.hasSuffix(".json") }.count
     }
 
-    /// Every item's state, read from the ledger.
-    func states() throws -> [String: String] {
-        let connection = try PostgresConnection(connection: Self.url ?? "", defaults: [], password: nil, server: "test")
+    /// Every item's state, read from the ledger (on `server`, default the test server).
+    func states(server: String? = nil) throws -> [String: String] {
+        let connection = try PostgresConnection(connection: server ?? Self.url ?? "", defaults: [], password: nil, server: "test")
         var states: [String: String] = [:]
         try connection.forEachRow("SELECT id, state FROM \(try connection.quotedIdentifier(schema)).items") { row in
             if let id = row[0], let state = row[1] { states[id] = state }
