@@ -51,6 +51,10 @@ package struct EmailSettings: Sendable {
     package var transport: Transport
     /// SMTP settings when `transport` is smtp (or the SMS email gateway needs it).
     package var smtp: SMTPSettings?
+    /// The envelope sender (MAIL FROM, where bounces return); nil: From's address.
+    package var envelopeFrom: String? = nil
+    /// A mailbox that gets a copy of every email through the envelope only (`archive_bcc`).
+    package var archiveBcc: String? = nil
 }
 
 /// Where SMTP delivery connects and how it authenticates. The password is never stored here,
@@ -107,6 +111,14 @@ package struct SMSSettings: Sendable {
     package var http: HTTPGatewaySettings?
     /// The email-to-SMS domain, when `transport` is email-gateway.
     package var emailGatewayDomain: String?
+    /// Only numbers of these countries are messaged (`allowed_regions`); nil: any country.
+    package var allowedRegions: Set<PhoneRegion>? = nil
+
+    /// Whether `number` is in an allowed country.
+    package func allows(_ number: PhoneNumber) -> Bool {
+        guard let allowedRegions else { return true }
+        return number.region.map(allowedRegions.contains) ?? false
+    }
 }
 
 /// An HTTP SMS gateway.
