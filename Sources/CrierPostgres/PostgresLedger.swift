@@ -38,8 +38,8 @@ package final class PostgresLedger: @unchecked Sendable {
         try connection.execute("""
             SELECT set_config('search_path', $1, false), set_config('client_min_messages', 'warning', false),
                    set_config('client_connection_check_interval', '2s', false),
-                   set_config('tcp_keepalives_idle', '2', false), set_config('tcp_keepalives_interval', '2', false),
-                   set_config('tcp_keepalives_count', '3', false), set_config('tcp_user_timeout', '10000', false)
+                   set_config('tcp_keepalives_idle', '2', false), set_config('tcp_keepalives_interval', '1', false),
+                   set_config('tcp_keepalives_count', '3', false), set_config('tcp_user_timeout', '5000', false)
             """, [try connection.quotedIdentifier(settings.schema)])
         if migrate { try self.migrate() }
     }
