@@ -120,7 +120,7 @@ private func parseUTC(_ text: String) -> Date? {
         try db.execute(sql: SnapshotSchema.sql)
         return try schemaObjects(db)
     }
-    #expect(expected.count == 27)  // 17 tables, 7 indexes, 3 autoindexes (UNIQUE codes and numbers)
+    #expect(expected.count == 28)  // 17 tables, 8 indexes, 3 autoindexes (UNIQUE codes and numbers)
     let snapshot = try openSnapshot(sample.path)
     let actual = try snapshot.read { db in try schemaObjects(db) }
     #expect(actual == expected)
