@@ -41,7 +41,7 @@ struct PackSmartTests {
             "jobs@fixit.example | Job S1 dispatched: Alarm at Ponsonby clinic",
         ], "to the provider's email, not the notification's address; S2's provider has no email")
         #expect(try pack.run(at: "2026-11-03T15:00:00+13:00") == [
-            "+64215550101 | Job S1 (Alarm, Ponsonby clinic) is still incomplete after 1 days: reminder 1 of 1.",
+            "+64215550101 | Job S1 (Alarm) is still incomplete after 1 days: reminder 1 of 1.",
         ], "to the provider's mobile; S2's provider has no phone")
         let history = try pack.repo.crier(["history", "--key", "S2"])
         #expect(history.out.contains("invalid-address"), "the ledger says why S2's provider hears nothing: \(history.out)")
@@ -171,17 +171,17 @@ struct PackSmartTests {
         // whatever its status says; S4 has no time at all.
         #expect(try pack.run(at: "2026-11-05T15:00:00+13:00") == [])
         #expect(try pack.run(at: "2026-11-05T16:00:00+13:00") == [
-            "+64215550199 | Job S1 (Alarm, Ponsonby clinic) is still incomplete after 3 days: reminder 1 of 2.",
+            "+64215550199 | Job S1 (Alarm) is still incomplete after 3 days: reminder 1 of 2.",
         ])
         #expect(try pack.run(at: "2026-11-05T17:00:00+13:00") == [])
         #expect(try pack.run(at: "2026-11-05T18:00:00+13:00") == [
-            "+64215550199 | Job S3 (Alarm, Ponsonby clinic) is still incomplete after 3 days: reminder 1 of 2.",
+            "+64215550199 | Job S3 (Alarm) is still incomplete after 3 days: reminder 1 of 2.",
         ])
         #expect(try pack.run(at: "2026-11-08T16:00:00+13:00") == [
-            "+64215550199 | Job S1 (Alarm, Ponsonby clinic) is still incomplete after 6 days: reminder 2 of 2.",
+            "+64215550199 | Job S1 (Alarm) is still incomplete after 6 days: reminder 2 of 2.",
         ])
         #expect(try pack.run(at: "2026-11-11T18:00:00+13:00") == [
-            "+64215550199 | Job S3 (Alarm, Ponsonby clinic) is still incomplete after 6 days: reminder 2 of 2.",
+            "+64215550199 | Job S3 (Alarm) is still incomplete after 6 days: reminder 2 of 2.",
         ], "a run that starts late sends only the latest reminder due")
         #expect(try pack.run(at: "2026-11-14T18:00:00+13:00") == [], "K = 2 reminders at most")
     }
