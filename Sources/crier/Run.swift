@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrierCore
 import CrierDelivery
+import CrierPostgres
 import CrierSQLite
 import Foundation
 import Logging
@@ -45,26 +46,13 @@ struct Run: ParsableCommand {
 /// A locked, open ledger with the transports of the config: what `run` and `execute` share.
 struct LedgerSession {
     let workspace: Workspace
-    let lock: LedgerLock
-    let ledger: LedgerStore
+    let lock: AnyObject
+    let ledger: any RunLedger
 
     /// Takes the ledger lock (exit 75 when another run holds it) and opens the ledger.
     static func open(workspace: Workspace) throws -> LedgerSession {
-        let path = workspace.repository.config.ledgerPath
-        let lock: LedgerLock
-        do {
-            lock = try LedgerLock(ledgerPath: path)
-        } catch let error as LedgerLockError {
-            printError("\(error)")
-            if case .held = error { throw Exit.temporary }
-            throw Exit.invalid
-        }
-        do {
-            return LedgerSession(workspace: workspace, lock: lock, ledger: try LedgerStore(path: path))
-        } catch {
-            printError("\(path): error: cannot open the ledger: \(error)")
-            throw Exit.invalid
-        }
+        let (ledger, lock) = try LedgerFactory.openLocked(config: workspace.repository.config, command: "run")
+        return LedgerSession(workspace: workspace, lock: lock, ledger: ledger)
     }
 
     /// Delivers everything pending (this plan's items and any left by earlier runs).
@@ -89,6 +77,9 @@ struct LedgerSession {
             if let limit = smtp.maxPerDay {
                 let used = try ledger.sentCount(channels: smtpChannels, since: DailyCap.startOfDay(clock.now, in: config.timeZone))
                 dispatcher.dailyCap = DailyCap(limit: limit, alreadySent: used, channels: smtpChannels)
+                // Several hosts: the shared ledger counts the cap again inside each claim.
+                (ledger as? PostgresLedger)?.claimCap = ClaimCap(
+                    limit: limit, channels: smtpChannels, since: DailyCap.startOfDay(clock.now, in: config.timeZone))
             }
         }
         if let retryDelay = ProcessInfo.processInfo.environment["CRIER_RETRY_DELAY_MS"].flatMap(Double.init) {

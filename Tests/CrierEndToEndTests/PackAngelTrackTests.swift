@@ -1,3 +1,4 @@
+import CrierTestSupport
 import Foundation
 import Testing
 
@@ -10,6 +11,7 @@ struct PackAngelTrackTests {
             INSERT INTO affiliates VALUES (1, 'Coastal Ambulance', 'dispatch@coastal.example'), (2, 'Metro Medics', 'desk@metro.example');
             INSERT INTO employees (id, name, email, notify_events) VALUES (1, 'Sam', 'sam@angel.example', 'assigned,cancelled'), (2, 'Kim', 'kim@angel.example', 'cancelled'),
                                          (3, 'Lee', 'lee@angel.example', '');
+            INSERT INTO employees VALUES (4, 'Ana', 'ana@angel.example', 'cancelled', 1, '021 555 0123');
             INSERT INTO dispatches VALUES (1, 'D-7', '2026-11-24T08:00:00+13:00', 'Auckland Hospital', '12 Rata St', 'Scheduled', NULL);
             """)
         #expect(try pack.run(at: "2026-11-23T09:00:00+13:00") == [])
@@ -31,6 +33,7 @@ struct PackAngelTrackTests {
         ])
         try pack.edit("UPDATE dispatches SET status = 'Cancelled' WHERE number = 'D-7'")
         #expect(try pack.run(at: "2026-11-23T09:08:00+13:00") == [
+            "+64215550123 | Dispatch D-7 cancelled: Auckland Hospital -> 12 Rata St, pickup 2026-11-24T09:30:00+13:00.",
             "desk@metro.example | Dispatch D-7 changed (Cancelled)",
             "kim@angel.example | Dispatch D-7 cancelled",
             "sam@angel.example | Dispatch D-7 cancelled",

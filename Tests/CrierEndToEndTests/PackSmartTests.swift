@@ -1,3 +1,4 @@
+import CrierTestSupport
 import Foundation
 import Testing
 
@@ -184,6 +185,29 @@ struct PackSmartTests {
             "+64215550199 | Job S3 (Alarm) is still incomplete after 6 days: reminder 2 of 2.",
         ], "a run that starts late sends only the latest reminder due")
         #expect(try pack.run(at: "2026-11-14T18:00:00+13:00") == [], "K = 2 reminders at most")
+    }
+
+    @Test("Via: with SMS or Text Email a shortened text version of the job is sent, each subscription by its own choice, from one schedule")
+    func via() throws {
+        var pack = try Self.pack(
+            subscriptions: """
+                ('customer', 1, NULL, 'dispatched', 'SMS', '021 555 0199', 0, 0, 1, 1),
+                ('location', 1, NULL, 'dispatched', 'Text Email', 'clinic@harbour.example', 0, 0, 1, 1),
+                ('alarm_company', 1, NULL, 'dispatched', 'SMS', NULL, 1, 0, 1, 1),
+                ('customer', 1, NULL, 'incomplete', 'Text Email', 'office@harbour.example', 0, 0, 2, 1)
+                """,
+            jobs: "('S1', 1, 1, 'Alarm', 'In Progress', 0, NULL, 'Panel fault', NULL, NULL, NULL, NULL, NULL)")
+        #expect(try pack.run(at: "2026-11-02T14:00:00+13:00") == [])
+        try pack.edit("UPDATE service_jobs SET dispatched_at = '2026-11-02T01:30:00Z'")
+        #expect(try pack.run(at: "2026-11-02T14:35:00+13:00") == [
+            "+64215550101 | Job S1 dispatched: Alarm at Ponsonby clinic.",
+            "+64215550199 | Job S1 dispatched: Alarm at Ponsonby clinic.",
+            "clinic@harbour.example | Job S1 dispatched: Alarm at Ponsonby clinic",
+        ], "SMS to the customer's mobile and (Notify Provider) to the provider's, Text Email to the location")
+        #expect(try pack.run(at: "2026-11-04T15:00:00+13:00") == ["office@harbour.example | Job S1 still incomplete after 2 days"])
+        let email = pack.delivered.joined().replacingOccurrences(of: "=\r\n", with: "")  // quoted-printable soft breaks
+        #expect(email.contains("Job S1 (Alarm) at Ponsonby clinic is still incomplete after 2 days: reminder 1 of 1."), "\(email)")
+        #expect(!email.contains("multipart/mixed"), "a Text Email has no attachment")
     }
 
     @Test("If the Deferred box is checked in the Job Details window, no notifications are sent")

@@ -3,7 +3,7 @@ import Yams
 
 extension Config {
     /// The keys crier.yaml may have.
-    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query"]
+    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query", "ledger_options"]
 
     /// Reads crier.yaml's text. Every problem is collected; nil only when the settings cannot be
     /// used at all (a syntax error or a top level that is not a mapping).
@@ -37,7 +37,15 @@ extension Config {
         }
         let email = EmailSettings.load(top.mapping("email", in: "crier.yaml", into: &diagnostics), directory: directory, into: &diagnostics)
         let sms = SMSSettings.load(top.mapping("sms", in: "crier.yaml", into: &diagnostics), directory: directory, into: &diagnostics)
-        return Config(
+        var postgres: PostgresLedgerSettings?
+        var ledgerUnusable = false
+        if let node = top["ledger"], let text = node.scalar?.string, LedgerLocation.isPostgres(text) {
+            postgres = PostgresLedgerSettings.load(node, text: text, in: top, directory: directory, into: &diagnostics)
+            ledgerUnusable = postgres == nil
+        } else if let node = top["ledger_options"] {
+            diagnostics.add(file.warning("ledger_options apply to a PostgreSQL ledger only; the SQLite ledger ignores them", at: node))
+        }
+        var config = Config(
             file: path, directory: directory, timeZone: zone,
             snapshotPath: resolve("snapshot", default: "data/snapshot.sqlite"),
             ledgerPath: resolve("ledger", default: "state/ledger.sqlite"),
@@ -45,6 +53,9 @@ extension Config {
             outboxPath: resolve("outbox", default: "outbox"),
             quietHours: QuietHours.load(top, file: file, into: &diagnostics),
             optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics))
+        config.postgresLedger = postgres
+        // A PostgreSQL ledger that cannot be used must not fall back to a file of that name.
+        return ledgerUnusable ? nil : config
     }
 
     /// `path` made absolute against `directory` (already absolute paths stay).
