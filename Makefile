@@ -29,6 +29,7 @@ demo: build
 	@touch outbox/.later
 	$(CRIER) run --at $(LATER)
 	@echo; echo "== what that run emailed:"; find outbox/email -newer outbox/.later -name '*.eml' -exec grep -h '^Subject:' {} + | sort | uniq -c
+	@echo; echo "== and texted, for example:"; cat "$$(find outbox/sms -newer outbox/.later -name '*.json' | sort | head -1)"
 	@echo; echo "== the same run again delivers nothing:"; $(CRIER) run --at $(LATER)
 
 test: deps
