@@ -20,11 +20,15 @@ struct PackAngelTrackTests {
             "dispatch@coastal.example | Dispatch D-7 assigned to you",
             "sam@angel.example | Dispatch D-7 assigned to Coastal Ambulance",
         ])
+        let assigned = pack.delivered.first { $0.contains("To: dispatch@coastal.example") } ?? ""
+        #expect(assigned.contains("Dear Coastal Ambulance,\r\n\r\nDispatch D-7 has been assigned to you.\r\n\r\nPickup: "),
+                "the sections of the other events leave no blank lines: \(assigned)")
         try pack.edit("UPDATE dispatches SET pickup_at = '2026-11-24T09:30:00+13:00' WHERE number = 'D-7'")
         let changed = try pack.run(at: "2026-11-23T09:04:00+13:00")
         #expect(changed == ["dispatch@coastal.example | Dispatch D-7 changed (Scheduled)"])
         let body = try pack.repo.outbox("email").map { try String(contentsOfFile: "\(pack.repo.root)/outbox/email/\($0)", encoding: .utf8) }
-        #expect(body.contains { $0.contains("pickup_at: 2026-11-24T08:00:00+13:00 -> 2026-11-24T09:30:00+13:00") })
+        #expect(body.contains { $0.contains("Dispatch D-7 has changed:\r\n  pickup_at: 2026-11-24T08:00:00+13:00 -> 2026-11-24T09:30:00+13:00\r\n\r\nPickup: ") })
+        #expect(body.allSatisfy { !$0.contains("\r\n\r\n\r\n") }, "no run of blank lines in any email")
         try pack.edit("UPDATE dispatches SET affiliate_id = 2 WHERE number = 'D-7'")
         #expect(try pack.run(at: "2026-11-23T09:06:00+13:00") == [
             "desk@metro.example | Dispatch D-7 assigned to you",
