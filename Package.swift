@@ -46,7 +46,7 @@ let package = Package(
         // Transports: outbox files, SMTP and the HTTP SMS gateway over libcurl.
         .target(
             name: "CrierDelivery",
-            dependencies: ["CrierCore", "CCurl"],
+            dependencies: ["CrierCore", "CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // libpq, PostgreSQL's C client (blocking calls, standard connection strings and URLs).
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierTestSupport"],
+            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierSQLite", "CrierTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CrierPostgresTests", dependencies: ["CrierPostgres", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
