@@ -52,7 +52,7 @@ let package = Package(
         // Transports: outbox files, SMTP and the HTTP SMS gateway over libcurl.
         .target(
             name: "CrierDelivery",
-            dependencies: ["CrierCore", "CCurl"],
+            dependencies: ["CrierCore", "CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // libpq, PostgreSQL's C client (blocking calls, standard connection strings and URLs).
@@ -86,7 +86,7 @@ let package = Package(
             name: "CrierSampleTests", dependencies: ["CrierSample", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierTestSupport"],
+            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierSQLite", "CrierTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CrierPostgresTests", dependencies: ["CrierPostgres", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

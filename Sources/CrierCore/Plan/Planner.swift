@@ -77,7 +77,7 @@ package struct Planner {
         let channels = config.smtpChannels
         guard let limit = config.email.smtp?.maxPerDay, !channels.isEmpty else { return plan }
         do {
-            let used = try ledger.dailyCapUsage(channels: channels, since: DailyCap.startOfDay(at, in: config.timeZone))
+            let used = try ledger.dailyCapUsage(channels: channels, since: WallClock.startOfDay(containing: at, in: config.timeZone))
             return plan.applyingDailyCap(remaining: max(0, limit - used), channels: channels)
         } catch {
             diagnostics.error("cannot read today's sent messages for max_per_day: \(error)", at: FileLocation(file: config.ledgerPath))
