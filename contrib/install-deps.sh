@@ -5,6 +5,7 @@ set -euo pipefail
 want=(libsqlite3-dev sqlite3 python3 libcurl4-openssl-dev openssl)
 # The PostgreSQL ledger: libpq to build, a server for its tests (contrib/test-postgres.sh).
 want+=(libpq-dev postgresql)
+want+=(libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils)
 missing=()
 for package in "${want[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

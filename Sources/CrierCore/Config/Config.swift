@@ -25,6 +25,8 @@ package struct Config: Sendable {
     package var quietHours: QuietHours? = nil
     /// More opt-outs, read from the snapshot (`opt_out_query:`).
     package var optOutQuery: OptOutQuery? = nil
+    /// The only folder `file:` attachments may come from (`attachments_dir:`), absolute.
+    package var attachmentsDir: String? = nil
     /// A PostgreSQL ledger (`ledger: postgresql://...`); nil: the SQLite file at `ledgerPath`.
     package var postgresLedger: PostgresLedgerSettings? = nil
 
