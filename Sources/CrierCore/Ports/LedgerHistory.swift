@@ -14,6 +14,8 @@ package protocol LedgerHistory {
     func sentCount(channels: Set<Channel>, since: Date) throws -> Int
     /// The suppression list, ordered by address.
     func optOuts() throws -> [OptOutEntry]
+    /// The recorded content of the items with `ids` (subject, body, attachments), by id.
+    func contents(ids: [String]) throws -> [String: PlanItem]
 }
 
 /// A ledger opened for reading: planning's view and the history.
