@@ -40,8 +40,10 @@ test: deps
 	$(SWIFT) build --build-tests
 	./contrib/test-postgres.sh run $(SWIFT) test --skip-build
 
+# W1-W4 beside their anchors (sqlite3, smtplib, smtp-source, a write/fsync/rename script), alternated;
+# SCALE=0.05 ROUNDS=3 to run it small (see docs/benchmarks.md).
 bench: deps
-	./contrib/bench-plan.sh
+	./contrib/bench.sh
 
 # 10,000 emails to postfix's smtp-sink on 127.0.0.1: crier, smtp-source and mailmerge
 # (installs postfix and mailmerge when missing). COUNT=N to change the number.
