@@ -11,6 +11,8 @@ struct ConsentLedgerView: LedgerView {
     func slotStatus(schedule: String, slot: String) throws -> SlotStatus? { try base.slotStatus(schedule: schedule, slot: slot) }
     func itemStates(ids: [String]) throws -> [String: ItemState] { try base.itemStates(ids: ids) }
     func changeDefinition(schedule: String) throws -> String? { try base.changeDefinition(schedule: schedule) }
+    func changeGeneration(schedule: String) throws -> Int64 { try base.changeGeneration(schedule: schedule) }
+    func dailyCapUsage(channels: Set<Channel>, since: Date) throws -> Int { 0 }
     func changeFingerprints(schedule: String) throws -> [String: String] { try base.changeFingerprints(schedule: schedule) }
     func changeRows(schedule: String, keys: [String]) throws -> [String: String] { try base.changeRows(schedule: schedule, keys: keys) }
     func optOutKeys() throws -> Set<String> { optOuts }
