@@ -3,7 +3,7 @@ SWIFT ?= swift
 AT ?= 2026-11-23T17:00:00+13:00
 CRIER = .build/debug/crier
 
-.PHONY: deps build demo test bench bench-smtp clean
+.PHONY: deps build demo demo-ha test bench bench-smtp bench-ledger clean
 
 deps:
 	@./contrib/install-deps.sh
@@ -22,6 +22,11 @@ demo: build
 	@echo; echo "== one SMS from the outbox:"; cat "$$(ls outbox/sms/*.json | head -1)"
 	@echo; echo "== the same run again delivers nothing:"; $(CRIER) run --at $(AT)
 
+# Two "hosts" share one PostgreSQL ledger (a throwaway server): one delivers, the other exits 75,
+# and a second run sends nothing twice.
+demo-ha: build
+	./contrib/demo-ha.sh
+
 test: deps
 	$(SWIFT) build --build-tests
 	./contrib/test-postgres.sh run $(SWIFT) test --skip-build
@@ -33,6 +38,10 @@ bench: deps
 # (installs postfix and mailmerge when missing). COUNT=N to change the number.
 bench-smtp: deps
 	./contrib/bench-smtp.sh $(COUNT)
+
+# 10,000 outbox deliveries with the SQLite and the PostgreSQL ledger, 1 and 4 hosts.
+bench-ledger: deps
+	./contrib/bench-ledger.sh
 
 clean:
 	rm -rf .build state outbox data

@@ -1,24 +1,15 @@
 import CrierCore
 import Foundation
 
-/// The suppression list and the daily cap's counts.
+/// The suppression list and inbound replies.
 extension PostgresLedger {
-    /// Items of `channels` sent at or after `since`: what today's cap has used.
-    package func sentCount(channels: Set<Channel>, since: Date) throws -> Int {
-        guard !channels.isEmpty else { return 0 }
-        return try locked { connection in
-            try connection.execute("SELECT count(*) AS n FROM items WHERE state = 'sent' AND channel = ANY($1::text[]) AND sent_at >= $2",
-                                   [Self.array(channels.map(\.rawValue)), Timestamp.utc(since)]).first?.int("n") ?? 0
-        }
-    }
-
     /// Adds `address` (a normalised key) to the suppression list; false when it was there already.
     @discardableResult
-    package func addOptOut(_ address: String, reason: String?, source: String = "manual", at: Date) throws -> Bool {
+    package func addOptOut(_ address: String, reason: String?, source: OptOutSource, at: Date) throws -> Bool {
         try locked { connection in
             try connection.execute("""
                 INSERT INTO opt_outs (address, reason, source, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (address) DO NOTHING
-                """, [address, reason, source, Timestamp.utc(at)]).changes > 0
+                """, [address, reason, source.rawValue, Timestamp.utc(at)]).changes > 0
         }
     }
 
@@ -28,20 +19,45 @@ extension PostgresLedger {
         try locked { connection in try connection.execute("DELETE FROM opt_outs WHERE address = $1", [address]).changes > 0 }
     }
 
-    /// Items still `pending` whose recipient is now on the suppression list: skipped as
-    /// `opted-out` before delivery starts, in one statement. Returns how many.
-    @discardableResult
-    package func withdrawOptedOut(runID: Int64, at: Date) throws -> Int {
-        try locked { connection in
+    /// Records `replies` in one transaction. Per sender, the latest keyword reply by received_at
+    /// (over every import, from any host) decides, and only when that reply is new.
+    package func importInbound(_ replies: [InboundReply], at: Date) throws -> InboundImport {
+        let now = Timestamp.utc(at)
+        return try locked { connection in
             try connection.transaction {
-                try connection.execute("""
-                    WITH withdrawn AS (
-                      UPDATE items SET state = 'skipped', reason = $1, updated_at = $2
-                      WHERE state = 'pending' AND (recipient IN (SELECT address FROM opt_outs)
-                        OR (channel = 'email' AND lower(recipient) IN (SELECT address FROM opt_outs)))
-                      RETURNING id)
-                    INSERT INTO item_events (item_id, run_id, at, state, detail) SELECT id, $3, $2, 'skipped', $1 FROM withdrawn
-                    """, [SkipReason.optedOut.description, Timestamp.utc(at), "\(runID)"]).changes
+                var result = InboundImport()
+                var fresh: [String: Set<[String]>] = [:]
+                for reply in replies {
+                    let inserted = try connection.execute("""
+                        INSERT INTO inbound_replies (sender, received_at, body, keyword, imported_at) VALUES ($1, $2, $3, $4, $5)
+                        ON CONFLICT (sender, received_at, body) DO NOTHING
+                        """, [reply.from, reply.receivedAt, reply.body, reply.keyword?.rawValue, now]).changes
+                    guard inserted > 0 else {
+                        result.knownReplies += 1
+                        continue
+                    }
+                    result.newReplies += 1
+                    if reply.keyword == nil {
+                        result.unknown.append(reply)
+                    } else {
+                        fresh[reply.from, default: []].insert([reply.receivedAt, reply.body])
+                    }
+                }
+                for sender in fresh.keys.sorted() {
+                    guard let latest = try connection.execute("""
+                        SELECT received_at, body, keyword FROM inbound_replies WHERE sender = $1 AND keyword IS NOT NULL
+                        ORDER BY received_at DESC, keyword = 'stop' DESC LIMIT 1
+                        """, [sender]).first,
+                          fresh[sender]?.contains([latest["received_at"] ?? "", latest["body"] ?? ""]) == true,
+                          let keyword = latest["keyword"].flatMap(InboundKeyword.init(rawValue:)) else { continue }
+                    switch keyword {
+                    case .stop:
+                        if try addOptOut(sender, reason: "replied STOP", source: .inbound, at: at) { result.optedOut.append(sender) }
+                    case .start:
+                        if try removeOptOut(sender) { result.optedIn.append(sender) }
+                    }
+                }
+                return result
             }
         }
     }

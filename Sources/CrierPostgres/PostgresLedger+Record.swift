@@ -3,18 +3,16 @@ import Foundation
 
 /// Recording a plan, and the change trigger's state it carries.
 extension PostgresLedger {
-    /// Records a plan in one transaction: each due or missed slot is claimed by inserting its
-    /// unique row; each change schedule's state moves only from the generation its planning
-    /// read. A schedule whose slot or state another host recorded first keeps that host's
-    /// record: none of this plan's items, state or slot for it is written.
+    /// Records a plan in one transaction. Each due or missed slot is claimed by inserting its
+    /// unique row; a change schedule's state advances only from the generation its plan read
+    /// (a conditional UPDATE, which waits for a concurrent writer and then sees its change). A
+    /// slot another run recorded first, or a change state another run advanced, is lost: none of
+    /// its items, state or slot is written here (a savepoint undoes its part).
     package func record(_ plan: Plan, runID: Int64, at: Date) throws -> RecordResult {
         let now = Timestamp.utc(at)
         return try locked { connection in
-            defer { seenGenerations = [:] }
-            return try connection.transaction {
-                var result = RecordResult(pending: 0, skipped: 0, slots: 0)
-                var lost: Set<String> = []
-                var claimedSlots: [String: String] = [:]
+            try connection.transaction {
+                var result = RecordResult()
                 for decision in plan.schedules {
                     let status: SlotStatus
                     switch decision.status {
@@ -23,35 +21,31 @@ extension PostgresLedger {
                     default: continue
                     }
                     guard let slot = decision.slot else { continue }
-                    let inserted = try connection.execute("""
-                        INSERT INTO slots (schedule, slot, status, run_id, recorded_at) VALUES ($1, $2, $3, $4, $5)
-                        ON CONFLICT (schedule, slot) DO NOTHING
-                        """, [decision.schedule, slot, status.rawValue, "\(runID)", now])
-                    if inserted.changes == 1 {
-                        result.slots += 1
-                        claimedSlots[decision.schedule] = slot
-                    } else {
-                        lost.insert(decision.schedule)
+                    let claim = ScheduleSlot(schedule: decision.schedule, slot: slot)
+                    try connection.execute("SAVEPOINT slot_claim")
+                    var claimed = true
+                    if let definition = plan.definitions[decision.schedule] {
+                        claimed = try advanceGeneration(schedule: decision.schedule, definition: definition,
+                                                        from: plan.changeGenerations[decision.schedule, default: 0], at: now, on: connection)
                     }
-                }
-                for (schedule, definition) in plan.definitions.sorted(by: { $0.key < $1.key }) where !lost.contains(schedule) {
-                    guard try advanceGeneration(schedule: schedule, definition: definition, at: now, on: connection) else {
-                        lost.insert(schedule)
-                        if let slot = claimedSlots[schedule] {
-                            try connection.execute("DELETE FROM slots WHERE schedule = $1 AND slot = $2 AND run_id = $3", [schedule, slot, "\(runID)"])
-                            result.slots -= 1
-                        }
-                        continue
+                    if claimed {
+                        claimed = try connection.execute("""
+                            INSERT INTO slots (schedule, slot, status, run_id, recorded_at) VALUES ($1, $2, $3, $4, $5)
+                            ON CONFLICT (schedule, slot) DO NOTHING
+                            """, [decision.schedule, slot, status.rawValue, "\(runID)", now]).changes == 1
                     }
+                    try connection.execute(claimed ? "RELEASE SAVEPOINT slot_claim" : "ROLLBACK TO SAVEPOINT slot_claim")
+                    if claimed { result.claimed.append(claim) } else { result.lost.append(claim) }
                 }
-                for update in plan.stateUpdates where !lost.contains(update.schedule) {
+                let lost = Set(result.lost)
+                let lostSchedules = Set(result.lost.map(\.schedule))
+                for update in plan.stateUpdates where !lostSchedules.contains(update.schedule) {
                     try recordChangeState(update, at: now, on: connection)
                 }
-                for item in plan.items where !lost.contains(item.schedule) {
+                for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot)) {
                     guard let state = try recordItem(item, runID: runID, at: now, on: connection) else { continue }
                     if state == .pending { result.pending += 1 } else { result.skipped += 1 }
                 }
-                lostSchedules = lost.sorted()
                 return result
             }
         }
@@ -88,29 +82,20 @@ extension PostgresLedger {
         return state
     }
 
-    /// Records `definition` as the next generation of `schedule`'s change state, only if the
-    /// generation is still the one planning read; false when another run moved it first.
-    private func advanceGeneration(schedule: String, definition: String, at now: String, on connection: PostgresConnection) throws -> Bool {
-        switch seenGenerations[schedule] {
-        case .some(let generation?):
-            return try connection.execute("""
-                UPDATE change_definitions SET definition = $2, generation = generation + 1, recorded_at = $3
-                WHERE schedule = $1 AND generation = $4
-                """, [schedule, definition, now, "\(generation)"]).changes == 1
-        case .some(nil):
+    /// Records `definition` as generation `generation + 1` of `schedule`, only if the ledger
+    /// still holds `generation` (0: none yet); false when another run moved it first.
+    private func advanceGeneration(schedule: String, definition: String, from generation: Int64, at now: String,
+                                   on connection: PostgresConnection) throws -> Bool {
+        guard generation > 0 else {
             return try connection.execute("""
                 INSERT INTO change_definitions (schedule, definition, generation, recorded_at) VALUES ($1, $2, 1, $3)
                 ON CONFLICT (schedule) DO NOTHING
                 """, [schedule, definition, now]).changes == 1
-        case nil:
-            // A plan made elsewhere (crier execute): its planning read no generation here.
-            try connection.execute("""
-                INSERT INTO change_definitions (schedule, definition, generation, recorded_at) VALUES ($1, $2, 1, $3)
-                ON CONFLICT (schedule) DO UPDATE SET definition = excluded.definition,
-                  generation = change_definitions.generation + 1, recorded_at = excluded.recorded_at
-                """, [schedule, definition, now])
-            return true
         }
+        return try connection.execute("""
+            UPDATE change_definitions SET definition = $2, generation = generation + 1, recorded_at = $3
+            WHERE schedule = $1 AND generation = $4
+            """, [schedule, definition, now, "\(generation)"]).changes == 1
     }
 
     private func recordChangeState(_ update: ChangeStateUpdate, at now: String, on connection: PostgresConnection) throws {
@@ -131,12 +116,18 @@ extension PostgresLedger {
 
     // MARK: Reading the change state
 
-    /// The recorded change-trigger definition; remembers its generation for `record`.
+    /// The recorded change-trigger definition.
     package func changeDefinition(schedule: String) throws -> String? {
         try locked { connection in
-            let row = try connection.execute("SELECT definition, generation FROM change_definitions WHERE schedule = $1", [schedule]).first
-            seenGenerations[schedule] = .some(row?["generation"].flatMap(Int64.init))
-            return row?["definition"]
+            try connection.execute("SELECT definition FROM change_definitions WHERE schedule = $1", [schedule]).first?["definition"]
+        }
+    }
+
+    /// How many times `schedule`'s change state was advanced (0: never).
+    package func changeGeneration(schedule: String) throws -> Int64 {
+        try locked { connection in
+            try connection.execute("SELECT generation FROM change_definitions WHERE schedule = $1", [schedule])
+                .first?["generation"].flatMap(Int64.init) ?? 0
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrierCore
 import CrierDelivery
+import CrierPostgres
 import CrierSQLite
 import Foundation
 import Logging
@@ -43,6 +44,11 @@ enum LedgerSession {
     /// builds the delivery runtime.
     static func pipeline(workspace: Workspace, clock: any Clock) throws -> RunPipeline {
         let ledger = try workspace.ledger { try $0.openForRun() }
+        let config = workspace.repository.config
+        if let postgres = ledger as? PostgresLedger, let limit = config.email.smtp?.maxPerDay {
+            // Several hosts: the shared ledger counts max_per_day again inside each claim.
+            postgres.claimCap = ClaimCap(limit: limit, channels: config.smtpChannels, since: DailyCap.startOfDay(clock.now, in: config.timeZone))
+        }
         return RunPipeline(ledger: ledger, delivery: dispatcher(config: workspace.repository.config, clock: clock), clock: clock)
     }
 

@@ -1,4 +1,6 @@
 import CrierCore
+import CrierDelivery
+import CrierPostgres
 import CrierSQLite
 import Foundation
 
@@ -50,7 +52,18 @@ struct Workspace {
     }
 
     /// The ledger crier.yaml names (`ledger:`).
-    var ledgerStorage: any LedgerStorage { LedgerFile(path: repository.config.ledgerPath) }
+    var ledgerStorage: any LedgerStorage {
+        switch repository.config.ledger {
+        case .sqlite(let path):
+            return LedgerFile(path: path)
+        case .postgresql(let settings):
+            let password = settings.password.map {
+                SecretProblem.read($0, environment: ProcessInfo.processInfo.environment, owner: "crier.yaml ledger_options")
+                    .mapError { PasswordProblem(message: $0.message) }
+            } ?? .success(nil)
+            return PostgresStorage(settings: settings, password: password, command: CommandLine.arguments.dropFirst().first ?? "crier")
+        }
+    }
 
     /// The ledger, opened by `open`; a ledger that cannot be used is reported as a diagnostic
     /// and exits 75 (another run holds it) or 65.
