@@ -41,6 +41,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `crier sample`: realistic sample snapshots of the reference schema, for demos and benchmarks.
+        .target(
+            name: "CrierSample",
+            dependencies: ["CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // libcurl, through typed wrappers of its variadic setopt / getinfo.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Transports: outbox files, SMTP and the HTTP SMS gateway over libcurl.
@@ -61,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "crier",
             dependencies: [
-                "CrierCore", "CrierSQLite", "CrierDelivery", "CrierPostgres",
+                "CrierCore", "CrierSQLite", "CrierDelivery", "CrierPostgres", "CrierSample",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -77,10 +83,12 @@ let package = Package(
         .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierTestSupport"],
+            name: "CrierSampleTests", dependencies: ["CrierSample", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "CrierPostgresTests", dependencies: ["CrierPostgres", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
+            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "CrierPostgresTests", dependencies: ["CrierPostgres", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CrierEndToEndTests",
             dependencies: ["crier", "CrierSQLite", "CrierCore", "CrierPostgres", "CrierTestSupport", .product(name: "GRDB", package: "GRDB.swift")],

@@ -112,11 +112,17 @@ package final class SMTPTransport: Transport {
     /// The configured easy handle, made on first use.
     private func connection() -> CurlHandle? {
         if let handle { return handle }
+        guard let handle = Self.handle(settings: settings, timeouts: timeouts) else { return nil }
+        handle.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0)
+        self.handle = handle
+        return handle
+    }
+
+    /// A handle for `settings`' server with its TLS policy (`crier doctor` uses it too).
+    static func handle(settings: SMTPSettings, timeouts: Timeouts) -> CurlHandle? {
         guard let handle = CurlHandle(url: settings.url, caFile: settings.caFile, timeouts: timeouts) else { return nil }
         let implicitTLS = settings.url.lowercased().hasPrefix("smtps://")
         handle.set(CURLOPT_USE_SSL, implicitTLS || settings.tls == .required ? crier_curl_use_ssl_all : crier_curl_use_ssl_none)
-        handle.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0)
-        self.handle = handle
         return handle
     }
 

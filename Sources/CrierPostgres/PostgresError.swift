@@ -9,6 +9,9 @@ package enum PostgresError: Error, Equatable, CustomStringConvertible {
     case connectionLost(server: String, message: String)
     /// Another run holds the run lock.
     case held(server: String, holder: String?)
+    /// An item was no longer `sending` under this run's claim when its outcome came (another
+    /// host took it over after this one lost its connection).
+    case lostClaim(server: String, item: String, outcome: String)
     /// The ledger's schema is newer than this crier knows.
     case newerSchema(server: String, migration: String)
 
@@ -27,20 +30,12 @@ package enum PostgresError: Error, Equatable, CustomStringConvertible {
         case .held(let server, let holder):
             return "another crier run\(holder.map { " (\($0))" } ?? "") holds the ledger (\(server)); "
                 + "this run does nothing and exits 75 so that the next timer tick tries again"
+        case .lostClaim(let server, let item, let outcome):
+            return "\(server): error: item \(item) is no longer claimed by this run (another run took it over after this one lost "
+                + "the ledger); its outcome \"\(outcome)\" is not recorded. See `crier history` for what the other run recorded"
         case .newerSchema(let server, let migration):
             return "\(server): error: the ledger has migration \"\(migration)\", which this crier does not know: "
                 + "a newer crier wrote it. Upgrade crier on this host"
-        }
-    }
-
-    /// What went wrong, without the server's name (for `LedgerError.cannotOpen`).
-    package var reason: String {
-        switch self {
-        case .cannotConnect(_, let message): return message
-        case .query(_, let state, let message): return message + (state.map { " (SQLSTATE \($0))" } ?? "")
-        case .connectionLost(_, let message): return "the connection was lost: \(message)"
-        case .held(_, let holder): return "another crier run\(holder.map { " (\($0))" } ?? "") holds it"
-        case .newerSchema(_, let migration): return "it has migration \"\(migration)\", which this crier does not know"
         }
     }
 }

@@ -50,26 +50,18 @@ extension PostgresLedger: Ledger {
 
     /// Sent since `since` plus waiting (pending or sending): what a new plan has left under the cap.
     package func dailyCapUsage(channels: Set<Channel>, since: Date) throws -> Int {
-        try count(channels: channels, "state IN ('pending', 'sending') OR (state = 'sent' AND sent_at >= $2)", since: since)
-    }
-
-    /// Items of `channels` sent at or after `since`: what today's cap has used.
-    package func sentCount(channels: Set<Channel>, since: Date) throws -> Int {
-        try count(channels: channels, "state = 'sent' AND sent_at >= $2", since: since)
-    }
-
-    /// How many items of `channels` match `condition` (which reads `since` as $2).
-    private func count(channels: Set<Channel>, _ condition: String, since: Date) throws -> Int {
         guard !channels.isEmpty else { return 0 }
         return try locked { connection in
-            try connection.execute("SELECT count(*) AS n FROM items WHERE channel = ANY($1::text[]) AND (\(condition))",
-                                   [Self.array(channels.map(\.rawValue)), Timestamp.utc(since)]).first?.int("n") ?? 0
+            try connection.execute("""
+                SELECT count(*) AS n FROM items WHERE channel = ANY($1::text[])
+                  AND (state IN ('pending', 'sending') OR (state = 'sent' AND sent_at >= $2))
+                """, [Self.array(channels.map(\.rawValue)), Timestamp.utc(since)]).first?.int("n") ?? 0
         }
     }
 
     // MARK: Ledger
 
-    /// Opens a run record.
+    /// Opens a run record; this process's run from now on.
     package func beginRun(command: String, at: Date, clock: Date) throws -> Int64 {
         try locked { connection in
             let row = try connection.execute("""
@@ -82,14 +74,28 @@ extension PostgresLedger: Ledger {
         }
     }
 
-    /// Items left in `sending` with the run that claimed each: under the run lock, runs that died.
+    /// Items left in `sending`: under the run lock, by runs that died.
     package func orphanedSending() throws -> [LedgerItem] {
-        try items(where: "state = 'sending'")
+        try locked { connection in
+            var items: [LedgerItem] = []
+            try connection.forEachRow("""
+                SELECT payload, state, attempts, last_error, claimed_by FROM items WHERE state = 'sending'
+                ORDER BY created_at, schedule, key, recipient
+                """) { items.append(try Self.ledgerItem($0)) }
+            return items
+        }
     }
 
     /// Pending items in plan order.
     package func pending() throws -> [LedgerItem] {
-        try items(where: "state = 'pending'")
+        try locked { connection in
+            var items: [LedgerItem] = []
+            try connection.forEachRow("""
+                SELECT payload, state, attempts, last_error FROM items WHERE state = 'pending'
+                ORDER BY created_at, schedule, key, recipient
+                """) { items.append(try Self.ledgerItem($0)) }
+            return items
+        }
     }
 
     /// pending → sending for `runID`, only if still pending (and, with a `claimCap`, only while
@@ -98,11 +104,28 @@ extension PostgresLedger: Ledger {
         try settle(nil, thenClaim: id, runID: runID, at: at)
     }
 
-    /// Records how an attempt ended, only while the item is `sending` for the run that claimed it.
+    /// Records how an attempt ended, only while the item is still `sending` for its run.
     @discardableResult
     package func settle(_ settlement: Settlement, at: Date) throws -> Bool {
         try locked { connection in
             try connection.transaction { try settle(settlement, at: Timestamp.utc(at), on: connection) }
+        }
+    }
+
+    /// pending → skipped with `reason` (the delivery gate withdrew it).
+    @discardableResult
+    package func withdraw(id: String, reason: SkipReason, runID: Int64, at: Date) throws -> Bool {
+        let now = Timestamp.utc(at)
+        return try locked { connection in
+            try connection.transaction {
+                let withdrawn = try connection.execute("""
+                    UPDATE items SET state = 'skipped', reason = $1, updated_at = $2 WHERE id = $3 AND state = 'pending'
+                    """, [reason.description, now, id])
+                guard withdrawn.changes == 1 else { return false }
+                try connection.execute("INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES ($1, $2, $3, 'skipped', $4)",
+                                       [id, "\(runID)", now, reason.description])
+                return true
+            }
         }
     }
 
@@ -114,18 +137,6 @@ extension PostgresLedger: Ledger {
                 if let settlement { _ = try settle(settlement, at: now, on: connection) }
                 return try claim(id: id, runID: runID, at: now, on: connection)
             }
-        }
-    }
-
-    /// pending → skipped with `reason`, only if still pending.
-    @discardableResult
-    package func withdraw(id: String, reason: SkipReason, runID: Int64, at: Date) throws -> Bool {
-        try locked { connection in
-            try connection.execute("""
-                WITH withdrawn AS (
-                  UPDATE items SET state = 'skipped', reason = $1, updated_at = $2 WHERE id = $3 AND state = 'pending' RETURNING id)
-                INSERT INTO item_events (item_id, run_id, at, state, detail) SELECT id, $4, $2, 'skipped', $1 FROM withdrawn
-                """, [reason.description, Timestamp.utc(at), id, "\(runID)"]).changes == 1
         }
     }
 
@@ -159,8 +170,8 @@ extension PostgresLedger: Ledger {
         return true
     }
 
-    /// Settles an item only while it is still `sending` under the settlement's run: an outcome
-    /// never overwrites another run's.
+    /// Settles an item only while it is still `sending` under `settlement.runID`'s claim: an
+    /// outcome never overwrites another host's.
     private func settle(_ settlement: Settlement, at now: String, on connection: PostgresConnection) throws -> Bool {
         let state = settlement.state.rawValue
         let settled = try connection.execute("""
@@ -176,26 +187,16 @@ extension PostgresLedger: Ledger {
 
     // MARK: Values
 
-    /// Items in `condition`, in plan order, streamed.
-    private func items(where condition: String) throws -> [LedgerItem] {
-        try locked { connection in
-            var items: [LedgerItem] = []
-            try connection.forEachRow("""
-                SELECT payload, state, attempts, last_error, claimed_by FROM items WHERE \(condition)
-                ORDER BY created_at, schedule, key, recipient
-                """) { row in
-                let item = try JSONDecoder().decode(PlanItem.self, from: Data((row["payload"] ?? "").utf8))
-                items.append(LedgerItem(item: item, state: row["state"].flatMap(ItemState.init(rawValue:)) ?? .pending,
-                                        attempts: row.int("attempts"), lastError: row["last_error"],
-                                        claimedBy: row["claimed_by"].flatMap(Int64.init)))
-            }
-            return items
-        }
-    }
-
     /// A PostgreSQL array literal of `values` (bound as one text parameter, cast to text[]).
     static func array(_ values: [String]) -> String {
         "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
             .joined(separator: ",") + "}"
+    }
+
+    /// The item of a row with `payload`, `state`, `attempts` and `last_error`.
+    static func ledgerItem(_ row: PostgresRow) throws -> LedgerItem {
+        let item = try JSONDecoder().decode(PlanItem.self, from: Data((row["payload"] ?? "").utf8))
+        return LedgerItem(item: item, state: row["state"].flatMap(ItemState.init(rawValue:)) ?? .pending,
+                          attempts: row.int("attempts"), lastError: row["last_error"], claimedBy: row["claimed_by"].flatMap(Int64.init))
     }
 }

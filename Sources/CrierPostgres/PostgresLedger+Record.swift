@@ -3,16 +3,17 @@ import Foundation
 
 /// Recording a plan, and the change trigger's state it carries.
 extension PostgresLedger {
-    /// Records a plan in one transaction. Each due or missed slot is claimed by inserting its
-    /// unique row; a change schedule's state advances only from the generation its plan read
-    /// (a conditional UPDATE, which waits for a concurrent writer and then sees its change). A
-    /// slot another run recorded first, or a change state another run advanced, is lost: none of
-    /// its items, state or slot is written here (a savepoint undoes its part).
+    /// Records a plan in one transaction: each due or missed slot is claimed by inserting its
+    /// unique row; each change schedule's state moves only from the generation its planning
+    /// read. A schedule whose slot or state another host recorded first keeps that host's
+    /// record: none of this plan's items, state or slot for it is written.
     package func record(_ plan: Plan, runID: Int64, at: Date) throws -> RecordResult {
         let now = Timestamp.utc(at)
         return try locked { connection in
             try connection.transaction {
                 var result = RecordResult()
+                var lost: Set<String> = []
+                var claimedSlots: [String: String] = [:]
                 for decision in plan.schedules {
                     let status: SlotStatus
                     switch decision.status {
@@ -21,28 +22,33 @@ extension PostgresLedger {
                     default: continue
                     }
                     guard let slot = decision.slot else { continue }
-                    let claim = ScheduleSlot(schedule: decision.schedule, slot: slot)
-                    try connection.execute("SAVEPOINT slot_claim")
-                    var claimed = true
-                    if let definition = plan.definitions[decision.schedule] {
-                        claimed = try advanceGeneration(schedule: decision.schedule, definition: definition,
-                                                        from: plan.changeGenerations[decision.schedule, default: 0], at: now, on: connection)
+                    let inserted = try connection.execute("""
+                        INSERT INTO slots (schedule, slot, status, run_id, recorded_at) VALUES ($1, $2, $3, $4, $5)
+                        ON CONFLICT (schedule, slot) DO NOTHING
+                        """, [decision.schedule, slot, status.rawValue, "\(runID)", now])
+                    if inserted.changes == 1 {
+                        claimedSlots[decision.schedule] = slot
+                    } else {
+                        lost.insert(decision.schedule)
+                        result.lost.append(ScheduleSlot(schedule: decision.schedule, slot: slot))
                     }
-                    if claimed {
-                        claimed = try connection.execute("""
-                            INSERT INTO slots (schedule, slot, status, run_id, recorded_at) VALUES ($1, $2, $3, $4, $5)
-                            ON CONFLICT (schedule, slot) DO NOTHING
-                            """, [decision.schedule, slot, status.rawValue, "\(runID)", now]).changes == 1
-                    }
-                    try connection.execute(claimed ? "RELEASE SAVEPOINT slot_claim" : "ROLLBACK TO SAVEPOINT slot_claim")
-                    if claimed { result.claimed.append(claim) } else { result.lost.append(claim) }
                 }
-                let lost = Set(result.lost)
-                let lostSchedules = Set(result.lost.map(\.schedule))
-                for update in plan.stateUpdates where !lostSchedules.contains(update.schedule) {
+                for (schedule, definition) in plan.definitions.sorted(by: { $0.key < $1.key }) where !lost.contains(schedule) {
+                    let generation = plan.changeGenerations[schedule, default: 0]
+                    guard try advanceGeneration(schedule: schedule, definition: definition, from: generation, at: now, on: connection) else {
+                        lost.insert(schedule)
+                        if let slot = claimedSlots.removeValue(forKey: schedule) {
+                            try connection.execute("DELETE FROM slots WHERE schedule = $1 AND slot = $2 AND run_id = $3", [schedule, slot, "\(runID)"])
+                            result.lost.append(ScheduleSlot(schedule: schedule, slot: slot))
+                        }
+                        continue
+                    }
+                }
+                result.claimed = claimedSlots.sorted { $0.key < $1.key }.map { ScheduleSlot(schedule: $0.key, slot: $0.value) }
+                for update in plan.stateUpdates where !lost.contains(update.schedule) {
                     try recordChangeState(update, at: now, on: connection)
                 }
-                for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot)) {
+                for item in plan.items where !lost.contains(item.schedule) {
                     guard let state = try recordItem(item, runID: runID, at: now, on: connection) else { continue }
                     if state == .pending { result.pending += 1 } else { result.skipped += 1 }
                 }
@@ -82,20 +88,21 @@ extension PostgresLedger {
         return state
     }
 
-    /// Records `definition` as generation `generation + 1` of `schedule`, only if the ledger
-    /// still holds `generation` (0: none yet); false when another run moved it first.
+    /// Records `definition` as the next generation of `schedule`'s change state, only if the
+    /// generation is still `generation`, the one planning read (0: none recorded); false when
+    /// another run moved it first.
     private func advanceGeneration(schedule: String, definition: String, from generation: Int64, at now: String,
                                    on connection: PostgresConnection) throws -> Bool {
-        guard generation > 0 else {
+        guard generation == 0 else {
             return try connection.execute("""
-                INSERT INTO change_definitions (schedule, definition, generation, recorded_at) VALUES ($1, $2, 1, $3)
-                ON CONFLICT (schedule) DO NOTHING
-                """, [schedule, definition, now]).changes == 1
+                UPDATE change_definitions SET definition = $2, generation = generation + 1, recorded_at = $3
+                WHERE schedule = $1 AND generation = $4
+                """, [schedule, definition, now, "\(generation)"]).changes == 1
         }
         return try connection.execute("""
-            UPDATE change_definitions SET definition = $2, generation = generation + 1, recorded_at = $3
-            WHERE schedule = $1 AND generation = $4
-            """, [schedule, definition, now, "\(generation)"]).changes == 1
+            INSERT INTO change_definitions (schedule, definition, generation, recorded_at) VALUES ($1, $2, 1, $3)
+            ON CONFLICT (schedule) DO NOTHING
+            """, [schedule, definition, now]).changes == 1
     }
 
     private func recordChangeState(_ update: ChangeStateUpdate, at now: String, on connection: PostgresConnection) throws {
@@ -123,7 +130,7 @@ extension PostgresLedger {
         }
     }
 
-    /// How many times `schedule`'s change state was advanced (0: never).
+    /// How many times the schedule's change state was advanced (0: never).
     package func changeGeneration(schedule: String) throws -> Int64 {
         try locked { connection in
             try connection.execute("SELECT generation FROM change_definitions WHERE schedule = $1", [schedule])

@@ -27,7 +27,7 @@ struct History: ParsableCommand {
         let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
         let config = workspace.repository.config
         guard let ledger = try workspace.ledger({ try $0.openForReading() }) else {
-            print("No ledger yet at \(workspace.ledgerStorage.location): nothing has run.")
+            print("No ledger yet at \(config.ledgerPath): nothing has run.")
             return
         }
         var wanted = recipient

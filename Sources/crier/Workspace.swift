@@ -1,5 +1,4 @@
 import CrierCore
-import CrierDelivery
 import CrierPostgres
 import CrierSQLite
 import Foundation
@@ -51,28 +50,23 @@ struct Workspace {
         }
     }
 
-    /// The ledger crier.yaml names (`ledger:`).
-    var ledgerStorage: any LedgerStorage {
-        switch repository.config.ledger {
-        case .sqlite(let path):
-            return LedgerFile(path: path)
-        case .postgresql(let settings):
-            let password = settings.password.map {
-                SecretProblem.read($0, environment: ProcessInfo.processInfo.environment, owner: "crier.yaml ledger_options")
-                    .mapError { PasswordProblem(message: $0.message) }
-            } ?? .success(nil)
-            return PostgresStorage(settings: settings, password: password, command: CommandLine.arguments.dropFirst().first ?? "crier")
-        }
+    /// The ledger crier.yaml names (`ledger:`), for the command being run; `clock` starts the
+    /// day a PostgreSQL ledger counts `max_per_day` in.
+    func ledgerStorage(clock: any Clock = SystemClock()) throws -> any LedgerStorage {
+        try LedgerFactory.storage(config: repository.config, command: CommandLine.arguments.dropFirst().first ?? "crier", now: clock.now)
     }
 
-    /// The ledger, opened by `open`; a ledger that cannot be used is reported as a diagnostic
-    /// and exits 75 (another run holds it) or 65.
-    func ledger<Opened>(_ open: (any LedgerStorage) throws -> Opened) throws -> Opened {
+    /// The ledger, opened by `open`; a ledger that cannot be used is reported (as a diagnostic)
+    /// and exits 75 when the next timer tick may succeed (another run holds it, a server is
+    /// down), 65 otherwise.
+    func ledger<Opened>(clock: any Clock = SystemClock(), _ open: (any LedgerStorage) throws -> Opened) throws -> Opened {
         do {
-            return try open(ledgerStorage)
+            return try open(try ledgerStorage(clock: clock))
         } catch let error as LedgerError {
             printError(error.diagnostic.description)
             throw error.isTemporary ? Exit.temporary : Exit.invalid
+        } catch let error as PostgresError {
+            throw LedgerFactory.exit(for: error)
         }
     }
 

@@ -1,5 +1,4 @@
 import CrierPostgres
-import CrierTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -22,50 +21,6 @@ struct PostgresEndToEndTests {
         #expect(try repo.states().values.sorted() == ["sent", "sent", "sent", "sent"])
     }
 
-    @Test func historyFailuresOptOutAndInboundWorkOverPostgres() throws {
-        let repo = try PostgresRepo(hosts: 2, smtp: nil, appointmentsPerDay: 4)
-        let (a, b) = (repo.hosts[0], repo.hosts[1])
-        let empty = try repo.repo.crier(["history", "--config", a])
-        #expect(empty.code == 0 && empty.out.contains("No ledger yet at postgresql://127.0.0.1:"), "\(empty.out)\(empty.err)")
-        #expect(try repo.repo.crier(["optout", "add", "021 100 0001", "--config", a]).code == 0)
-        let run = try repo.repo.crier(["run", "--at", PostgresRepo.firstSlot, "--config", b])
-        #expect(run.code == 0, "\(run.err)")
-        #expect(run.out.contains("sent 3, failed 0"), "\(run.out)")
-        #expect(run.out.contains("opted-out 1"), "\(run.out)")
-        // Every host reads the same ledger.
-        let history = try repo.repo.crier(["history", "--key", "J0002", "--config", a])
-        #expect(history.code == 0, "\(history.err)")
-        #expect(history.out.contains("sent") && history.out.contains("+64211000002"), "\(history.out)")
-        #expect(try repo.repo.crier(["history", "--counts", "--config", b]).out.contains("J0000"))
-        #expect(try repo.repo.crier(["optout", "list", "--config", b]).out.contains("+64211000001"))
-        try "from,body,received_at\n+64211000003,STOP,2026-11-23T05:00:00Z\n".write(toFile: repo.repo.root + "/in.csv", atomically: true, encoding: .utf8)
-        let inbound = try repo.repo.crier(["inbound", "in.csv", "--config", a])
-        #expect(inbound.code == 0, "\(inbound.err)")
-        #expect(try repo.repo.crier(["optout", "list", "--config", b]).out.contains("+64211000003"))
-        #expect(try repo.repo.crier(["optout", "remove", "021 100 0001", "--config", b]).code == 0)
-        #expect(try !repo.repo.crier(["optout", "list", "--config", a]).out.contains("+64211000001"))
-        let failures = try repo.repo.crier(["failures", "--at", PostgresRepo.firstSlot, "--config", a])
-        #expect(failures.code == 0, "\(failures.out)\(failures.err)")
-        #expect(failures.out.contains("No failed or uncertain deliveries"))
-    }
-
-    @Test func aPasswordInTheURLIsRefusedAndAServerThatIsDownIsNamed() throws {
-        let repo = try ConfigRepo(config: ConfigRepo.defaultConfig.replacingOccurrences(
-            of: "ledger: state/ledger.sqlite", with: "ledger: postgresql://crier:hunter2@127.0.0.1:1/crier"),
-            schedules: ["reminder.yaml": ConfigRepo.reminder], templates: ["reminder.sms.mustache": ConfigRepo.reminderTemplate])
-        try repo.makeSnapshot(count: 1) { _ in "2026-11-23T19:00:00Z" }
-        let refused = try repo.crier(["run", "--at", PostgresRepo.firstSlot])
-        #expect(refused.code == 65)
-        #expect(refused.err.contains("crier.yaml:3:9: error: a password in the ledger's connection is refused"), "\(refused.err)")
-        #expect(!refused.err.contains("hunter2") && !refused.out.contains("hunter2"))
-        try ConfigRepo.defaultConfig.replacingOccurrences(of: "ledger: state/ledger.sqlite", with: "ledger: postgresql://crier@127.0.0.1:1/crier?connect_timeout=2")
-            .write(toFile: repo.root + "/crier.yaml", atomically: true, encoding: .utf8)
-        let down = try repo.crier(["run", "--at", PostgresRepo.firstSlot])
-        #expect(down.code == 65)
-        #expect(down.err.contains("postgresql://127.0.0.1:1/crier schema crier: error: cannot open the ledger: "), "\(down.err)")
-        #expect(down.err.contains("that the server runs and accepts connections from this host"), "\(down.err)")
-    }
-
     @Test func aHeldLockExits75AndNamesTheOtherHost() throws {
         let repo = try PostgresRepo(hosts: 2, smtp: nil, appointmentsPerDay: 30)
         let slow = try repo.repo.start(["run", "--at", PostgresRepo.firstSlot, "--config", repo.hosts[0]],
@@ -77,7 +32,7 @@ struct PostgresEndToEndTests {
         slow.process.waitUntilExit()
         #expect(second.code == 75, "\(second.out)\(second.err)")
         #expect(second.err.contains("another crier run (crier run on \(ProcessInfo.processInfo.hostName) pid \(slow.process.processIdentifier)"), "\(second.err)")
-        #expect(second.err.hasPrefix("postgresql://127.0.0.1:") && second.err.contains(") holds the ledger"), "\(second.err)")
+        #expect(second.err.contains("holds the ledger (postgresql://"), "\(second.err)")
         #expect(slow.process.terminationStatus == 0, "\(slow.errors())")
         #expect(repo.outboxCount(host: 0) == 30 && repo.outboxCount(host: 1) == 0)
     }
@@ -141,13 +96,6 @@ struct PostgresEndToEndTests {
         #expect(uncertain <= kills * connections, "uncertain \(uncertain), kills \(kills)")
         #expect(states.values.filter { $0 == "sent" }.count > 100, "the trials delivered little: \(exitCodes)")
         #expect(kills >= 10, "few runs were killed mid-run: \(kills)")
-        // `crier history` lists every item in the state the ledger holds.
-        let history = try repo.repo.crier(["history", "--format", "json", "--config", repo.hosts[1]])
-        let listed = try JSONSerialization.jsonObject(with: Data(history.out.utf8)) as? [[String: Any]] ?? []
-        let listedStates = Dictionary(uniqueKeysWithValues: listed.compactMap { entry in
-            (entry["id"] as? String).map { ($0, entry["state"] as? String ?? "") }
-        })
-        #expect(listedStates == states)
         print("torture: \(trials) trials, \(kills) kills, \(states.count) items, \(delivered.count) delivered, \(uncertain) uncertain, exits \(exitCodes)")
     }
 }

@@ -1,5 +1,4 @@
 import CrierPostgres
-import CrierTestSupport
 import Foundation
 import Testing
 

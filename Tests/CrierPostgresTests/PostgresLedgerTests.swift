@@ -1,4 +1,5 @@
 import CrierCore
+import CrierTestSupport
 import Foundation
 import Testing
 @testable import CrierPostgres
@@ -14,17 +15,17 @@ struct PostgresLedgerTests {
     let schema = TestDatabase.freshSchema()
     let slot = "2026-11-23T04:00:00Z"
 
-    func item(_ key: String, schedule: String = "s", slot: String = "2026-11-23T04:00:00Z", action: PlanItem.Action = .send,
-              reason: String? = nil, channel: Channel = .sms) -> PlanItem {
+    func item(_ key: String, schedule: String = "s", action: PlanItem.Action = .send, reason: String? = nil, channel: Channel = .sms) -> PlanItem {
         let recipient = channel == .sms ? "+64211234567" : "a@example.com"
         return PlanItem(id: PlanItem.id(schedule: schedule, key: key, occurrence: "2026-11-24", channel: channel, recipient: recipient),
                         schedule: schedule, slot: slot, key: key, occurrence: "2026-11-24", channel: channel,
                         recipient: recipient, action: action, reason: reason, body: "Hi \(key)", segments: 1, encoding: "GSM-7")
     }
 
-    func plan(_ items: [PlanItem]) -> Plan {
+    func plan(_ items: [PlanItem], schedule: String = "s", definitions: [String: String] = [:], updates: [ChangeStateUpdate] = []) -> Plan {
         Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s",
-             schedules: [SlotDecision(schedule: "s", slot: slot, status: .due)], items: items)
+             schedules: [SlotDecision(schedule: schedule, slot: slot, status: .due)], items: items,
+             stateUpdates: updates, definitions: definitions)
     }
 
     @Test func migratesOnceEvenWhenHostsStartTogether() throws {
@@ -66,42 +67,77 @@ struct PostgresLedgerTests {
         try second.lockRuns()
     }
 
-    @Test func twoHostsRecordingOneSlotAtOnceClaimItOnce() throws {
-        // Both hosts planned the slot; their record transactions race on its unique row.
-        let hosts = try (0..<2).map { _ in try TestDatabase.ledger(schema) }
-        let runs = try hosts.map { try $0.beginRun(command: "run", at: Date(), clock: Date()) }
-        let results = Results()
-        DispatchQueue.concurrentPerform(iterations: 2) { host in
-            do {
-                let items = [item("J1"), item("J\(host + 2)")]
-                results.add(try hosts[host].record(plan(items), runID: runs[host], at: Date()))
-            } catch { Issue.record("\(error)") }
-        }
-        #expect(results.all.map(\.claimed.count).sorted() == [0, 1])
-        #expect(results.all.map(\.lost.count).sorted() == [0, 1])
-        #expect(try hosts[0].stateCounts() == [.pending: 2], "only the winner's items are recorded")
+    @Test func recordsClaimsAndSettlesLikeTheSQLiteLedger() throws {
+        let ledger = try TestDatabase.ledger(schema)
+        let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
+        let first = try ledger.record(plan([item("J1"), item("J2"), item("J3", action: .skip, reason: "invalid-address")]), runID: run, at: Date())
+        #expect(first == RecordResult(pending: 2, skipped: 1, claimed: [ScheduleSlot(schedule: "s", slot: slot)]))
+        #expect(try ledger.record(plan([item("J1"), item("J2")]), runID: run, at: Date()) == RecordResult(lost: [ScheduleSlot(schedule: "s", slot: slot)]))
+        #expect(try ledger.slotStatus(schedule: "s", slot: slot) == .ran)
+        #expect(try ledger.itemStates(ids: [item("J1").id, item("J3").id, "unknown"]) == [item("J1").id: .pending, item("J3").id: .skipped])
+        #expect(try ledger.pending().map(\.item) == [item("J1"), item("J2")])
+        #expect(try ledger.claim(id: item("J1").id, runID: run, at: Date()))
+        #expect(try !ledger.claim(id: item("J1").id, runID: run, at: Date()))
+        #expect(try ledger.settle(Settlement(id: item("J1").id, runID: run, state: .sent, providerID: "p1"), thenClaim: item("J2").id, runID: run, at: Date()))
+        try ledger.settle(Settlement(id: item("J2").id, runID: run, state: .failed, error: "550 no such user"), at: Date())
+        let states = try ledger.itemStates(ids: [item("J1").id, item("J2").id])
+        #expect(states == [item("J1").id: .sent, item("J2").id: .failed])
+        #expect(try ledger.pending().isEmpty)
+        let events = try ledger.locked { try $0.execute("SELECT state FROM item_events WHERE item_id = $1 ORDER BY id", [item("J2").id]).rows.compactMap { $0["state"] } }
+        #expect(events == ["pending", "sending", "failed"])
     }
 
-    @Test func changeStateMovesOnlyFromTheGenerationItsPlanReadAcrossHosts() throws {
+    @Test func aDeadRunsItemIsSettledOnceAndNeverOverAnotherRunsOutcome() throws {
+        let dead = try TestDatabase.ledger(schema)
+        let deadRun = try dead.beginRun(command: "run", at: Date(), clock: Date())
+        _ = try dead.record(plan([item("J1")]), runID: deadRun, at: Date())
+        #expect(try dead.claim(id: item("J1").id, runID: deadRun, at: Date()))
+        let next = try TestDatabase.ledger(schema)
+        _ = try next.beginRun(command: "run", at: Date(), clock: Date())
+        let orphans = try next.orphanedSending()
+        #expect(orphans.map(\.item.id) == [item("J1").id])
+        #expect(orphans.first?.claimedBy == deadRun)
+        #expect(try next.settle(Settlement(id: item("J1").id, runID: deadRun, state: .uncertain, error: "a run died"), at: Date()))
+        // The first run comes back (its connection survived here): its outcome is refused, not recorded.
+        #expect(try !dead.settle(Settlement(id: item("J1").id, runID: deadRun, state: .sent), at: Date()))
+        #expect(try next.itemStates(ids: [item("J1").id]) == [item("J1").id: .uncertain])
+    }
+
+    @Test func aSlotAnotherHostRecordedFirstKeepsThatHostsItems() throws {
         let a = try TestDatabase.ledger(schema), b = try TestDatabase.ledger(schema)
         let runA = try a.beginRun(command: "run", at: Date(), clock: Date()), runB = try b.beginRun(command: "run", at: Date(), clock: Date())
+        // Both planned the slot before either recorded it.
+        #expect(try a.slotStatus(schedule: "s", slot: slot) == nil)
+        #expect(try b.slotStatus(schedule: "s", slot: slot) == nil)
+        #expect(try a.record(plan([item("J1")]), runID: runA, at: Date()).pending == 1)
+        let late = try b.record(plan([item("J1"), item("J2")]), runID: runB, at: Date())
+        #expect(late == RecordResult(lost: [ScheduleSlot(schedule: "s", slot: slot)]))
+        #expect(try b.itemStates(ids: [item("J2").id]).isEmpty)
+    }
+
+    @Test func changeStateMovesOnlyFromTheGenerationItsPlanRead() throws {
+        let a = try TestDatabase.ledger(schema), b = try TestDatabase.ledger(schema)
+        let runA = try a.beginRun(command: "run", at: Date(), clock: Date()), runB = try b.beginRun(command: "run", at: Date(), clock: Date())
+        let enter = ChangeStateUpdate(schedule: "c", key: "T1", fingerprint: String(repeating: "a", count: 32), rows: "[]")
         func changePlan(_ slot: String, _ key: String, generation: Int64) -> Plan {
-            var plan = Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s",
-                            schedules: [SlotDecision(schedule: "c", slot: slot, status: .due)], items: [item(key, schedule: "c", slot: slot)],
-                            stateUpdates: [ChangeStateUpdate(schedule: "c", key: key, fingerprint: String(repeating: "a", count: 32), rows: "[]")],
-                            definitions: ["c": "def"])
-            plan.changeGenerations = generation == 0 ? [:] : ["c": generation]
-            return plan
+            Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s",
+                 schedules: [SlotDecision(schedule: "c", slot: slot, status: .due)], items: [item(key, schedule: "c")],
+                 stateUpdates: [enter], definitions: ["c": "def"], changeGenerations: ["c": generation])
         }
-        // Both hosts read generation 0, at different slots; A records first.
-        #expect(try a.changeGeneration(schedule: "c") == 0 && b.changeGeneration(schedule: "c") == 0)
+        // Both hosts read the state (no definition yet, generation 0), at different slots.
+        #expect(try a.changeGeneration(schedule: "c") == 0)
+        #expect(try b.changeGeneration(schedule: "c") == 0)
         #expect(try a.record(changePlan("2026-11-23T04:00:00Z", "T1", generation: 0), runID: runA, at: Date()).pending == 1)
-        let late = try b.record(changePlan("2026-11-23T04:05:00Z", "T2", generation: 0), runID: runB, at: Date())
-        #expect(late.lost == [ScheduleSlot(schedule: "c", slot: "2026-11-23T04:05:00Z")])
-        #expect(try b.slotStatus(schedule: "c", slot: "2026-11-23T04:05:00Z") == nil, "the loser's slot stays open")
-        #expect(try b.changeFingerprints(schedule: "c").keys.sorted() == ["T1"])
-        #expect(try b.record(changePlan("2026-11-23T04:05:00Z", "T2", generation: 1), runID: runB, at: Date()).claimed.count == 1)
-        #expect(try a.changeGeneration(schedule: "c") == 2)
+        let late = try b.record(changePlan("2026-11-23T04:05:00Z", "T1-again", generation: 0), runID: runB, at: Date())
+        #expect(late == RecordResult(lost: [ScheduleSlot(schedule: "c", slot: "2026-11-23T04:05:00Z")]))
+        // The loser's slot is not marked: its next run plans again from the new state.
+        #expect(try b.slotStatus(schedule: "c", slot: "2026-11-23T04:05:00Z") == nil)
+        #expect(try b.changeDefinition(schedule: "c") == "def")
+        #expect(try b.changeFingerprints(schedule: "c") == ["T1": String(repeating: "a", count: 32)])
+        // Read again, it records.
+        #expect(try b.record(changePlan("2026-11-23T04:05:00Z", "T1-again", generation: 1), runID: runB, at: Date()).lost.isEmpty)
+        let generation = try b.locked { try $0.execute("SELECT generation FROM change_definitions WHERE schedule = 'c'").first?.int("generation") }
+        #expect(generation == 2)
     }
 
     @Test func theDailyCapIsCountedInsideTheClaim() throws {
@@ -139,12 +175,13 @@ struct PostgresLedgerTests {
     }
 }
 
-/// Record results gathered from several threads.
-final class Results: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [RecordResult] = []
-    func add(_ result: RecordResult) { lock.withLock { results.append(result) } }
-    var all: [RecordResult] { lock.withLock { results } }
+/// The PostgreSQL ledger passes the ledger conformance suite, each check in a fresh schema.
+@Suite("Ledger conformance: PostgreSQL", .enabled(if: TestDatabase.available))
+struct PostgresLedgerConformanceTests {
+    @Test(arguments: LedgerConformance.checks)
+    func conforms(_ check: LedgerConformance.Check) throws {
+        try check.run { PostgresLedgerStorage(settings: TestDatabase.settings(), password: nil, command: "test") }
+    }
 }
 
 /// Errors gathered from several threads.

@@ -23,11 +23,6 @@ enum TestDatabase {
         "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     }
 
-    /// A storage over a fresh schema, as `crier` opens it.
-    static func storage(schema: String = freshSchema()) -> PostgresStorage {
-        PostgresStorage(settings: settings(schema: schema), password: .success(nil), command: "test")
-    }
-
     /// A ledger in `schema` (migrated).
     static func ledger(_ schema: String, command: String = "test") throws -> PostgresLedger {
         try PostgresLedger(settings: settings(schema: schema), password: nil, command: command)

@@ -3,7 +3,8 @@ import Yams
 
 extension Config {
     /// The keys crier.yaml may have.
-    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query", "ledger_options"]
+    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query", "ledger_options",
+                               "snapshot_max_age"]
 
     /// Reads crier.yaml's text. Every problem is collected; nil only when the settings cannot be
     /// used at all (a syntax error or a top level that is not a mapping).
@@ -52,7 +53,8 @@ extension Config {
             catchUpSeconds: catchUp, email: email, sms: sms,
             outboxPath: resolve("outbox", default: "outbox"),
             quietHours: QuietHours.load(top, file: file, into: &diagnostics),
-            optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics))
+            optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics),
+            snapshotMaxAge: SnapshotMaxAge.load(top, file: file, into: &diagnostics))
         config.postgresLedger = postgres
         // A PostgreSQL ledger that cannot be used must not fall back to a file of that name.
         return ledgerUnusable ? nil : config

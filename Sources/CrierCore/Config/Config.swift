@@ -25,6 +25,8 @@ package struct Config: Sendable {
     package var quietHours: QuietHours? = nil
     /// More opt-outs, read from the snapshot (`opt_out_query:`).
     package var optOutQuery: OptOutQuery? = nil
+    /// The oldest snapshot that may be planned over (`snapshot_max_age:`); nil: any age.
+    package var snapshotMaxAge: SnapshotMaxAge? = nil
     /// A PostgreSQL ledger (`ledger: postgresql://...`); nil: the SQLite file at `ledgerPath`.
     package var postgresLedger: PostgresLedgerSettings? = nil
 

@@ -3,8 +3,7 @@ extension LedgerError {
     package var diagnostic: Diagnostic {
         switch self {
         case .locked(let location, let holder):
-            let who = holder.map { $0.allSatisfy(\.isNumber) ? "pid \($0)" : $0 }
-            return .error("another crier run\(who.map { " (\($0))" } ?? "") holds the ledger",
+            return .error("another crier run\(holder.map { " (pid \($0))" } ?? "") holds the ledger",
                           at: FileLocation(file: location),
                           hint: "This run does nothing and exits 75 so that the next timer tick tries again")
         case .olderSchema(let location):
@@ -14,11 +13,8 @@ extension LedgerError {
             return .error("this ledger was written by a newer crier, which this one cannot read safely",
                           at: FileLocation(file: location), hint: "Run the newer crier (or restore a backup of the ledger made by this version)")
         case .cannotOpen(let location, let reason):
-            let postgres = location.hasPrefix("postgresql://")
             return .error("cannot open the ledger: \(reason)", at: FileLocation(file: location),
-                          hint: postgres
-                            ? "Check crier.yaml `ledger:`, that the server runs and accepts connections from this host, and the password (ledger_options: password_env, PGPASSWORD or ~/.pgpass)"
-                            : "Check that the path in crier.yaml `ledger:` exists and is readable and writable by this user")
+                          hint: "Check that the path in crier.yaml `ledger:` exists and is readable and writable by this user")
         }
     }
 
