@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrierCore
+import CrierDelivery
 import CrierSQLite
 import Foundation
 
@@ -15,6 +16,7 @@ struct Validate: ParsableCommand {
         let repository = workspace.repository
         var collector = DiagnosticCollector()
         let now = Date()
+        collector.add(contentsOf: SecretCheck.warnings(config: repository.config, environment: ProcessInfo.processInfo.environment))
         for schedule in repository.schedules where schedule.cron.slot(after: now, in: schedule.timeZone) == nil {
             collector.warning("schedule \"\(schedule.id)\": cron \"\(schedule.cron.source)\" never fires", at: FileLocation(file: schedule.file))
         }
