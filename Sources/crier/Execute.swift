@@ -47,7 +47,6 @@ struct Execute: ParsableCommand {
                         schedules: document.schedules, items: document.items,
                         stateUpdates: document.state ?? [], definitions: document.definitions ?? [:])
         let session = try LedgerSession.open(workspace: workspace)
-        let runID = try session.ledger.beginRun(command: "execute", at: planAt, clock: clock.now)
         // Slots that ran since the plan was made are not run twice: their items are already in the ledger.
         var fresh = plan
         fresh.schedules = try plan.schedules.filter { decision in
@@ -58,12 +57,29 @@ struct Execute: ParsableCommand {
         fresh.items = plan.items.filter { freshSchedules.contains($0.schedule) }
         fresh.stateUpdates = plan.stateUpdates.filter { freshSchedules.contains($0.schedule) }
         fresh.definitions = plan.definitions.filter { freshSchedules.contains($0.key) }
+        try refuseEdited(fresh, workspace: workspace, ledger: session.ledger)
+        let runID = try session.ledger.beginRun(command: "execute", at: planAt, clock: clock.now)
         let recorded = try session.ledger.record(fresh, runID: runID, at: clock.now)
         let summary = try session.deliver(runID: runID, clock: clock)
         let line = RunSummary.line(plan: plan, recorded: recorded, summary: summary)
         try session.ledger.finishRun(runID, outcome: line, at: clock.now)
         print(RunSummary.render(plan: plan, recorded: recorded, summary: summary))
         throw Exit.combine(invalid: false, failed: summary.failed > 0 || summary.uncertain > 0, temporary: summary.leftForRetry > 0)
+    }
+}
+
+extension Execute {
+    /// Exits 65 when `plan`'s items are not what its config and snapshot render at its `at`
+    /// (a hand-edited plan), naming each item and what differs, never the values.
+    func refuseEdited(_ plan: Plan, workspace: Workspace, ledger: any LedgerView) throws {
+        let differences = PlanIntegrity.differences(of: plan, repository: workspace.repository,
+                                                    rows: try workspace.openSnapshot(), ledger: ledger)
+        guard !differences.isEmpty else { return }
+        for difference in differences.prefix(20) { printError("\(planFile): error: \(difference)") }
+        if differences.count > 20 { printError("\(planFile): ... \(differences.count - 20) more") }
+        printError("\(planFile): error: the plan differs from what its config and snapshot render at its at, so it was edited; nothing was sent. "
+                   + "Make a new plan with `crier plan --format json` and review it")
+        throw Exit.invalid
     }
 }
 
