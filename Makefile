@@ -24,7 +24,7 @@ demo: build
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	./contrib/test-postgres.sh run $(SWIFT) test --skip-build
 
 bench: deps
 	./contrib/bench-plan.sh

@@ -49,6 +49,8 @@ let package = Package(
             dependencies: ["CrierCore", "CCurl"],
             swiftSettings: swiftSettings
         ),
+        // libpq, PostgreSQL's C client (blocking calls, standard connection strings and URLs).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // The command-line tool: one small file per command.
         .executableTarget(
             name: "crier",
@@ -59,14 +61,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Code the tests share: fixture servers (Fixtures/), config repositories that run the
+        // built binary, golden files (Golden/), the ledger conformance suite. Used only by tests.
+        .target(
+            name: "CrierTestSupport",
+            dependencies: ["CrierCore", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/CrierTestSupport",
+            exclude: ["Fixtures", "Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore"],
-            exclude: ["Fixtures"], swiftSettings: swiftSettings),
+            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "CrierEndToEndTests",
-            dependencies: ["crier", "CrierSQLite", "CrierCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["crier", "CrierSQLite", "CrierCore", "CrierTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrierCore
 import Foundation
+import CrierCore
 import Logging
 
 /// crier: a single-shot batch notification scheduler, started by cron or a systemd timer.
@@ -41,6 +42,13 @@ enum Exit {
     static let usage = ExitCode(64)
     static let invalid = ExitCode(65)
     static let temporary = ExitCode(75)
+
+    /// The code of a run's `report`: 65 when planning (or loading, `invalid`) found errors,
+    /// 1 when deliveries failed or are uncertain, 75 when some wait for the next run.
+    static func of(_ report: RunReport, invalid: Bool) -> ExitCode {
+        combine(invalid: invalid || report.hasErrors, failed: report.summary.failed > 0 || report.summary.uncertain > 0,
+                temporary: report.summary.leftForRetry > 0)
+    }
 
     /// The first that applies in the order 65, 1, 75.
     static func combine(invalid: Bool, failed: Bool, temporary: Bool) -> ExitCode {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CrierCore
-import CrierSQLite
 import Foundation
 
 /// `crier execute PLAN.json`: deliver a previewed plan, if nothing changed since.
@@ -45,26 +44,15 @@ struct Execute: ParsableCommand {
         let clock: any Clock = try at.map { FixedClock(try EvaluationOptions.instant($0)) } ?? SystemClock()
         let plan = Plan(at: planAt, configSHA256: document.configSHA256, snapshotSHA256: document.snapshotSHA256,
                         schedules: document.schedules, items: document.items,
-                        stateUpdates: document.state ?? [], definitions: document.definitions ?? [:])
-        let session = try LedgerSession.open(workspace: workspace)
-        // Slots that ran since the plan was made are not run twice: their items are already in the ledger.
-        var fresh = plan
-        fresh.schedules = try plan.schedules.filter { decision in
-            guard let slot = decision.slot else { return false }
-            return try session.ledger.slotStatus(schedule: decision.schedule, slot: slot) == nil
-        }
-        let freshSchedules = Set(fresh.schedules.map(\.schedule))
-        fresh.items = plan.items.filter { freshSchedules.contains($0.schedule) }
-        fresh.stateUpdates = plan.stateUpdates.filter { freshSchedules.contains($0.schedule) }
-        fresh.definitions = plan.definitions.filter { freshSchedules.contains($0.key) }
-        try refuseEdited(fresh, workspace: workspace, ledger: session.ledger)
-        let runID = try session.ledger.beginRun(command: "execute", at: planAt, clock: clock.now)
-        let recorded = try session.ledger.record(fresh, runID: runID, at: clock.now)
-        let summary = try session.deliver(runID: runID, clock: clock)
-        let line = RunSummary.line(plan: plan, recorded: recorded, summary: summary)
-        try session.ledger.finishRun(runID, outcome: line, at: clock.now)
-        print(RunSummary.render(plan: plan, recorded: recorded, summary: summary))
-        throw Exit.combine(invalid: false, failed: summary.failed > 0 || summary.uncertain > 0, temporary: summary.leftForRetry > 0)
+                        stateUpdates: document.state ?? [], definitions: document.definitions ?? [:],
+                        changeGenerations: document.generations ?? [:])
+        // Slots that ran since the plan was made are lost to the run that recorded them: their
+        // items are not recorded twice.
+        let pipeline = try LedgerSession.pipeline(workspace: workspace, clock: clock)
+        try refuseEdited(plan, workspace: workspace, ledger: pipeline.ledger)
+        let report = try pipeline.execute(plan, command: "execute")
+        print(report.text)
+        throw Exit.of(report, invalid: false)
     }
 }
 
@@ -72,8 +60,14 @@ extension Execute {
     /// Exits 65 when `plan`'s items are not what its config and snapshot render at its `at`
     /// (a hand-edited plan), naming each item and what differs, never the values.
     func refuseEdited(_ plan: Plan, workspace: Workspace, ledger: any LedgerView) throws {
-        let differences = PlanIntegrity.differences(of: plan, repository: workspace.repository,
-                                                    rows: try workspace.openSnapshot(), ledger: ledger)
+        let differences: [PlanIntegrity.Difference]
+        do {
+            differences = try PlanIntegrity.differences(of: plan, repository: workspace.repository,
+                                                        rows: try workspace.openSnapshot(), ledger: ledger)
+        } catch {
+            printError("\(planFile): error: cannot check the plan against the ledger: \(error)")
+            throw Exit.temporary
+        }
         guard !differences.isEmpty else { return }
         for difference in differences.prefix(20) { printError("\(planFile): error: \(difference)") }
         if differences.count > 20 { printError("\(planFile): ... \(differences.count - 20) more") }
@@ -93,12 +87,13 @@ struct PlanDocument: Decodable {
     let items: [PlanItem]
     let definitions: [String: String]?
     let state: [ChangeStateUpdate]?
+    let generations: [String: Int64]?
 
     enum CodingKeys: String, CodingKey {
         case crierPlan = "crier_plan"
         case at
         case configSHA256 = "config_sha256"
         case snapshotSHA256 = "snapshot_sha256"
-        case schedules, items, definitions, state
+        case schedules, items, definitions, state, generations
     }
 }

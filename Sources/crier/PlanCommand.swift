@@ -1,6 +1,5 @@
 import ArgumentParser
 import CrierCore
-import CrierSQLite
 import Foundation
 
 /// `crier plan`: what `run` would do at T, for people (table) or machines (JSON).
@@ -50,25 +49,19 @@ struct PlanMaker {
     let at: Date
     let selection: Set<String>?
 
-    /// A plan read against the existing ledger (or an empty one), changing nothing.
+    /// A plan read against the existing ledger (or an empty one), changing nothing; prints
+    /// the diagnostics it adds.
     func makeReadOnly() throws -> (Plan, [Diagnostic]) {
-        let ledger: any LedgerView
-        do {
-            ledger = try LedgerStore.openExisting(path: workspace.repository.config.ledgerPath) ?? EmptyLedgerView()
-        } catch {
-            printError("\(workspace.repository.config.ledgerPath): error: cannot open the ledger: \(error)")
-            throw Exit.invalid
-        }
-        return try make(ledger: ledger)
-    }
-
-    /// A plan against `ledger`; prints the diagnostics it adds.
-    func make(ledger: any LedgerView) throws -> (Plan, [Diagnostic]) {
+        let ledger: any LedgerView = try workspace.ledger { try $0.openForReading() } ?? EmptyLedgerView()
         let snapshot = try workspace.openSnapshot()
-        let planner = Planner(repository: workspace.repository, at: at, snapshotSHA256: try workspace.snapshotSHA256(), selection: selection)
         var collector = DiagnosticCollector()
-        let plan = planner.plan(rows: snapshot, ledger: ledger, into: &collector)
+        let plan = try planner().plan(rows: snapshot, ledger: ledger, into: &collector)
         for diagnostic in collector.diagnostics { printError(diagnostic.description) }
         return (plan, collector.diagnostics)
+    }
+
+    /// The planner of the workspace at `at` (hashing the snapshot for the plan's header).
+    func planner() throws -> Planner {
+        Planner(repository: workspace.repository, at: at, snapshotSHA256: try workspace.snapshotSHA256(), selection: selection)
     }
 }

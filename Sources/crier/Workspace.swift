@@ -49,6 +49,20 @@ struct Workspace {
         }
     }
 
+    /// The ledger crier.yaml names (`ledger:`).
+    var ledgerStorage: any LedgerStorage { LedgerFile(path: repository.config.ledgerPath) }
+
+    /// The ledger, opened by `open`; a ledger that cannot be used is reported as a diagnostic
+    /// and exits 75 (another run holds it) or 65.
+    func ledger<Opened>(_ open: (any LedgerStorage) throws -> Opened) throws -> Opened {
+        do {
+            return try open(ledgerStorage)
+        } catch let error as LedgerError {
+            printError(error.diagnostic.description)
+            throw error.isTemporary ? Exit.temporary : Exit.invalid
+        }
+    }
+
     /// Opens the snapshot, or prints why not and exits 65.
     func openSnapshot() throws -> SnapshotReader {
         do {

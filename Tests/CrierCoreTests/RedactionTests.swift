@@ -8,7 +8,7 @@ struct RedactionTests {
         #expect(Redaction.redact("POST https://gw.example/v1/sms?api_key=K3y-9&from=Acme failed")
             == "POST https://gw.example/v1/sms?api_key=***&from=*** failed")
         #expect(Redaction.redact("postgresql://crier:pw@db1,db2/crier?sslmode=verify-full")
-            == "postgresql://crier:***@db1,db2/crier?sslmode=***")
+            == "postgresql://crier:***@db1,db2/crier?sslmode=verify-full")
         // A sloppy password holding `/` and `#` is masked whole; the user name stays.
         #expect(Redaction.redact("ftp://u:pa/ss#w@host/x") == "ftp://u:***@host/x")
         // Nothing to hide: the text is unchanged.

@@ -1,3 +1,4 @@
+import CrierTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -112,8 +113,8 @@ struct SecretsEndToEndTests {
         let validate = try repo.crier(["validate"], environment: Self.logs)
         #expect(validate.code == 65)
         #expect(validate.err.contains("""
-            crier.yaml:3:9: error: "ledger" holds a password in its user-info (crier:***@): secrets do not belong in YAML kept in git. \
-            Remove ":PASSWORD" from the URL; libpq reads it from PGPASSWORD or PGPASSFILE (~/.pgpass)
+            crier.yaml:3:9: error: a password in the ledger's connection is refused: secrets do not belong in YAML kept in git. \
+            Remove it, and give it with ledger_options: {password_env: VARIABLE_NAME}, PGPASSWORD or ~/.pgpass
                 ledger: postgresql://crier:***@db.example/crier
                         ^
             """), "\(validate.err)")

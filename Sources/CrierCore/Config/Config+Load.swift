@@ -3,7 +3,7 @@ import Yams
 
 extension Config {
     /// The keys crier.yaml may have.
-    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query"]
+    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query", "ledger_options"]
 
     /// Reads crier.yaml's text. Every problem is collected; nil only when the settings cannot be
     /// used at all (a syntax error or a top level that is not a mapping).
@@ -35,10 +35,17 @@ extension Config {
                 diagnostics.add(file.error("\"catch_up\" must be a duration such as 30m, 6h or 1d, not \(top.quoted(node))", at: node))
             }
         }
-        if let node = top["ledger"] { diagnostics.add(contentsOf: ledgerSecretProblems(node, in: file)) }
         let email = EmailSettings.load(top.mapping("email", in: "crier.yaml", into: &diagnostics), directory: directory, into: &diagnostics)
         let sms = SMSSettings.load(top.mapping("sms", in: "crier.yaml", into: &diagnostics), directory: directory, into: &diagnostics)
-        return Config(
+        var postgres: PostgresLedgerSettings?
+        var ledgerUnusable = false
+        if let node = top["ledger"], let text = node.scalar?.string, LedgerLocation.isPostgres(text) {
+            postgres = PostgresLedgerSettings.load(node, text: text, in: top, directory: directory, into: &diagnostics)
+            ledgerUnusable = postgres == nil
+        } else if let node = top["ledger_options"] {
+            diagnostics.add(file.warning("ledger_options apply to a PostgreSQL ledger only; the SQLite ledger ignores them", at: node))
+        }
+        var config = Config(
             file: path, directory: directory, timeZone: zone,
             snapshotPath: resolve("snapshot", default: "data/snapshot.sqlite"),
             ledgerPath: resolve("ledger", default: "state/ledger.sqlite"),
@@ -46,6 +53,9 @@ extension Config {
             outboxPath: resolve("outbox", default: "outbox"),
             quietHours: QuietHours.load(top, file: file, into: &diagnostics),
             optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics))
+        config.postgresLedger = postgres
+        // A PostgreSQL ledger that cannot be used must not fall back to a file of that name.
+        return ledgerUnusable ? nil : config
     }
 
     /// `path` made absolute against `directory` (already absolute paths stay).
@@ -66,22 +76,6 @@ extension Config {
             "unknown time zone \"\(name)\"", at: node,
             hint: near.map { "Did you mean \"\($0)\"?" } ?? "Use an IANA name such as Pacific/Auckland or Australia/Sydney"))
         return nil
-    }
-}
-
-extension Config {
-    /// A password in `ledger:` (a postgresql:// URL's user-info or query, or a libpq
-    /// connection string's `password=`) is refused like a literal `password:`.
-    static func ledgerSecretProblems(_ node: Node, in file: YAMLFile) -> [Diagnostic] {
-        let fix = "libpq reads it from PGPASSWORD or PGPASSFILE (~/.pgpass)"
-        guard let text = node.scalar?.string else { return [] }
-        if URLSetting(text) != nil {
-            return URLSetting.secretProblems(of: node, named: "ledger", in: file, fix: fix, querySecret: .error)
-        }
-        let words = text.split(separator: " ").map { $0.prefix { $0 != "=" }.trimmingCharacters(in: .whitespaces) }
-        guard text.contains("="), let key = words.first(where: Redaction.isSecretKey) else { return [] }
-        return [file.error("\"ledger\" holds a password (\(key)=\(Redaction.mask)): secrets do not belong in YAML kept in git",
-                           at: node, hint: "Remove \(key)= from the connection string; \(fix)")]
     }
 }
 

@@ -25,6 +25,11 @@ package struct Config: Sendable {
     package var quietHours: QuietHours? = nil
     /// More opt-outs, read from the snapshot (`opt_out_query:`).
     package var optOutQuery: OptOutQuery? = nil
+    /// A PostgreSQL ledger (`ledger: postgresql://...`); nil: the SQLite file at `ledgerPath`.
+    package var postgresLedger: PostgresLedgerSettings? = nil
+
+    /// Where the ledger lives.
+    package var ledger: LedgerLocation { postgresLedger.map(LedgerLocation.postgresql) ?? .sqlite(path: ledgerPath) }
 
     /// The default catch-up window: 6 hours.
     package static let defaultCatchUpSeconds = 6 * 3600

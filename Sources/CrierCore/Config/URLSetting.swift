@@ -68,10 +68,9 @@ package struct URLSetting: Sendable, Equatable {
 
     /// The problems of the URL in setting `name` at `node`: a password in its user-info is an
     /// error (it belongs in `password_env` / `password_file`); a query key that looks like a
-    /// secret (`?api_key=`) is reported with `querySecret` severity, since the URL is kept in
-    /// git. Not a URL: nothing.
-    package static func secretProblems(of node: Node, named name: String, in file: YAMLFile, fix: String,
-                                       querySecret: Diagnostic.Severity = .warning) -> [Diagnostic] {
+    /// secret (`?api_key=`) is a warning, since the URL is kept in git (some gateways know no
+    /// other way). Not a URL: nothing.
+    package static func secretProblems(of node: Node, named name: String, in file: YAMLFile, fix: String) -> [Diagnostic] {
         guard let text = node.scalar?.string, let url = URLSetting(text) else { return [] }
         var problems: [Diagnostic] = []
         if url.hasPassword {
@@ -80,11 +79,9 @@ package struct URLSetting: Sendable, Equatable {
                 at: node, hint: "Remove \":PASSWORD\" from the URL; \(fix)"))
         }
         for key in url.queryKeys where Redaction.isSecretKey(key) {
-            var problem = file.warning(
+            problems.append(file.warning(
                 "\"\(name)\" holds a secret in its query, \(key)=\(Redaction.mask), that is kept in git with this file",
-                at: node, hint: "Remove it from the URL; \(fix)")
-            problem.severity = querySecret
-            problems.append(problem)
+                at: node, hint: "Remove it from the URL; \(fix)"))
         }
         return problems
     }

@@ -3,7 +3,8 @@
 /// failures output and transport error text.
 ///
 /// - URLs: the password of the user-info and every query value become `***`
-///   (`smtp://office:***@host`, `?api_key=***`); the user name, host and path stay.
+///   (`smtp://office:***@host`, `?api_key=***`); the user name, host and path stay, and so do
+///   the values of libpq's settings that are never secret (`?sslmode=verify-full`).
 /// - `KEY: value`, `KEY=value` and `"KEY": "value"` where KEY is or resembles a secret's name
 ///   (`password`, `secret`, `token`, `api_key`, a typo such as `pasword`): the value becomes
 ///   `***`. Keys naming where a secret is (`password_env`, `password_file`) are not secrets.
@@ -66,6 +67,12 @@ package enum Redaction {
 
     /// Names whose presence anywhere in a key marks it as a secret, typos included.
     private static let secretNames = ["password", "passwd", "passphrase", "secret", "token", "apikey", "privatekey", "credential"]
+    /// Query keys of libpq connection URLs that never hold a secret and that an error about the
+    /// ledger's URL must be able to show; every other query value is masked.
+    private static let publicQueryKeys: Set<String> = [
+        "schema", "sslmode", "sslrootcert", "target_session_attrs", "connect_timeout", "application_name",
+        "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+    ]
     /// Short names that mark a key only when they are a whole word of it.
     private static let exactNames: Set<String> = ["pass", "pwd", "pw", "psk"]
 
@@ -179,7 +186,8 @@ package enum Redaction {
                 var end = start
                 while end < span.upperBound, line[end] != "&", line[end] != ";" { end += 1 }
                 if let equals = (start..<end).first(where: { line[$0] == "=" }) {
-                    if equals + 1 < end { ranges.append(equals + 1..<end) }
+                    let key = String(line[start..<equals]).lowercased()
+                    if equals + 1 < end, !publicQueryKeys.contains(key) { ranges.append(equals + 1..<end) }
                 } else if start < end {
                     ranges.append(start..<end)
                 }

@@ -24,23 +24,29 @@ package enum PlanIntegrity {
     }
 
     /// The differences between `plan` and what its schedules render over `rows` and `ledger`
-    /// at the plan's `at`: slot decisions, then items. Give it the schedules whose slots the
-    /// ledger has not recorded yet (those `execute` records).
+    /// at the plan's `at`: slot decisions, then items. Schedules whose slot the ledger already
+    /// holds are left out: recording skips them (they belong to the run that recorded them).
     package static func differences(of plan: Plan, repository: ConfigRepository, rows: any PreparingRowSource,
-                                    ledger: any LedgerView) -> [Difference] {
-        let planner = Planner(repository: repository, at: plan.at, snapshotSHA256: plan.snapshotSHA256,
-                              selection: Set(plan.schedules.map(\.schedule)))
+                                    ledger: any LedgerView) throws -> [Difference] {
+        var recorded = Set<String>()
+        for decision in plan.schedules {
+            if let slot = decision.slot, try ledger.slotStatus(schedule: decision.schedule, slot: slot) != nil {
+                recorded.insert(decision.schedule)
+            }
+        }
+        let selection = Set(plan.schedules.map(\.schedule)).subtracting(recorded)
+        let planner = Planner(repository: repository, at: plan.at, snapshotSHA256: plan.snapshotSHA256, selection: selection)
         var ignored = DiagnosticCollector()
         let rendered = planner.plan(rows: rows, ledger: ledger, into: &ignored)
         var differences: [Difference] = []
-        for decision in plan.schedules {
+        for decision in plan.schedules where selection.contains(decision.schedule) {
             let now = rendered.schedules.first { $0.schedule == decision.schedule }
             if now?.status != decision.status || now?.slot != decision.slot {
                 differences.append(Difference(schedule: decision.schedule, item: nil,
                                               what: "its slot decision differs (\(now?.status.rawValue ?? "absent") now)"))
             }
         }
-        return differences + self.differences(planned: plan.items, rendered: rendered.items)
+        return differences + self.differences(planned: plan.items.filter { !recorded.contains($0.schedule) }, rendered: rendered.items)
     }
 
     /// The differences between `planned` and `rendered` items, matched by id.

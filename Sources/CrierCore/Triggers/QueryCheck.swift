@@ -37,7 +37,13 @@ package struct QueryCheck {
                                     ?? "The engine binds: " + QueryParameters.names.map { ":\($0)" }.joined(separator: ", "),
                                 sourceLine: sourceLine(at: location)))
         }
-        for part in templates.variables(schedule.template, for: schedule.channel) {
+        // A `channel` column lets each row choose: the template must exist for both channels.
+        let channels = columns.contains("channel") ? Channel.allCases : [schedule.channel]
+        for channel in channels where !templates.has(schedule.template, for: channel) {
+            found.append(.error("schedule \"\(schedule.id)\": the query returns a `channel` column, so rows may choose \(channel.rawValue), but there is no templates/\(schedule.template).\(channel.rawValue).mustache",
+                                at: locate("channel"), hint: "Add that template, or drop the `channel` column if every row uses \(schedule.channel.rawValue)"))
+        }
+        for part in channels.flatMap({ templates.variables(schedule.template, for: $0) }) {
             for name in part.unknownVariables(columns: columns) {
                 let hint: String
                 if name.hasPrefix("at.") {

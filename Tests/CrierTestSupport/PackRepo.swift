@@ -4,30 +4,20 @@ import GRDB
 
 /// A config repository made of some of the shipped example schedules and all the shipped
 /// templates, over a snapshot of the reference schema that the test edits between runs.
-struct PackRepo {
-    let repo: ConfigRepo
-    var seen: Set<String> = []
+package struct PackRepo {
+    package let repo: ConfigRepo
+    package var seen: Set<String> = []
 
-    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    init(schedules: [String]) throws {
-        func read(_ folder: String) throws -> [String: String] {
-            let url = Self.projectRoot.appendingPathComponent(folder)
-            var files: [String: String] = [:]
-            for name in try FileManager.default.contentsOfDirectory(atPath: url.path) {
-                files[name] = try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)
-            }
-            return files
-        }
-        let allSchedules = try read("schedules")
-        repo = try ConfigRepo(schedules: allSchedules.filter { schedules.contains($0.key) }, templates: try read("templates"))
+    package init(schedules: [String]) throws {
+        let allSchedules = try TestPaths.shipped("schedules")
+        repo = try ConfigRepo(schedules: allSchedules.filter { schedules.contains($0.key) }, templates: try TestPaths.shipped("templates"))
         let queue = try DatabaseQueue(path: repo.root + "/data/snapshot.sqlite")
         try queue.write { db in try db.execute(sql: SnapshotSchema.sql) }
         try queue.close()
     }
 
     /// Runs SQL against the snapshot (the business changing its data).
-    func edit(_ sql: String) throws {
+    package func edit(_ sql: String) throws {
         let queue = try DatabaseQueue(path: repo.root + "/data/snapshot.sqlite")
         try queue.write { db in try db.execute(sql: sql) }
         try queue.close()
@@ -35,7 +25,7 @@ struct PackRepo {
 
     /// `crier run --at T`; returns the messages delivered by this run as "TO | SUBJECT" (email)
     /// or "TO | BODY" (SMS), sorted.
-    mutating func run(at: String) throws -> [String] {
+    package mutating func run(at: String) throws -> [String] {
         let result = try repo.crier(["run", "--at", at])
         guard result.code == 0 else { throw RunFailure(text: "exit \(result.code)\n\(result.out)\n\(result.err)") }
         var messages: [String] = []
@@ -56,8 +46,9 @@ struct PackRepo {
         return messages.sorted()
     }
 
-    struct RunFailure: Error, CustomStringConvertible {
-        let text: String
-        var description: String { text }
+    package struct RunFailure: Error, CustomStringConvertible {
+        package let text: String
+        package var description: String { text }
+        package init(text: String) { self.text = text }
     }
 }

@@ -2,41 +2,41 @@ import Foundation
 
 /// The aiosmtpd server of `Fixtures/smtp_server.py`, started on a free port of 127.0.0.1 for
 /// one test and stopped by `stop()`.
-final class SMTPTestServer {
+package final class SMTPTestServer {
     /// One message the server accepted.
-    struct Received {
+    package struct Received {
         /// The DATA bytes as text.
-        var data: String
+        package var data: String
         /// The envelope sender.
-        var mailFrom: String
+        package var mailFrom: String
         /// The envelope recipients of its transaction.
-        var recipients: [String]
+        package var recipients: [String]
         /// The client's port (one per connection).
-        var peerPort: Int
+        package var peerPort: Int
         /// Whether the session was in TLS.
-        var tls: Bool
+        package var tls: Bool
         /// Whether the session authenticated.
-        var authenticated: Bool
+        package var authenticated: Bool
     }
 
     private let server: FixtureProcess
 
     /// Starts the server with the script's extra `arguments` (TLS, AUTH, --slow).
-    init(_ arguments: [String] = []) throws {
+    package init(_ arguments: [String] = []) throws {
         server = try FixtureProcess(script: "smtp_server.py", folderPrefix: "crier-smtp") { ["--dir", $0 + "/messages"] + arguments }
     }
 
     /// The port it listens on.
-    var port: Int { server.port }
+    package var port: Int { server.port }
 
     /// `smtp://127.0.0.1:PORT`.
-    var url: String { "smtp://127.0.0.1:\(port)" }
+    package var url: String { "smtp://127.0.0.1:\(port)" }
 
     /// Stops the server.
-    func stop() { server.stop() }
+    package func stop() { server.stop() }
 
     /// What the server accepted so far, oldest first.
-    func received() -> [Received] {
+    package func received() -> [Received] {
         server.records(in: "messages").compactMap { base, object in
             guard let data = FileManager.default.contents(atPath: base + ".eml") else { return nil }
             return Received(data: String(decoding: data, as: UTF8.self), mailFrom: object["mail_from"] as? String ?? "",

@@ -2,16 +2,16 @@ import Foundation
 
 /// A throwaway CA and a server certificate for 127.0.0.1 / localhost it signed, made with the
 /// openssl command-line tool in a temporary folder.
-struct TestCertificates {
+package struct TestCertificates {
     /// The CA certificate (PEM), for `ca_file`.
-    let caFile: String
+    package let caFile: String
     /// The server's certificate (PEM).
-    let certFile: String
+    package let certFile: String
     /// The server's private key (PEM).
-    let keyFile: String
+    package let keyFile: String
 
     /// Makes the CA and the server certificate.
-    init() throws {
+    package init() throws {
         let dir = NSTemporaryDirectory() + "crier-ca-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         caFile = dir + "/ca.pem"

@@ -2,27 +2,27 @@ import Foundation
 
 /// The HTTP SMS gateway of `Fixtures/http_gateway.py`, started on a free port of 127.0.0.1 for
 /// one test and stopped by `stop()`.
-final class HTTPGatewayTestServer {
+package final class HTTPGatewayTestServer {
     /// One request the server received (saved before it replied).
-    struct Request {
+    package struct Request {
         /// `POST`.
-        var method: String
+        package var method: String
         /// The request target, e.g. `/2010-04-01/Accounts/AC1/Messages.json`.
-        var path: String
+        package var path: String
         /// The header fields in the order received.
-        var headers: [(name: String, value: String)]
+        package var headers: [(name: String, value: String)]
         /// The body as UTF-8 text.
-        var body: String
+        package var body: String
         /// The client's port (one per connection).
-        var peerPort: Int
+        package var peerPort: Int
 
         /// The first value of header `name` (case-insensitive).
-        func header(_ name: String) -> String? {
+        package func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
 
         /// The body as a form: each `name=value` pair decoded (`+` is a space, `%XX` a byte).
-        var form: [(String, String)] {
+        package var form: [(String, String)] {
             body.split(separator: "&", omittingEmptySubsequences: false).map { pair in
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 return (Self.formDecoded(parts[0]), parts.count > 1 ? Self.formDecoded(parts[1]) : "")
@@ -30,11 +30,11 @@ final class HTTPGatewayTestServer {
         }
 
         /// The body as a JSON object, if it is one.
-        var json: [String: Any]? {
+        package var json: [String: Any]? {
             try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
         }
 
-        static func formDecoded(_ text: Substring) -> String {
+        package static func formDecoded(_ text: Substring) -> String {
             String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "<bad percent-encoding: \(text)>"
         }
     }
@@ -42,21 +42,21 @@ final class HTTPGatewayTestServer {
     private let server: FixtureProcess
 
     /// Starts the server with the script's extra `arguments` (`--slow SECONDS`).
-    init(_ arguments: [String] = []) throws {
+    package init(_ arguments: [String] = []) throws {
         server = try FixtureProcess(script: "http_gateway.py", folderPrefix: "crier-http") { ["--dir", $0 + "/requests"] + arguments }
     }
 
     /// The port it listens on.
-    var port: Int { server.port }
+    package var port: Int { server.port }
 
     /// `http://127.0.0.1:PORT` + `path`.
-    func url(_ path: String = "/messages") -> String { "http://127.0.0.1:\(port)\(path)" }
+    package func url(_ path: String = "/messages") -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// Stops the server.
-    func stop() { server.stop() }
+    package func stop() { server.stop() }
 
     /// What the server received so far, oldest first.
-    func requests() -> [Request] {
+    package func requests() -> [Request] {
         server.records(in: "requests").map { _, object in
             let headers = (object["headers"] as? [[String]] ?? []).compactMap { pair in
                 pair.count == 2 ? (name: pair[0], value: pair[1]) : nil

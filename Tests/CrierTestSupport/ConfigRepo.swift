@@ -3,11 +3,11 @@ import GRDB
 
 /// A temporary config repository with a small snapshot, and a way to run the built `crier`
 /// binary in it: what a user meets.
-struct ConfigRepo {
-    let root: String
+package struct ConfigRepo {
+    package let root: String
 
     /// The `crier` binary next to the test bundle (or `CRIER_BIN`).
-    static var binary: String {
+    package static var binary: String {
         if let path = ProcessInfo.processInfo.environment["CRIER_BIN"] { return path }
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [bundle, bundle.deletingLastPathComponent()] {
@@ -18,7 +18,7 @@ struct ConfigRepo {
     }
 
     /// A repository with `crier.yaml`, the given schedules and templates (name → text).
-    init(config: String = ConfigRepo.defaultConfig, schedules: [String: String], templates: [String: String]) throws {
+    package init(config: String = ConfigRepo.defaultConfig, schedules: [String: String], templates: [String: String]) throws {
         root = NSTemporaryDirectory() + "crier-e2e-\(UUID().uuidString)"
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/schedules", withIntermediateDirectories: true)
@@ -29,7 +29,7 @@ struct ConfigRepo {
         for (name, text) in templates { try text.write(toFile: "\(root)/templates/\(name)", atomically: true, encoding: .utf8) }
     }
 
-    static let defaultConfig = """
+    package static let defaultConfig = """
         timezone: Pacific/Auckland
         snapshot: data/snapshot.sqlite
         ledger: state/ledger.sqlite
@@ -42,7 +42,7 @@ struct ConfigRepo {
         """
 
     /// A daily 17:00 reminder for tomorrow's appointments.
-    static let reminder = """
+    package static let reminder = """
         cron: "0 17 * * *"
         channel: sms
         template: reminder
@@ -54,11 +54,11 @@ struct ConfigRepo {
           ORDER BY starts_at
         """
 
-    static let reminderTemplate = "Hi {{name}}, see you {{at.weekday}} at {{at.time}} (job {{key}}).\n"
+    package static let reminderTemplate = "Hi {{name}}, see you {{at.weekday}} at {{at.time}} (job {{key}}).\n"
 
     /// Writes `data/snapshot.sqlite` with `count` appointments on `day` (UTC times from 20:00
     /// the day before, i.e. the morning of `day` in New Zealand), one job each.
-    func makeSnapshot(count: Int, startsAt: (Int) -> String) throws {
+    package func makeSnapshot(count: Int, startsAt: (Int) -> String) throws {
         let path = root + "/data/snapshot.sqlite"
         try? FileManager.default.removeItem(atPath: path)
         let queue = try DatabaseQueue(path: path)
@@ -74,22 +74,22 @@ struct ConfigRepo {
 
     /// Runs `crier ARGS` in the repository.
     @discardableResult
-    func crier(_ arguments: [String], environment: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
+    package func crier(_ arguments: [String], environment: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
         let process = try start(arguments, environment: environment)
         process.process.waitUntilExit()
         return (process.process.terminationStatus, process.output(), process.errors())
     }
 
     /// Starts `crier ARGS` without waiting.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningCrier {
+    package func start(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningCrier {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: root)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = root + "/.out-\(UUID().uuidString)", err = root + "/.err-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         try process.run()
@@ -97,12 +97,12 @@ struct ConfigRepo {
     }
 
     /// Names of the files in `outbox/sms` (or another outbox folder).
-    func outbox(_ folder: String = "sms") -> [String] {
+    package func outbox(_ folder: String = "sms") -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "\(root)/outbox/\(folder)")) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
     /// One query's integer answer from the ledger.
-    func ledgerCount(_ sql: String) throws -> Int {
+    package func ledgerCount(_ sql: String) throws -> Int {
         let queue = try DatabaseQueue(path: root + "/state/ledger.sqlite")
         defer { try? queue.close() }
         return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
@@ -110,11 +110,11 @@ struct ConfigRepo {
 }
 
 /// A started crier process with its captured output.
-struct RunningCrier {
-    let process: Process
-    let outPath: String
-    let errPath: String
+package struct RunningCrier {
+    package let process: Process
+    package let outPath: String
+    package let errPath: String
 
-    func output() -> String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
-    func errors() -> String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+    package func output() -> String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+    package func errors() -> String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
 }

@@ -2,22 +2,19 @@ import Foundation
 
 /// A Python test server of `Fixtures/`, started for one test: it gets a fresh folder, reports
 /// the port it listens on through `--port-file`, and is killed by `stop()`.
-/// This file is also compiled into the end-to-end tests (a symlink there), so the script path
-/// goes through the Tests folder.
-final class FixtureProcess {
+package final class FixtureProcess {
     /// The folder of this server's files.
-    let folder: String
+    package let folder: String
     /// The port it listens on (127.0.0.1).
-    let port: Int
+    package let port: Int
     private let process: Process
 
     /// Starts `Fixtures/SCRIPT` with `arguments` and `--port-file`; waits up to 15 s for the port.
-    init(script: String, folderPrefix: String, arguments: (String) -> [String]) throws {
+    package init(script: String, folderPrefix: String, arguments: (String) -> [String]) throws {
         folder = NSTemporaryDirectory() + "\(folderPrefix)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let portFile = folder + "/port"
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("CrierDeliveryTests/Fixtures/\(script)").path
+        let path = TestPaths.fixture(script)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-W", "ignore", path, "--port-file", portFile] + arguments(folder)
@@ -44,7 +41,7 @@ final class FixtureProcess {
     deinit { stop() }
 
     /// Stops the server.
-    func stop() {
+    package func stop() {
         if process.isRunning {
             // SIGKILL: a test thread may have passed a mask that blocks SIGTERM to the child.
             kill(process.processIdentifier, SIGKILL)
@@ -54,7 +51,7 @@ final class FixtureProcess {
 
     /// The `.json` files of `subfolder`, oldest first, each decoded as an object, with its path
     /// without the extension.
-    func records(in subfolder: String) -> [(base: String, object: [String: Any])] {
+    package func records(in subfolder: String) -> [(base: String, object: [String: Any])] {
         let dir = folder + "/" + subfolder
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         return names.compactMap { name in
@@ -66,7 +63,7 @@ final class FixtureProcess {
 }
 
 /// A test server that did not come up.
-enum TestServerError: Error {
+package enum TestServerError: Error {
     /// The script did not report its port in time.
     case didNotStart(String)
 }
