@@ -33,15 +33,23 @@ package final class HTTPSMSTransport: Transport {
     /// A gateway cannot be asked whether an earlier request went through.
     package func reconcile(itemID: String, channel: Channel) -> Bool? { nil }
 
-    /// Posts one SMS.
+    /// Posts one SMS; error texts pass through `Redaction` (the URL's query, a token echoed back).
     package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
         guard case .sms(let itemID, let sms) = message else {
             return .permanent("http: the SMS gateway cannot deliver an email")
         }
+        return post(sms, itemID: itemID).redacted
+    }
+
+    private func post(_ sms: SMSMessage, itemID: String) -> DeliveryOutcome {
         let password: String?
         switch self.password {
         case .success(let value): password = value
         case .failure(let problem): return .transient(problem.message)
+        }
+        let credentials = settings.username != nil || password != nil
+        if let refusal = SecretProblem.refusal(url: settings.url, credentials: credentials, plainText: settings.url.lowercased().hasPrefix("http://"), owner: "sms.http") {
+            return .transient(refusal.message)
         }
         guard let handle = connection() else { return .transient("http: libcurl could not start") }
         var headers: [String] = []
@@ -68,7 +76,7 @@ package final class HTTPSMSTransport: Transport {
         let result = handle.perform()
         let status = result.responseCode
         guard result.ok, status > 0 else {
-            return .transient("http \(CurlHandle.redacted(settings.url)): \(result.errorText)")
+            return .transient("http \(settings.url): \(result.errorText)")
         }
         switch status {
         case 200..<300:

@@ -39,7 +39,7 @@ package final class SMTPTransport: Transport {
         guard case .email(let itemID, let email) = message else {
             return .permanent("smtp: cannot deliver an SMS; use sms.transport email-gateway")
         }
-        return send(email, itemID: itemID)
+        return send(email, itemID: itemID).redacted
     }
 
     /// SMTP cannot tell whether a message went out before a crash.
@@ -60,6 +60,10 @@ package final class SMTPTransport: Transport {
         switch self.password {
         case .success(let value): password = value
         case .failure(let problem): return .transient(problem.message)
+        }
+        let plainText = settings.tls == .none && !settings.url.lowercased().hasPrefix("smtps://")
+        if let refusal = SecretProblem.refusal(url: settings.url, credentials: settings.username != nil, plainText: plainText, owner: "email.smtp") {
+            return .transient(refusal.message)
         }
         guard let handle = connection() else { return .transient("smtp: libcurl could not start") }
         handle.set(CURLOPT_USERNAME, settings.username)
@@ -104,7 +108,7 @@ package final class SMTPTransport: Transport {
         if (400..<600).contains(result.responseCode), let reply = result.lastRefusal, reply.hasPrefix(String(result.responseCode)) {
             return "smtp <\(recipient)>: \(reply)"
         }
-        var text = "smtp \(CurlHandle.redacted(settings.url)): \(result.errorText)"
+        var text = "smtp \(Redaction.redact(settings.url)): \(result.errorText)"
         if result.responseCode > 0 { text += " (last reply \(result.responseCode))" }
         return text
     }

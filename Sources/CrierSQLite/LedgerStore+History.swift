@@ -6,11 +6,12 @@ extension HistoryEntry {
     /// The columns of `items` an entry is read from.
     static let columns = "id, schedule, key, occurrence, channel, recipient, state, reason, last_error, updated_at, sent_at"
 
-    /// The entry of a row selected with `columns`.
+    /// The entry of a row selected with `columns`; the error masked again (a ledger written by
+    /// an older crier may hold a URL's secrets).
     init(row: GRDB.Row) {
         self.init(id: row["id"], schedule: row["schedule"], key: row["key"], occurrence: row["occurrence"],
                   channel: row["channel"], recipient: row["recipient"], state: row["state"], reason: row["reason"],
-                  error: row["last_error"], updatedAt: row["updated_at"], sentAt: row["sent_at"])
+                  error: (row["last_error"] as String?).map(Redaction.redact), updatedAt: row["updated_at"], sentAt: row["sent_at"])
     }
 }
 

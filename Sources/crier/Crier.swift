@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrierCore
 import Foundation
 import CrierCore
 import Logging
@@ -20,7 +21,7 @@ struct Crier: ParsableCommand {
             var handler = StreamLogHandler.standardError(label: label)
             let level = ProcessInfo.processInfo.environment["CRIER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
             handler.logLevel = level ?? .warning
-            return handler
+            return RedactingLogHandler(handler)
         }
         do {
             var command = try parseAsRoot()

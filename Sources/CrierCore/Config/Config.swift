@@ -78,6 +78,8 @@ package struct SMTPSettings: Sendable {
     package var username: String?
     /// Where the password comes from.
     package var password: SecretSource?
+    /// Where `password_env` / `password_file` is written, for warnings about it.
+    package var passwordSetting: SettingPlace? = nil
     /// Extra trust anchor (PEM), absolute path.
     package var caFile: String?
     /// Parallel SMTP sessions.
@@ -94,6 +96,20 @@ package enum SecretSource: Sendable, Equatable {
     case environment(String)
     /// A file's absolute path.
     case file(String)
+}
+
+/// Where a setting is written: its location and source line, for a diagnostic about it found
+/// later (a `password_env` variable that is unset when `validate` runs).
+package struct SettingPlace: Sendable, Equatable {
+    /// The setting's value's location.
+    package var location: FileLocation
+    /// Its source line.
+    package var sourceLine: String?
+
+    /// A warning placed at this setting.
+    package func warning(_ message: String, hint: String) -> Diagnostic {
+        .warning(message, at: location, hint: hint, sourceLine: sourceLine)
+    }
 }
 
 /// How SMS are sent.
@@ -141,6 +157,8 @@ package struct HTTPGatewaySettings: Sendable {
     package var username: String?
     /// Where the password or token comes from.
     package var password: SecretSource?
+    /// Where `password_env` / `password_file` is written, for warnings about it.
+    package var passwordSetting: SettingPlace? = nil
     /// The sender number or id, if the gateway wants one.
     package var from: String?
 }
