@@ -17,6 +17,7 @@ struct Execute: ParsableCommand {
     var at: String?
 
     func run() throws {
+        let started = Date()
         let workspace = try Workspace.load(configPath: configOptions.config)
         guard let data = FileManager.default.contents(atPath: planFile) else {
             printError("\(planFile): error: cannot read the plan file")
@@ -63,7 +64,10 @@ struct Execute: ParsableCommand {
         let line = RunSummary.line(plan: plan, recorded: recorded, summary: summary)
         try session.ledger.finishRun(runID, outcome: line, at: clock.now)
         print(RunSummary.render(plan: plan, recorded: recorded, summary: summary))
-        throw Exit.combine(invalid: false, failed: summary.failed > 0 || summary.uncertain > 0, temporary: summary.leftForRetry > 0)
+        let code = Exit.combine(invalid: false, failed: summary.failed > 0 || summary.uncertain > 0, temporary: summary.leftForRetry > 0)
+        RunMetrics(command: "execute", plan: plan, summary: summary, exit: code, started: started, finished: Date())
+            .write(config: workspace.repository.config, ledger: session.ledger, logger: session.logger(runID: runID))
+        throw code
     }
 }
 

@@ -17,6 +17,7 @@ struct Run: ParsableCommand {
     var dryRun = false
 
     func run() throws {
+        let started = Date()
         let workspace = try Workspace.load(configPath: configOptions.config)
         let clock = try evaluation.clock()
         let selection = try evaluation.selection(in: workspace.repository)
@@ -38,6 +39,8 @@ struct Run: ParsableCommand {
         let line = RunSummary.line(plan: plan, recorded: recorded, summary: summary)
         try session.ledger.finishRun(runID, outcome: line, at: clock.now)
         print(RunSummary.render(plan: plan, recorded: recorded, summary: summary))
+        RunMetrics(command: "run", plan: plan, summary: summary, exit: code, started: started, finished: Date())
+            .write(config: workspace.repository.config, ledger: session.ledger, logger: session.logger(runID: runID))
         throw code
     }
 }
@@ -70,8 +73,7 @@ struct LedgerSession {
     /// Delivers everything pending (this plan's items and any left by earlier runs).
     func deliver(runID: Int64, clock: any Clock) throws -> DeliverySummary {
         let config = workspace.repository.config
-        var logger = Logger(label: "crier.delivery")
-        logger[metadataKey: "run"] = "\(runID)"
+        let logger = logger(runID: runID)
         var dispatcher = Dispatcher(
             ledger: ledger, transports: Self.transports(config: config, clock: clock),
             builder: MessageBuilder(email: config.email, timeZone: config.timeZone), clock: clock, logger: logger)
@@ -96,6 +98,13 @@ struct LedgerSession {
         }
         try ledger.withdrawOptedOut(runID: runID, at: clock.now)
         return try dispatcher.run(runID: runID)
+    }
+
+    /// The logger of a run: every line carries the run's id.
+    func logger(runID: Int64) -> Logger {
+        var logger = Logger(label: "crier.delivery")
+        logger[metadataKey: "run"] = "\(runID)"
+        return logger
     }
 
     /// The transport of each channel, as the config chooses (the loader checked that the

@@ -3,7 +3,8 @@ import Yams
 
 extension Config {
     /// The keys crier.yaml may have.
-    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query"]
+    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query",
+                                "metrics"]
 
     /// Reads crier.yaml's text. Every problem is collected; nil only when the settings cannot be
     /// used at all (a syntax error or a top level that is not a mapping).
@@ -37,7 +38,7 @@ extension Config {
         }
         let email = EmailSettings.load(top.mapping("email", in: "crier.yaml", into: &diagnostics), directory: directory, into: &diagnostics)
         let sms = SMSSettings.load(top.mapping("sms", in: "crier.yaml", into: &diagnostics), directory: directory, into: &diagnostics)
-        return Config(
+        var config = Config(
             file: path, directory: directory, timeZone: zone,
             snapshotPath: resolve("snapshot", default: "data/snapshot.sqlite"),
             ledgerPath: resolve("ledger", default: "state/ledger.sqlite"),
@@ -45,6 +46,8 @@ extension Config {
             outboxPath: resolve("outbox", default: "outbox"),
             quietHours: QuietHours.load(top, file: file, into: &diagnostics),
             optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics))
+        config.loadObservability(top, into: &diagnostics)
+        return config
     }
 
     /// `path` made absolute against `directory` (already absolute paths stay).

@@ -25,6 +25,8 @@ package struct Config: Sendable {
     package var quietHours: QuietHours? = nil
     /// More opt-outs, read from the snapshot (`opt_out_query:`).
     package var optOutQuery: OptOutQuery? = nil
+    /// Where `run` and `execute` write Prometheus metrics (`metrics: { textfile: PATH }`), absolute.
+    package var metricsTextfile: String? = nil
 
     /// The default catch-up window: 6 hours.
     package static let defaultCatchUpSeconds = 6 * 3600
