@@ -15,12 +15,7 @@ struct Crier: ParsableCommand {
         subcommands: [Failures.self, Validate.self, PlanCommand.self, Run.self, Execute.self, History.self, OptOut.self, Inbound.self, Sample.self, Doctor.self])
 
     static func main() {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            let level = ProcessInfo.processInfo.environment["CRIER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-            handler.logLevel = level ?? .warning
-            return handler
-        }
+        LoggingSystem.bootstrap(LogOutput.handler)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -4,7 +4,7 @@ import Yams
 extension Config {
     /// The keys crier.yaml may have.
     static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query",
-                                "metrics"]
+                                "metrics", "log_format"]
 
     /// Reads crier.yaml's text. Every problem is collected; nil only when the settings cannot be
     /// used at all (a syntax error or a top level that is not a mapping).

@@ -27,6 +27,8 @@ package struct Config: Sendable {
     package var optOutQuery: OptOutQuery? = nil
     /// Where `run` and `execute` write Prometheus metrics (`metrics: { textfile: PATH }`), absolute.
     package var metricsTextfile: String? = nil
+    /// How log lines are written (`log_format:`); `--log-format` overrides it.
+    package var logFormat: LogFormat = .text
 
     /// The default catch-up window: 6 hours.
     package static let defaultCatchUpSeconds = 6 * 3600
