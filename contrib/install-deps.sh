@@ -25,3 +25,7 @@ if ! command -v promtool >/dev/null 2>&1; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends prometheus
 fi
+# jsonschema and PyYAML for contrib/check-yaml-schemas.py (the schema tests).
+if ! python3 -c 'import jsonschema, yaml' >/dev/null 2>&1; then
+  python3 -m pip install -q jsonschema pyyaml
+fi
