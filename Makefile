@@ -3,7 +3,7 @@ SWIFT ?= swift
 AT ?= 2026-11-23T17:00:00+13:00
 CRIER = .build/debug/crier
 
-.PHONY: deps build demo test bench bench-smtp clean
+.PHONY: deps build demo test bench bench-smtp clean install man-tool
 
 deps:
 	@./contrib/install-deps.sh
@@ -36,3 +36,17 @@ bench-smtp: deps
 
 clean:
 	rm -rf .build state outbox data
+
+# Installs crier, its man page, shell completions and contrib/systemd units under
+# $(DESTDIR)$(PREFIX). BIN=path/to/crier installs that binary instead of a release build.
+PREFIX ?= /usr/local
+BIN ?=
+install: deps
+	@bin="$(BIN)"; if [ -z "$$bin" ]; then $(SWIFT) build -c release --product crier && bin=.build/release/crier; fi; \
+	$(MAKE) --no-print-directory man-tool; \
+	./contrib/install.sh "$$bin" "$(DESTDIR)$(PREFIX)"
+
+# ArgumentParser's generate-manual tool, built through its package plugin (the man page of
+# `make install`; without it contrib/man-page.sh writes one from `crier help`).
+man-tool:
+	@$(SWIFT) package plugin generate-manual >/dev/null 2>&1 || echo "note: the generate-manual plugin did not run; the man page is made from crier help"
