@@ -5,7 +5,7 @@ LATER ?= 2026-11-23T17:30:00+13:00
 CRIER = .build/debug/crier
 SAMPLE = $(CRIER) sample --appointments 2000 --first-day 2026-11-20 --days 14 -o data/snapshot.sqlite
 
-.PHONY: deps build demo demo-ha test bench bench-smtp bench-ledger clean
+.PHONY: deps build demo demo-ha test bench bench-smtp bench-ledger clean install man-tool
 
 deps:
 	@./contrib/install-deps.sh
@@ -61,3 +61,17 @@ bench-ledger: deps
 
 clean:
 	rm -rf .build state outbox data
+
+# Installs crier, its man page, shell completions and contrib/systemd units under
+# $(DESTDIR)$(PREFIX). BIN=path/to/crier installs that binary instead of a release build.
+PREFIX ?= /usr/local
+BIN ?=
+install: deps
+	@bin="$(BIN)"; if [ -z "$$bin" ]; then $(SWIFT) build -c release --product crier && bin=.build/release/crier; fi; \
+	$(MAKE) --no-print-directory man-tool; \
+	./contrib/install.sh "$$bin" "$(DESTDIR)$(PREFIX)"
+
+# ArgumentParser's generate-manual tool, built through its package plugin (the man page of
+# `make install`; without it contrib/man-page.sh writes one from `crier help`).
+man-tool:
+	@$(SWIFT) package plugin generate-manual >/dev/null 2>&1 || echo "note: the generate-manual plugin did not run; the man page is made from crier help"

@@ -23,3 +23,14 @@ fi
 if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
   python3 -m pip install -q aiosmtpd || echo "warning: could not install aiosmtpd; the SMTP tests will be skipped"
 fi
+# promtool (Debian's prometheus package) checks the metrics textfile in the tests.
+if ! command -v promtool >/dev/null 2>&1; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends prometheus
+fi
+# jsonschema and PyYAML for contrib/check-yaml-schemas.py (the schema tests).
+if ! python3 -c 'import jsonschema, yaml' >/dev/null 2>&1; then
+  python3 -m pip install -q jsonschema pyyaml
+fi

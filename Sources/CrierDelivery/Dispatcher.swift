@@ -216,18 +216,20 @@ package struct Dispatcher: Delivery {
             switch attempts.handle(transport.deliver(message)) {
             case .recordSent(let providerID):
                 summary.sent += 1
+                logger.info("delivered", metadata: ["item": "\(item.id)", "schedule": "\(item.schedule)", "channel": "\(item.channel.rawValue)",
+                                                    "transport": "\(transport.name)"])
                 return Settlement(id: item.id, runID: runID, state: .sent, providerID: providerID)
             case .retry(let delay):
                 sleep(delay)
             case .leaveForNextRun(let error):
                 summary.leftForRetry += 1
                 summary.errors.append((item.id, error))
-                logger.warning("delivery deferred", metadata: ["item": "\(item.id)", "error": "\(error)"])
+                logger.warning("delivery deferred", metadata: ["item": "\(item.id)", "schedule": "\(item.schedule)", "error": "\(error)"])
                 return Settlement(id: item.id, runID: runID, state: .pending, error: error)
             case .giveUp(let error):
                 summary.failed += 1
                 summary.errors.append((item.id, error))
-                logger.error("delivery failed", metadata: ["item": "\(item.id)", "error": "\(error)"])
+                logger.error("delivery failed", metadata: ["item": "\(item.id)", "schedule": "\(item.schedule)", "error": "\(error)"])
                 return Settlement(id: item.id, runID: runID, state: .failed, error: error)
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrierCore
 import Foundation
+import Logging
 
 /// `crier execute PLAN.json`: deliver a previewed plan, if nothing changed since.
 struct Execute: ParsableCommand {
@@ -16,6 +17,7 @@ struct Execute: ParsableCommand {
     var at: String?
 
     func run() throws {
+        let started = Date()
         let workspace = try Workspace.load(configPath: configOptions.config)
         guard let data = FileManager.default.contents(atPath: planFile) else {
             printError("\(planFile): error: cannot read the plan file")
@@ -52,7 +54,10 @@ struct Execute: ParsableCommand {
         try refuseEdited(plan, workspace: workspace, ledger: pipeline.ledger)
         let report = try pipeline.execute(plan, command: "execute")
         print(report.text)
-        throw Exit.of(report, invalid: false)
+        let code = Exit.of(report, invalid: false)
+        RunMetrics(command: "execute", plan: report.plan, summary: report.summary, exit: code, started: started, finished: Date())
+            .write(config: workspace.repository.config, ledger: pipeline.ledger, logger: Logger(label: "crier.metrics"))
+        throw code
     }
 }
 

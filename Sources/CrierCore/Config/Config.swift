@@ -34,6 +34,10 @@ package struct Config: Sendable {
 
     /// Where the ledger lives.
     package var ledger: LedgerLocation { postgresLedger.map(LedgerLocation.postgresql) ?? .sqlite(path: ledgerPath) }
+    /// Where `run` and `execute` write Prometheus metrics (`metrics: { textfile: PATH }`), absolute.
+    package var metricsTextfile: String? = nil
+    /// How log lines are written (`log_format:`); `--log-format` overrides it.
+    package var logFormat: LogFormat = .text
 
     /// The default catch-up window: 6 hours.
     package static let defaultCatchUpSeconds = 6 * 3600
