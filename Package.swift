@@ -41,21 +41,35 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `crier sample`: realistic sample snapshots of the reference schema, for demos and benchmarks.
+        .target(
+            name: "CrierSample",
+            dependencies: ["CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // libcurl, through typed wrappers of its variadic setopt / getinfo.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // Transports: outbox files, SMTP and the HTTP SMS gateway over libcurl.
+        // Cairo + Pango: PDF attachments laid out on A4 pages.
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        // Transports: outbox files, SMTP and the HTTP SMS gateway over libcurl; attachments.
         .target(
             name: "CrierDelivery",
-            dependencies: ["CrierCore", "CCurl"],
+            dependencies: ["CrierCore", "CCurl", "CPangoCairo", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // libpq, PostgreSQL's C client (blocking calls, standard connection strings and URLs).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The PostgreSQL ledger: several hosts share one ledger.
+        .target(
+            name: "CrierPostgres",
+            dependencies: ["CrierCore", "CLibPQ"],
+            swiftSettings: swiftSettings
+        ),
         // The command-line tool: one small file per command.
         .executableTarget(
             name: "crier",
             dependencies: [
-                "CrierCore", "CrierSQLite", "CrierDelivery",
+                "CrierCore", "CrierSQLite", "CrierDelivery", "CrierPostgres", "CrierSample",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -71,11 +85,15 @@ let package = Package(
         .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierTestSupport"],
+            name: "CrierSampleTests", dependencies: ["CrierSample", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .testTarget(
+            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierSQLite", "CrierTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "CrierPostgresTests", dependencies: ["CrierPostgres", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
             name: "CrierEndToEndTests",
-            dependencies: ["crier", "CrierSQLite", "CrierCore", "CrierTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["crier", "CrierSQLite", "CrierCore", "CrierPostgres", "CrierTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
     ]
 )

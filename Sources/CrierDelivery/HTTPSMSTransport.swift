@@ -33,15 +33,23 @@ package final class HTTPSMSTransport: Transport {
     /// A gateway cannot be asked whether an earlier request went through.
     package func reconcile(itemID: String, channel: Channel) -> Bool? { nil }
 
-    /// Posts one SMS.
+    /// Posts one SMS; error texts pass through `Redaction` (the URL's query, a token echoed back).
     package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
         guard case .sms(let itemID, let sms) = message else {
             return .permanent("http: the SMS gateway cannot deliver an email")
         }
+        return post(sms, itemID: itemID).redacted
+    }
+
+    private func post(_ sms: SMSMessage, itemID: String) -> DeliveryOutcome {
         let password: String?
         switch self.password {
         case .success(let value): password = value
         case .failure(let problem): return .transient(problem.message)
+        }
+        let credentials = settings.username != nil || password != nil
+        if let refusal = SecretProblem.refusal(url: settings.url, credentials: credentials, plainText: settings.url.lowercased().hasPrefix("http://"), owner: "sms.http") {
+            return .transient(refusal.message)
         }
         guard let handle = connection() else { return .transient("http: libcurl could not start") }
         var headers: [String] = []
@@ -62,21 +70,13 @@ package final class HTTPSMSTransport: Transport {
             headers.append("Content-Type: application/json")
         }
         headers.append("Accept: application/json")
-        if let username = settings.username {
-            handle.set(CURLOPT_HTTPAUTH, crier_curl_auth_basic)
-            handle.set(CURLOPT_USERNAME, username)
-            handle.set(CURLOPT_PASSWORD, password ?? "")
-            handle.set(CURLOPT_XOAUTH2_BEARER, nil)
-        } else if let password {
-            handle.set(CURLOPT_HTTPAUTH, crier_curl_auth_bearer)
-            handle.set(CURLOPT_XOAUTH2_BEARER, password)
-        }
+        Self.authenticate(handle, settings: settings, password: password)
         handle.set(CURLOPT_HTTPHEADER, list: headers)
         handle.set(CURLOPT_COPYPOSTFIELDS, body)
         let result = handle.perform()
         let status = result.responseCode
         guard result.ok, status > 0 else {
-            return .transient("http \(CurlHandle.redacted(settings.url)): \(result.errorText)")
+            return .transient("http \(settings.url): \(result.errorText)")
         }
         switch status {
         case 200..<300:
@@ -98,14 +98,33 @@ package final class HTTPSMSTransport: Transport {
     /// The configured easy handle, made on first use.
     private func connection() -> CurlHandle? {
         if let handle { return handle }
+        guard let handle = Self.handle(settings: settings, timeouts: timeouts) else { return nil }
+        handle.set(CURLOPT_POST, 1)
+        self.handle = handle
+        return handle
+    }
+
+    /// A handle for the gateway's URL (`crier doctor` uses it too).
+    static func handle(settings: HTTPGatewaySettings, timeouts: TransportTimeouts) -> CurlHandle? {
         guard let handle = CurlHandle(url: settings.url, timeouts: timeouts) else { return nil }
         // HTTP(S) only (no file://, ftp://, ...), and a URL without a scheme means https:
         // libcurl would otherwise guess http:// and send the credentials in clear.
         handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
         handle.set(CURLOPT_DEFAULT_PROTOCOL, "https")
-        handle.set(CURLOPT_POST, 1)
-        self.handle = handle
         return handle
+    }
+
+    /// Basic auth with `username`, else a bearer token when there is a password.
+    static func authenticate(_ handle: CurlHandle, settings: HTTPGatewaySettings, password: String?) {
+        if let username = settings.username {
+            handle.set(CURLOPT_HTTPAUTH, crier_curl_auth_basic)
+            handle.set(CURLOPT_USERNAME, username)
+            handle.set(CURLOPT_PASSWORD, password ?? "")
+            handle.set(CURLOPT_XOAUTH2_BEARER, nil)
+        } else if let password {
+            handle.set(CURLOPT_HTTPAUTH, crier_curl_auth_bearer)
+            handle.set(CURLOPT_XOAUTH2_BEARER, password)
+        }
     }
 
     /// `application/x-www-form-urlencoded` encoding of one value.

@@ -39,7 +39,7 @@ package final class SMTPTransport: Transport {
         guard case .email(let itemID, let email) = message else {
             return .permanent("smtp: cannot deliver an SMS; use sms.transport email-gateway")
         }
-        return send(email, itemID: itemID)
+        return send(email, itemID: itemID).redacted
     }
 
     /// SMTP cannot tell whether a message went out before a crash.
@@ -60,6 +60,10 @@ package final class SMTPTransport: Transport {
         switch self.password {
         case .success(let value): password = value
         case .failure(let problem): return .transient(problem.message)
+        }
+        let plainText = settings.tls == .none && !settings.url.lowercased().hasPrefix("smtps://")
+        if let refusal = SecretProblem.refusal(url: settings.url, credentials: settings.username != nil, plainText: plainText, owner: "email.smtp") {
+            return .transient(refusal.message)
         }
         guard let handle = connection() else { return .transient("smtp: libcurl could not start") }
         handle.set(CURLOPT_USERNAME, settings.username)
@@ -104,7 +108,7 @@ package final class SMTPTransport: Transport {
         if (400..<600).contains(result.responseCode), let reply = result.lastRefusal, reply.hasPrefix(String(result.responseCode)) {
             return "smtp <\(recipient)>: \(reply)"
         }
-        var text = "smtp \(CurlHandle.redacted(settings.url)): \(result.errorText)"
+        var text = "smtp \(Redaction.redact(settings.url)): \(result.errorText)"
         if result.responseCode > 0 { text += " (last reply \(result.responseCode))" }
         return text
     }
@@ -112,11 +116,17 @@ package final class SMTPTransport: Transport {
     /// The configured easy handle, made on first use.
     private func connection() -> CurlHandle? {
         if let handle { return handle }
+        guard let handle = Self.handle(settings: settings, timeouts: timeouts) else { return nil }
+        handle.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0)
+        self.handle = handle
+        return handle
+    }
+
+    /// A handle for `settings`' server with its TLS policy (`crier doctor` uses it too).
+    static func handle(settings: SMTPSettings, timeouts: Timeouts) -> CurlHandle? {
         guard let handle = CurlHandle(url: settings.url, caFile: settings.caFile, timeouts: timeouts) else { return nil }
         let implicitTLS = settings.url.lowercased().hasPrefix("smtps://")
         handle.set(CURLOPT_USE_SSL, implicitTLS || settings.tls == .required ? crier_curl_use_ssl_all : crier_curl_use_ssl_none)
-        handle.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0)
-        self.handle = handle
         return handle
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrierCore
+import CrierDelivery
 import CrierSQLite
 import Foundation
 
@@ -13,13 +14,13 @@ struct Validate: ParsableCommand {
     func run() throws {
         let workspace = try Workspace.load(configPath: configOptions.config)
         let repository = workspace.repository
-        var problems: [Diagnostic] = []
+        var problems = SecretCheck.warnings(config: repository.config, environment: ProcessInfo.processInfo.environment)
         let ledger: (any LedgerView)?
         do {
-            ledger = try workspace.ledgerStorage.openForReading()
-        } catch let error as LedgerError {
+            ledger = try workspace.ledgerStorage().openForReading()
+        } catch {
             // The config is what validate checks: a ledger it cannot read is worth a warning.
-            var warning = error.diagnostic
+            var warning = (error as? LedgerError)?.diagnostic ?? .error("cannot read the ledger: \(error)")
             warning.severity = .warning
             problems.append(warning)
             ledger = nil

@@ -7,6 +7,8 @@ import GRDB
 package struct PackRepo {
     package let repo: ConfigRepo
     package var seen: Set<String> = []
+    /// The files (email or SMS JSON) the last `run` delivered, as written.
+    package var delivered: [String] = []
 
     package init(schedules: [String]) throws {
         let allSchedules = try TestPaths.shipped("schedules")
@@ -29,9 +31,11 @@ package struct PackRepo {
         let result = try repo.crier(["run", "--at", at])
         guard result.code == 0 else { throw RunFailure(text: "exit \(result.code)\n\(result.out)\n\(result.err)") }
         var messages: [String] = []
+        delivered = []
         for folder in ["email", "sms"] {
             for name in repo.outbox(folder) where seen.insert("\(folder)/\(name)").inserted {
                 let text = try String(contentsOfFile: "\(repo.root)/outbox/\(folder)/\(name)", encoding: .utf8)
+                delivered.append(text)
                 if folder == "email" {
                     let headers = text.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n")
                     let to = headers.first { $0.hasPrefix("To: ") }?.dropFirst(4) ?? ""

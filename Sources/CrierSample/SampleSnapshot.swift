@@ -1,3 +1,4 @@
+import CrierSQLite
 import Dispatch
 import Foundation
 import GRDB
@@ -39,6 +40,9 @@ import Darwin
 ///   `contact_id` set for ~12%, `contact_is_client` = 1 for ~5%, `sms_reminder` NULL ~80%, 1 ~10%,
 ///   0 ~10%; ~3.5% cancelled (2.5% alone plus those of cancelled jobs); `user_id` NULL for ~3%.
 /// - Emails use only reserved example domains (example.com, example.co.nz, example.net.au, example.org).
+/// - The example packs' tables (Smart, RangerMSP, AngelTrack) are filled after these, from a
+///   random stream of their own, so the tables above are the same whatever they hold: see
+///   ``SamplePacks``. `later` writes them as they are a little later (the change schedules notify).
 package struct SampleSnapshot: Sendable {
     /// How many appointments to generate (exactly); the other tables scale from it.
     package var appointments: Int
@@ -50,6 +54,8 @@ package struct SampleSnapshot: Sendable {
     package var timeZone: TimeZone
     /// The seed of the pseudo-random generator; the same options give the same contents.
     package var seed: UInt64
+    /// Whether the packs' tables are written as they are a little later (see ``SamplePacks``).
+    package var later: Bool
 
     /// Pacific/Auckland (the default business time zone).
     package static let defaultTimeZone: TimeZone =
@@ -61,13 +67,15 @@ package struct SampleSnapshot: Sendable {
         firstDay: String,
         days: Int = 28,
         timeZone: TimeZone = SampleSnapshot.defaultTimeZone,
-        seed: UInt64 = 1
+        seed: UInt64 = 1,
+        later: Bool = false
     ) {
         self.appointments = appointments
         self.firstDay = firstDay
         self.days = days
         self.timeZone = timeZone
         self.seed = seed
+        self.later = later
     }
 
     /// Row counts of a written snapshot, and how long writing it took.
@@ -84,6 +92,8 @@ package struct SampleSnapshot: Sendable {
         package var appointments: Int
         /// Rows in `users`.
         package var users: Int
+        /// Rows in `service_jobs`, `tickets` and `dispatches`.
+        package var packs = SamplePacks.Counts()
         /// Wall time of `write(to:)`, in seconds (monotonic clock).
         package var seconds: Double
     }
@@ -433,6 +443,9 @@ struct SampleFiller {
         try insertUsers(db)
         try insertClientsAndContacts(db)
         try insertJobs(db)
+        var packs = SamplePacks(plan: plan, later: plan.options.later)
+        try packs.fill(db)
+        counts.packs = packs.counts
     }
 
     private mutating func insertUsers(_ db: Database) throws {

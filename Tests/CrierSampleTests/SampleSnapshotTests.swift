@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import CrierSQLite
+import CrierSQLite
+@testable import CrierSample
 
 /// A fresh temporary folder for one test's files.
 private func temporaryFolder() throws -> URL {
@@ -120,7 +121,7 @@ private func parseUTC(_ text: String) -> Date? {
         try db.execute(sql: SnapshotSchema.sql)
         return try schemaObjects(db)
     }
-    #expect(expected.count == 27)  // 17 tables, 7 indexes, 3 autoindexes (UNIQUE codes and numbers)
+    #expect(expected.count == 28)  // 17 tables, 8 indexes, 3 autoindexes (UNIQUE codes and numbers)
     let snapshot = try openSnapshot(sample.path)
     let actual = try snapshot.read { db in try schemaObjects(db) }
     #expect(actual == expected)
@@ -412,5 +413,52 @@ func tinySnapshotsAreComplete(appointments: Int) throws {
             SELECT count(*) FROM appointments
             WHERE starts_at < '2025-03-24T11:00:00Z' OR starts_at >= '2025-03-25T11:00:00Z'
             """) == 0)
+    }
+}
+
+/// Rows of `tables` (every column, in rowid order), as text.
+private func rows(_ path: String, _ tables: [String]) throws -> String {
+    try openSnapshot(path).read { db throws in
+        try tables.flatMap { table in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid").map { "\(table) \($0)" } }
+            .joined(separator: "\n")
+    }
+}
+
+/// `later` changes only the packs' moving tables, each kind of change at least once.
+@Test func laterChangesOnlyThePacksTablesAndEveryKindOfChangeHappens() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let plain = folder.appendingPathComponent("plain.sqlite").path, later = folder.appendingPathComponent("later.sqlite").path
+    let summary = try SampleSnapshot(appointments: 500, firstDay: "2025-03-25", later: false).write(to: plain)
+    let laterSummary = try SampleSnapshot(appointments: 500, firstDay: "2025-03-25", later: true).write(to: later)
+    #expect(summary.packs == SamplePacks.Counts(serviceJobs: 25, tickets: 12, dispatches: 12))
+    #expect(laterSummary.packs.tickets == 18, "six tickets opened, one from each source")
+    let same = ["clients", "contacts", "users", "jobs", "tasks", "appointments", "service_providers", "alarm_companies",
+                "locations", "subscriptions", "affiliates", "employees"]
+    #expect(try rows(plain, same) == rows(later, same))
+    #expect(try rows(plain, same).count > 10_000)
+    let moving = ["service_jobs", "tickets", "ticket_recipients", "dispatches"]
+    #expect(try rows(plain, moving) != rows(later, moving))
+    #expect(try rows(plain, moving) == rows(plain, moving))
+    let queue = try DatabaseQueue()
+    let kinds = try queue.inDatabase { db throws -> [String: Int] in
+        try db.execute(sql: "ATTACH DATABASE ? AS a; ATTACH DATABASE ? AS b", arguments: [plain, later])
+        let checks = [
+            "dispatched": "a.service_jobs x JOIN b.service_jobs y USING (id) WHERE x.dispatched_at IS NULL AND y.dispatched_at IS NOT NULL",
+            "completed": "a.service_jobs x JOIN b.service_jobs y USING (id) WHERE x.status = 'In Progress' AND y.status = 'Completed'",
+            "invoiced": "a.service_jobs x JOIN b.service_jobs y USING (id) WHERE x.invoice_number IS NULL AND y.invoice_number IS NOT NULL",
+            "updated": "a.service_jobs x JOIN b.service_jobs y USING (id) WHERE x.status = y.status AND x.outcome IS NOT y.outcome",
+            "deferred changed": "a.service_jobs x JOIN b.service_jobs y USING (id) WHERE x.deferred = 1 AND x.id IS NOT NULL AND (x.dispatched_at IS NOT y.dispatched_at OR x.status <> y.status OR x.outcome IS NOT y.outcome)",
+            "closed": "a.tickets x JOIN b.tickets y USING (id) WHERE x.status <> 'Completed' AND y.status = 'Completed'",
+            "reopened": "a.tickets x JOIN b.tickets y USING (id) WHERE x.status = 'Completed' AND y.status = 'New'",
+            "assigned": "a.dispatches x JOIN b.dispatches y USING (id) WHERE x.affiliate_id IS NULL AND y.affiliate_id IS NOT NULL",
+            "reassigned": "a.dispatches x JOIN b.dispatches y USING (id) WHERE x.affiliate_id <> y.affiliate_id",
+            "moved": "a.dispatches x JOIN b.dispatches y USING (id) WHERE x.pickup_at <> y.pickup_at",
+            "cancelled": "a.dispatches x JOIN b.dispatches y USING (id) WHERE x.status = 'Scheduled' AND y.status = 'Cancelled'",
+        ]
+        return try checks.mapValues { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1 }
+    }
+    for (kind, count) in kinds {
+        #expect(kind == "deferred changed" ? count == 0 : count >= 1, "\(kind): \(count)")
     }
 }
