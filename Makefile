@@ -22,6 +22,9 @@ demo: build
 	$(SAMPLE)
 	$(CRIER) validate
 	$(CRIER) plan --at $(AT)
+	@mkdir -p outbox
+	$(CRIER) plan --at $(AT) --format html -o outbox/plan.html
+	$(CRIER) forecast --at $(AT) --days 7 --format html -o outbox/forecast.html
 	$(CRIER) run --at $(AT)
 	@echo; echo "== one SMS from the outbox:"; cat "$$(ls outbox/sms/*.json | head -1)"
 	@echo; echo "== half an hour later: dispatches assigned, tickets opened and closed, service jobs dispatched..."
@@ -31,6 +34,7 @@ demo: build
 	@echo; echo "== what that run emailed:"; find outbox/email -newer outbox/.later -name '*.eml' -exec grep -h '^Subject:' {} + | sort | uniq -c
 	@echo; echo "== and texted, for example:"; cat "$$(find outbox/sms -newer outbox/.later -name '*.json' | sort | head -1)"
 	@echo; echo "== the same run again delivers nothing:"; $(CRIER) run --at $(LATER)
+	@echo; echo "== the plan preview, for people: open $(CURDIR)/outbox/plan.html in a web browser (the 7-day forecast: outbox/forecast.html)"
 
 test: deps
 	$(SWIFT) build --build-tests

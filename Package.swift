@@ -57,11 +57,17 @@ let package = Package(
         ),
         // libpq, PostgreSQL's C client (blocking calls, standard connection strings and URLs).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The PostgreSQL ledger: several hosts share one ledger.
+        .target(
+            name: "CrierPostgres",
+            dependencies: ["CrierCore", "CLibPQ"],
+            swiftSettings: swiftSettings
+        ),
         // The command-line tool: one small file per command.
         .executableTarget(
             name: "crier",
             dependencies: [
-                "CrierCore", "CrierSQLite", "CrierDelivery", "CrierSample",
+                "CrierCore", "CrierSQLite", "CrierDelivery", "CrierPostgres", "CrierSample",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -82,9 +88,10 @@ let package = Package(
         .testTarget(
             name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierTestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "CrierPostgresTests", dependencies: ["CrierPostgres", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CrierEndToEndTests",
-            dependencies: ["crier", "CrierSQLite", "CrierCore", "CrierTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["crier", "CrierSQLite", "CrierCore", "CrierPostgres", "CrierTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
     ]
 )

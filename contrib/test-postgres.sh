@@ -8,6 +8,9 @@
 #   contrib/test-postgres.sh run CMD...     starts one, runs CMD with the variables exported,
 #                                           stops it whatever CMD does; exits with CMD's status
 #
+# CRIER_TEST_POSTGRES_LISTEN=127.0.0.1,10.213.1.1 makes it listen on more of this machine's
+# addresses (the partition test's veth) and trust clients on their subnets.
+#
 # initdb refuses to run as root: as root the server runs as the `postgres` user (Debian's
 # postgresql package creates it). fsync is off: the data is thrown away.
 set -euo pipefail
@@ -37,10 +40,12 @@ start() {
   [ "$(id -u)" -ne 0 ] || chown postgres "$dir"
   as_owner "$bin/initdb" -D "$dir/data" -A trust -U crier --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
+  local listen=${CRIER_TEST_POSTGRES_LISTEN:-127.0.0.1}
+  [ "$listen" = 127.0.0.1 ] || echo "host all all samenet trust" >>"$dir/data/pg_hba.conf"
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 30 \
-         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+         -o "-c listen_addresses=$listen -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
          start >/dev/null; then
       echo "export CRIER_TEST_POSTGRES_URL=postgresql://crier@127.0.0.1:$port/postgres"
       echo "export CRIER_TEST_POSTGRES_DIR=$dir"

@@ -14,11 +14,11 @@ extension PostgresLedger {
 
     /// Adds `address` (a normalised key) to the suppression list; false when it was there already.
     @discardableResult
-    package func addOptOut(_ address: String, reason: String?, source: String = "manual", at: Date) throws -> Bool {
+    package func addOptOut(_ address: String, reason: String?, source: OptOutSource, at: Date) throws -> Bool {
         try locked { connection in
             try connection.execute("""
                 INSERT INTO opt_outs (address, reason, source, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (address) DO NOTHING
-                """, [address, reason, source, Timestamp.utc(at)]).changes > 0
+                """, [address, reason, source.rawValue, Timestamp.utc(at)]).changes > 0
         }
     }
 
@@ -26,23 +26,5 @@ extension PostgresLedger {
     @discardableResult
     package func removeOptOut(_ address: String) throws -> Bool {
         try locked { connection in try connection.execute("DELETE FROM opt_outs WHERE address = $1", [address]).changes > 0 }
-    }
-
-    /// Items still `pending` whose recipient is now on the suppression list: skipped as
-    /// `opted-out` before delivery starts, in one statement. Returns how many.
-    @discardableResult
-    package func withdrawOptedOut(runID: Int64, at: Date) throws -> Int {
-        try locked { connection in
-            try connection.transaction {
-                try connection.execute("""
-                    WITH withdrawn AS (
-                      UPDATE items SET state = 'skipped', reason = $1, updated_at = $2
-                      WHERE state = 'pending' AND (recipient IN (SELECT address FROM opt_outs)
-                        OR (channel = 'email' AND lower(recipient) IN (SELECT address FROM opt_outs)))
-                      RETURNING id)
-                    INSERT INTO item_events (item_id, run_id, at, state, detail) SELECT id, $3, $2, 'skipped', $1 FROM withdrawn
-                    """, [SkipReason.optedOut.description, Timestamp.utc(at), "\(runID)"]).changes
-            }
-        }
     }
 }

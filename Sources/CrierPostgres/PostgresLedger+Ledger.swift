@@ -70,7 +70,6 @@ extension PostgresLedger: Ledger {
             guard let id = row?["id"].flatMap(Int64.init) else {
                 throw PostgresError.query(server: settings.displayName, sqlState: nil, message: "INSERT INTO runs returned no id")
             }
-            runID = id
             return id
         }
     }
@@ -82,11 +81,7 @@ extension PostgresLedger: Ledger {
             try connection.forEachRow("""
                 SELECT payload, state, attempts, last_error, claimed_by FROM items WHERE state = 'sending'
                 ORDER BY created_at, schedule, key, recipient
-                """) { row in
-                let item = try Self.ledgerItem(row)
-                orphanOwners[item.item.id] = row["claimed_by"].flatMap(Int64.init)
-                items.append(item)
-            }
+                """) { items.append(try Self.ledgerItem($0)) }
             return items
         }
     }
@@ -109,11 +104,27 @@ extension PostgresLedger: Ledger {
         try settle(nil, thenClaim: id, runID: runID, at: at)
     }
 
-    /// Records how an attempt ended.
-    package func settle(id: String, state: ItemState, error: String?, providerID: String?, at: Date) throws {
+    /// Records how an attempt ended, only while the item is still `sending` for its run.
+    @discardableResult
+    package func settle(_ settlement: Settlement, at: Date) throws -> Bool {
         try locked { connection in
+            try connection.transaction { try settle(settlement, at: Timestamp.utc(at), on: connection) }
+        }
+    }
+
+    /// pending → skipped with `reason` (the delivery gate withdrew it).
+    @discardableResult
+    package func withdraw(id: String, reason: SkipReason, runID: Int64, at: Date) throws -> Bool {
+        let now = Timestamp.utc(at)
+        return try locked { connection in
             try connection.transaction {
-                try settle(Settlement(id: id, state: state, error: error, providerID: providerID), at: Timestamp.utc(at), on: connection)
+                let withdrawn = try connection.execute("""
+                    UPDATE items SET state = 'skipped', reason = $1, updated_at = $2 WHERE id = $3 AND state = 'pending'
+                    """, [reason.description, now, id])
+                guard withdrawn.changes == 1 else { return false }
+                try connection.execute("INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES ($1, $2, $3, 'skipped', $4)",
+                                       [id, "\(runID)", now, reason.description])
+                return true
             }
         }
     }
@@ -123,7 +134,7 @@ extension PostgresLedger: Ledger {
         let now = Timestamp.utc(at)
         return try locked { connection in
             try connection.transaction {
-                if let settlement { try settle(settlement, at: now, on: connection) }
+                if let settlement { _ = try settle(settlement, at: now, on: connection) }
                 return try claim(id: id, runID: runID, at: now, on: connection)
             }
         }
@@ -159,24 +170,19 @@ extension PostgresLedger: Ledger {
         return true
     }
 
-    /// Settles an item this run claimed, or an orphan `orphanedSending` returned, only while it
-    /// is still `sending` under that claim: an outcome never overwrites another host's.
-    private func settle(_ settlement: Settlement, at now: String, on connection: PostgresConnection) throws {
-        guard let owner = orphanOwners[settlement.id] ?? runID else {
-            throw PostgresError.query(server: settings.displayName, sqlState: nil, message: "an item was settled before its run began")
-        }
+    /// Settles an item only while it is still `sending` under `settlement.runID`'s claim: an
+    /// outcome never overwrites another host's.
+    private func settle(_ settlement: Settlement, at now: String, on connection: PostgresConnection) throws -> Bool {
         let state = settlement.state.rawValue
         let settled = try connection.execute("""
             UPDATE items SET state = $1, last_error = $2, provider_id = COALESCE($3, provider_id), updated_at = $4,
               sent_at = CASE WHEN $1 = 'sent' THEN $4 ELSE sent_at END
             WHERE id = $5 AND state = 'sending' AND claimed_by = $6
-            """, [state, settlement.error, settlement.providerID, now, settlement.id, "\(owner)"])
-        guard settled.changes == 1 else {
-            throw PostgresError.lostClaim(server: settings.displayName, item: settlement.id, outcome: state)
-        }
-        orphanOwners[settlement.id] = nil
+            """, [state, settlement.error, settlement.providerID, now, settlement.id, "\(settlement.runID)"])
+        guard settled.changes == 1 else { return false }
         try connection.execute("INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES ($1, $2, $3, $4, $5)",
-                               [settlement.id, runID.map { "\($0)" }, now, state, settlement.error])
+                               [settlement.id, "\(settlement.runID)", now, state, settlement.error])
+        return true
     }
 
     // MARK: Values
@@ -191,6 +197,6 @@ extension PostgresLedger: Ledger {
     static func ledgerItem(_ row: PostgresRow) throws -> LedgerItem {
         let item = try JSONDecoder().decode(PlanItem.self, from: Data((row["payload"] ?? "").utf8))
         return LedgerItem(item: item, state: row["state"].flatMap(ItemState.init(rawValue:)) ?? .pending,
-                          attempts: row.int("attempts"), lastError: row["last_error"])
+                          attempts: row.int("attempts"), lastError: row["last_error"], claimedBy: row["claimed_by"].flatMap(Int64.init))
     }
 }

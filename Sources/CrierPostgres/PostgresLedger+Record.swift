@@ -10,9 +10,8 @@ extension PostgresLedger {
     package func record(_ plan: Plan, runID: Int64, at: Date) throws -> RecordResult {
         let now = Timestamp.utc(at)
         return try locked { connection in
-            defer { seenGenerations = [:] }
-            return try connection.transaction {
-                var result = RecordResult(pending: 0, skipped: 0, slots: 0)
+            try connection.transaction {
+                var result = RecordResult()
                 var lost: Set<String> = []
                 var claimedSlots: [String: String] = [:]
                 for decision in plan.schedules {
@@ -28,22 +27,24 @@ extension PostgresLedger {
                         ON CONFLICT (schedule, slot) DO NOTHING
                         """, [decision.schedule, slot, status.rawValue, "\(runID)", now])
                     if inserted.changes == 1 {
-                        result.slots += 1
                         claimedSlots[decision.schedule] = slot
                     } else {
                         lost.insert(decision.schedule)
+                        result.lost.append(ScheduleSlot(schedule: decision.schedule, slot: slot))
                     }
                 }
                 for (schedule, definition) in plan.definitions.sorted(by: { $0.key < $1.key }) where !lost.contains(schedule) {
-                    guard try advanceGeneration(schedule: schedule, definition: definition, at: now, on: connection) else {
+                    let generation = plan.changeGenerations[schedule, default: 0]
+                    guard try advanceGeneration(schedule: schedule, definition: definition, from: generation, at: now, on: connection) else {
                         lost.insert(schedule)
-                        if let slot = claimedSlots[schedule] {
+                        if let slot = claimedSlots.removeValue(forKey: schedule) {
                             try connection.execute("DELETE FROM slots WHERE schedule = $1 AND slot = $2 AND run_id = $3", [schedule, slot, "\(runID)"])
-                            result.slots -= 1
+                            result.lost.append(ScheduleSlot(schedule: schedule, slot: slot))
                         }
                         continue
                     }
                 }
+                result.claimed = claimedSlots.sorted { $0.key < $1.key }.map { ScheduleSlot(schedule: $0.key, slot: $0.value) }
                 for update in plan.stateUpdates where !lost.contains(update.schedule) {
                     try recordChangeState(update, at: now, on: connection)
                 }
@@ -51,7 +52,6 @@ extension PostgresLedger {
                     guard let state = try recordItem(item, runID: runID, at: now, on: connection) else { continue }
                     if state == .pending { result.pending += 1 } else { result.skipped += 1 }
                 }
-                lostSchedules = lost.sorted()
                 return result
             }
         }
@@ -89,28 +89,20 @@ extension PostgresLedger {
     }
 
     /// Records `definition` as the next generation of `schedule`'s change state, only if the
-    /// generation is still the one planning read; false when another run moved it first.
-    private func advanceGeneration(schedule: String, definition: String, at now: String, on connection: PostgresConnection) throws -> Bool {
-        switch seenGenerations[schedule] {
-        case .some(let generation?):
+    /// generation is still `generation`, the one planning read (0: none recorded); false when
+    /// another run moved it first.
+    private func advanceGeneration(schedule: String, definition: String, from generation: Int64, at now: String,
+                                   on connection: PostgresConnection) throws -> Bool {
+        guard generation == 0 else {
             return try connection.execute("""
                 UPDATE change_definitions SET definition = $2, generation = generation + 1, recorded_at = $3
                 WHERE schedule = $1 AND generation = $4
                 """, [schedule, definition, now, "\(generation)"]).changes == 1
-        case .some(nil):
-            return try connection.execute("""
-                INSERT INTO change_definitions (schedule, definition, generation, recorded_at) VALUES ($1, $2, 1, $3)
-                ON CONFLICT (schedule) DO NOTHING
-                """, [schedule, definition, now]).changes == 1
-        case nil:
-            // A plan made elsewhere (crier execute): its planning read no generation here.
-            try connection.execute("""
-                INSERT INTO change_definitions (schedule, definition, generation, recorded_at) VALUES ($1, $2, 1, $3)
-                ON CONFLICT (schedule) DO UPDATE SET definition = excluded.definition,
-                  generation = change_definitions.generation + 1, recorded_at = excluded.recorded_at
-                """, [schedule, definition, now])
-            return true
         }
+        return try connection.execute("""
+            INSERT INTO change_definitions (schedule, definition, generation, recorded_at) VALUES ($1, $2, 1, $3)
+            ON CONFLICT (schedule) DO NOTHING
+            """, [schedule, definition, now]).changes == 1
     }
 
     private func recordChangeState(_ update: ChangeStateUpdate, at now: String, on connection: PostgresConnection) throws {
@@ -131,12 +123,18 @@ extension PostgresLedger {
 
     // MARK: Reading the change state
 
-    /// The recorded change-trigger definition; remembers its generation for `record`.
+    /// The recorded change-trigger definition.
     package func changeDefinition(schedule: String) throws -> String? {
         try locked { connection in
-            let row = try connection.execute("SELECT definition, generation FROM change_definitions WHERE schedule = $1", [schedule]).first
-            seenGenerations[schedule] = .some(row?["generation"].flatMap(Int64.init))
-            return row?["definition"]
+            try connection.execute("SELECT definition FROM change_definitions WHERE schedule = $1", [schedule]).first?["definition"]
+        }
+    }
+
+    /// How many times the schedule's change state was advanced (0: never).
+    package func changeGeneration(schedule: String) throws -> Int64 {
+        try locked { connection in
+            try connection.execute("SELECT generation FROM change_definitions WHERE schedule = $1", [schedule])
+                .first?["generation"].flatMap(Int64.init) ?? 0
         }
     }
 

@@ -13,16 +13,6 @@ package final class PostgresLedger: @unchecked Sendable {
     let connection: PostgresConnection
     /// Serialises the connection: the delivery workers share it.
     let mutex = NSRecursiveLock()
-    /// This process's run, once `beginRun` made it.
-    var runID: Int64?
-    /// Items `orphanedSending` returned, with the dead run that claimed each: their settlement
-    /// is conditional on that run.
-    var orphanOwners: [String: Int64] = [:]
-    /// The change-trigger generation planning read per schedule (nil: none recorded yet).
-    var seenGenerations: [String: Int64?] = [:]
-    /// Schedules whose slot or change state another run recorded first, during the last
-    /// `record`: this run recorded nothing for them.
-    package internal(set) var lostSchedules: [String] = []
     /// `max_per_day`, checked again inside each claim's transaction (nil: no cap).
     package var claimCap: ClaimCap?
 
@@ -48,8 +38,8 @@ package final class PostgresLedger: @unchecked Sendable {
         try connection.execute("""
             SELECT set_config('search_path', $1, false), set_config('client_min_messages', 'warning', false),
                    set_config('client_connection_check_interval', '2s', false),
-                   set_config('tcp_keepalives_idle', '2', false), set_config('tcp_keepalives_interval', '2', false),
-                   set_config('tcp_keepalives_count', '3', false), set_config('tcp_user_timeout', '10000', false)
+                   set_config('tcp_keepalives_idle', '2', false), set_config('tcp_keepalives_interval', '1', false),
+                   set_config('tcp_keepalives_count', '3', false), set_config('tcp_user_timeout', '5000', false)
             """, [try connection.quotedIdentifier(settings.schema)])
         if migrate { try self.migrate() }
     }

@@ -11,12 +11,13 @@ struct PlanCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table
         case json
+        case html
     }
 
     @OptionGroup var configOptions: ConfigOptions
     @OptionGroup var evaluation: EvaluationOptions
 
-    @Option(name: .long, help: "table (for people) or json (byte-deterministic, for `crier execute`).")
+    @Option(name: .long, help: "table (for people), json (byte-deterministic, for `crier execute`) or html (a self-contained preview page; use with -o FILE).")
     var format: Format = .table
 
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the plan to FILE instead of standard output.", valueName: "FILE"))
@@ -26,18 +27,15 @@ struct PlanCommand: ParsableCommand {
         let workspace = try Workspace.load(configPath: configOptions.config)
         let clock = try evaluation.clock()
         let selection = try evaluation.selection(in: workspace.repository)
+        try workspace.checkSnapshotAge(at: clock.now)
         let (plan, diagnostics) = try PlanMaker(workspace: workspace, at: clock.now, selection: selection).makeReadOnly()
-        let text = format == .json ? plan.json.rendered() : PlanTable.render(plan, repository: workspace.repository)
-        if let output {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                printError("\(output): error: cannot write the plan: \(error.localizedDescription)")
-                throw Exit.usage
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+        let text: String
+        switch format {
+        case .table: text = PlanTable.render(plan, repository: workspace.repository)
+        case .json: text = plan.json.rendered()
+        case .html: text = PlanHTML(plan: plan, repository: workspace.repository, backlog: try PlanHTML.backlog(of: workspace)).render()
         }
+        try CommandOutput.write(text, to: output, what: format == .html ? "the plan preview" : "the plan", isPage: format == .html)
         let invalid = workspace.hasErrors || diagnostics.contains { $0.severity == .error }
         if invalid { throw Exit.invalid }
     }

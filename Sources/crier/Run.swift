@@ -20,6 +20,7 @@ struct Run: ParsableCommand {
         let workspace = try Workspace.load(configPath: configOptions.config)
         let clock = try evaluation.clock()
         let selection = try evaluation.selection(in: workspace.repository)
+        try workspace.checkSnapshotAge(at: clock.now)
         let maker = PlanMaker(workspace: workspace, at: clock.now, selection: selection)
         if dryRun {
             let (plan, diagnostics) = try maker.makeReadOnly()
@@ -42,7 +43,7 @@ enum LedgerSession {
     /// Takes the ledger's run lock (exit 75 when another run holds it), opens the ledger and
     /// builds the delivery runtime.
     static func pipeline(workspace: Workspace, clock: any Clock) throws -> RunPipeline {
-        let ledger = try workspace.ledger { try $0.openForRun() }
+        let ledger = try workspace.ledger(clock: clock) { try $0.openForRun() }
         return RunPipeline(ledger: ledger, delivery: dispatcher(config: workspace.repository.config, clock: clock), clock: clock)
     }
 
@@ -56,6 +57,7 @@ enum LedgerSession {
         if let pace = ProcessInfo.processInfo.environment["CRIER_DELIVERY_PACE_MS"].flatMap(Double.init) {
             dispatcher.pace = pace / 1000
         }
+        dispatcher.progress = ProgressLine.onTerminal()
         let smtpChannels = config.smtpChannels
         if let smtp = config.email.smtp, !smtpChannels.isEmpty {
             if smtp.connections > 1 {

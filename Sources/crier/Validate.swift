@@ -16,10 +16,10 @@ struct Validate: ParsableCommand {
         var problems: [Diagnostic] = []
         let ledger: (any LedgerView)?
         do {
-            ledger = try workspace.ledgerStorage.openForReading()
-        } catch let error as LedgerError {
+            ledger = try workspace.ledgerStorage().openForReading()
+        } catch {
             // The config is what validate checks: a ledger it cannot read is worth a warning.
-            var warning = error.diagnostic
+            var warning = (error as? LedgerError)?.diagnostic ?? .error("cannot read the ledger: \(error)")
             warning.severity = .warning
             problems.append(warning)
             ledger = nil

@@ -1,4 +1,5 @@
 import CrierCore
+import CrierTestSupport
 import Foundation
 import Testing
 @testable import CrierPostgres
@@ -70,15 +71,15 @@ struct PostgresLedgerTests {
         let ledger = try TestDatabase.ledger(schema)
         let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
         let first = try ledger.record(plan([item("J1"), item("J2"), item("J3", action: .skip, reason: "invalid-address")]), runID: run, at: Date())
-        #expect(first == RecordResult(pending: 2, skipped: 1, slots: 1))
-        #expect(try ledger.record(plan([item("J1"), item("J2")]), runID: run, at: Date()) == RecordResult(pending: 0, skipped: 0, slots: 0))
+        #expect(first == RecordResult(pending: 2, skipped: 1, claimed: [ScheduleSlot(schedule: "s", slot: slot)]))
+        #expect(try ledger.record(plan([item("J1"), item("J2")]), runID: run, at: Date()) == RecordResult(lost: [ScheduleSlot(schedule: "s", slot: slot)]))
         #expect(try ledger.slotStatus(schedule: "s", slot: slot) == .ran)
         #expect(try ledger.itemStates(ids: [item("J1").id, item("J3").id, "unknown"]) == [item("J1").id: .pending, item("J3").id: .skipped])
         #expect(try ledger.pending().map(\.item) == [item("J1"), item("J2")])
         #expect(try ledger.claim(id: item("J1").id, runID: run, at: Date()))
         #expect(try !ledger.claim(id: item("J1").id, runID: run, at: Date()))
-        #expect(try ledger.settle(Settlement(id: item("J1").id, state: .sent, error: nil, providerID: "p1"), thenClaim: item("J2").id, runID: run, at: Date()))
-        try ledger.settle(id: item("J2").id, state: .failed, error: "550 no such user", providerID: nil, at: Date())
+        #expect(try ledger.settle(Settlement(id: item("J1").id, runID: run, state: .sent, providerID: "p1"), thenClaim: item("J2").id, runID: run, at: Date()))
+        try ledger.settle(Settlement(id: item("J2").id, runID: run, state: .failed, error: "550 no such user"), at: Date())
         let states = try ledger.itemStates(ids: [item("J1").id, item("J2").id])
         #expect(states == [item("J1").id: .sent, item("J2").id: .failed])
         #expect(try ledger.pending().isEmpty)
@@ -95,11 +96,10 @@ struct PostgresLedgerTests {
         _ = try next.beginRun(command: "run", at: Date(), clock: Date())
         let orphans = try next.orphanedSending()
         #expect(orphans.map(\.item.id) == [item("J1").id])
-        try next.settle(id: item("J1").id, state: .uncertain, error: "a run died", providerID: nil, at: Date())
+        #expect(orphans.first?.claimedBy == deadRun)
+        #expect(try next.settle(Settlement(id: item("J1").id, runID: deadRun, state: .uncertain, error: "a run died"), at: Date()))
         // The first run comes back (its connection survived here): its outcome is refused, not recorded.
-        #expect(throws: PostgresError.lostClaim(server: dead.settings.displayName, item: item("J1").id, outcome: "sent")) {
-            try dead.settle(id: item("J1").id, state: .sent, error: nil, providerID: nil, at: Date())
-        }
+        #expect(try !dead.settle(Settlement(id: item("J1").id, runID: deadRun, state: .sent), at: Date()))
         #expect(try next.itemStates(ids: [item("J1").id]) == [item("J1").id: .uncertain])
     }
 
@@ -111,8 +111,7 @@ struct PostgresLedgerTests {
         #expect(try b.slotStatus(schedule: "s", slot: slot) == nil)
         #expect(try a.record(plan([item("J1")]), runID: runA, at: Date()).pending == 1)
         let late = try b.record(plan([item("J1"), item("J2")]), runID: runB, at: Date())
-        #expect(late == RecordResult(pending: 0, skipped: 0, slots: 0))
-        #expect(b.lostSchedules == ["s"])
+        #expect(late == RecordResult(lost: [ScheduleSlot(schedule: "s", slot: slot)]))
         #expect(try b.itemStates(ids: [item("J2").id]).isEmpty)
     }
 
@@ -120,25 +119,23 @@ struct PostgresLedgerTests {
         let a = try TestDatabase.ledger(schema), b = try TestDatabase.ledger(schema)
         let runA = try a.beginRun(command: "run", at: Date(), clock: Date()), runB = try b.beginRun(command: "run", at: Date(), clock: Date())
         let enter = ChangeStateUpdate(schedule: "c", key: "T1", fingerprint: String(repeating: "a", count: 32), rows: "[]")
-        func changePlan(_ slot: String, _ key: String) -> Plan {
+        func changePlan(_ slot: String, _ key: String, generation: Int64) -> Plan {
             Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s",
                  schedules: [SlotDecision(schedule: "c", slot: slot, status: .due)], items: [item(key, schedule: "c")],
-                 stateUpdates: [enter], definitions: ["c": "def"])
+                 stateUpdates: [enter], definitions: ["c": "def"], changeGenerations: ["c": generation])
         }
-        // Both hosts read the state (no definition yet), at different slots.
-        #expect(try a.changeDefinition(schedule: "c") == nil)
-        #expect(try b.changeDefinition(schedule: "c") == nil)
-        #expect(try a.record(changePlan("2026-11-23T04:00:00Z", "T1"), runID: runA, at: Date()).pending == 1)
-        let late = try b.record(changePlan("2026-11-23T04:05:00Z", "T1-again"), runID: runB, at: Date())
-        #expect(late == RecordResult(pending: 0, skipped: 0, slots: 0))
-        #expect(b.lostSchedules == ["c"])
+        // Both hosts read the state (no definition yet, generation 0), at different slots.
+        #expect(try a.changeGeneration(schedule: "c") == 0)
+        #expect(try b.changeGeneration(schedule: "c") == 0)
+        #expect(try a.record(changePlan("2026-11-23T04:00:00Z", "T1", generation: 0), runID: runA, at: Date()).pending == 1)
+        let late = try b.record(changePlan("2026-11-23T04:05:00Z", "T1-again", generation: 0), runID: runB, at: Date())
+        #expect(late == RecordResult(lost: [ScheduleSlot(schedule: "c", slot: "2026-11-23T04:05:00Z")]))
         // The loser's slot is not marked: its next run plans again from the new state.
         #expect(try b.slotStatus(schedule: "c", slot: "2026-11-23T04:05:00Z") == nil)
         #expect(try b.changeDefinition(schedule: "c") == "def")
         #expect(try b.changeFingerprints(schedule: "c") == ["T1": String(repeating: "a", count: 32)])
         // Read again, it records.
-        _ = try b.record(changePlan("2026-11-23T04:05:00Z", "T1-again"), runID: runB, at: Date())
-        #expect(b.lostSchedules.isEmpty)
+        #expect(try b.record(changePlan("2026-11-23T04:05:00Z", "T1-again", generation: 1), runID: runB, at: Date()).lost.isEmpty)
         let generation = try b.locked { try $0.execute("SELECT generation FROM change_definitions WHERE schedule = 'c'").first?.int("generation") }
         #expect(generation == 2)
     }
@@ -175,6 +172,15 @@ struct PostgresLedgerTests {
             #expect(text.contains("Connection refused") || text.contains("connection refused"))
             #expect(!text.contains("s3cret"))
         }
+    }
+}
+
+/// The PostgreSQL ledger passes the ledger conformance suite, each check in a fresh schema.
+@Suite("Ledger conformance: PostgreSQL", .enabled(if: TestDatabase.available))
+struct PostgresLedgerConformanceTests {
+    @Test(arguments: LedgerConformance.checks)
+    func conforms(_ check: LedgerConformance.Check) throws {
+        try check.run { PostgresLedgerStorage(settings: TestDatabase.settings(), password: nil, command: "test") }
     }
 }
 

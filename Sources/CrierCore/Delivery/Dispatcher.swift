@@ -31,6 +31,8 @@ package struct Dispatcher: Delivery {
     /// trouble), the run stops delivering: the rest waits for the next run without each item
     /// spending its retries on a dead server.
     package var giveUpAfterDeferrals = 5
+    /// Told of each settled item (a progress line), when set.
+    package var progress: (any DeliveryProgress)?
 
     /// A dispatcher.
     package init(transports: [Channel: any Transport], builder: MessageBuilder, clock: any Clock, logger: Logger) {
@@ -62,6 +64,8 @@ package struct Dispatcher: Delivery {
             }
         }
         let queue = WorkQueue(try ledger.pending(), giveUpAfter: giveUpAfterDeferrals)
+        progress?.started(total: queue.count)
+        defer { progress?.finished() }
         let shared = Shared(ledger: ledger, runID: runID, gate: gate, dailyCap: try dailyCap(ledger))
         let sets = [transports] + extraWorkers
         if sets.count == 1 {
@@ -152,6 +156,7 @@ package struct Dispatcher: Delivery {
             let settlement = attempt(item, runID: runID, transports: transports, into: &summary)
             if capped, settlement.state != .sent { dailyCap?.giveBack() }
             queue.note(deferred: settlement.state == .pending)
+            progress?.advanced()
             if settleAtOnce { record(settlement, in: ledger) } else { unsettled = settlement }
             if pace > 0 { sleep(pace) }
         }
@@ -242,6 +247,9 @@ private final class WorkQueue: @unchecked Sendable {
         self.entries = entries
         self.giveUpAfter = giveUpAfter
     }
+
+    /// All items, handed out or not.
+    var count: Int { entries.count }
 
     func next() -> LedgerItem? {
         lock.lock()

@@ -14,6 +14,8 @@ package protocol LedgerHistory {
     func sentCount(channels: Set<Channel>, since: Date) throws -> Int
     /// The suppression list, ordered by address.
     func optOuts() throws -> [OptOutEntry]
+    /// Items waiting to be delivered, oldest first: what the next run delivers (the preview's backlog).
+    func pending() throws -> [LedgerItem]
 }
 
 /// A ledger opened for reading: planning's view and the history.

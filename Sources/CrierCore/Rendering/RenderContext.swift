@@ -38,8 +38,9 @@ package final class RenderContext: MustacheParent {
     }
 }
 
-/// A NULL column: false in sections, a recorded miss where interpolated.
-private struct NullValue: MustacheCustomRenderable, MustacheTransformable {
+/// A NULL column: false in sections, a recorded miss where interpolated, also through a field
+/// (`{{pickup_at.time}}` of a NULL time column).
+private struct NullValue: MustacheCustomRenderable, MustacheTransformable, MustacheParent {
     let name: String
     let context: RenderContext
 
@@ -51,6 +52,8 @@ private struct NullValue: MustacheCustomRenderable, MustacheTransformable {
     var isNull: Bool { true }
 
     func transform(_ name: String) -> Any? { self }
+
+    func child(named name: String) -> Any? { self }
 }
 
 /// Finds the variable names a template uses, by rendering it against a context that answers

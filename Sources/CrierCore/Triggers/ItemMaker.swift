@@ -11,6 +11,8 @@ package struct ItemMaker {
     package let region: PhoneRegion
     /// The renderer.
     package let renderer: MessageRenderer
+    /// `{{slot.*}}`: the slot in the schedule's zone.
+    private let slotView: TimeView?
 
     /// A maker for `schedule`'s slot.
     package init(schedule: Schedule, slotText: String, region: PhoneRegion, renderer: MessageRenderer) {
@@ -18,6 +20,7 @@ package struct ItemMaker {
         self.slotText = slotText
         self.region = region
         self.renderer = renderer
+        slotView = Timestamp.parseISO(slotText).map { TimeView($0, in: schedule.timeZone) }
     }
 
     /// The row's trimmed recipient text.
@@ -51,7 +54,7 @@ package struct ItemMaker {
         guard !raw.isEmpty else { return nil }
         switch channel ?? schedule.channel {
         case .sms:
-            if case .success(let number) = PhoneNumber.parse(raw, defaultRegion: region) { return number.e164 }
+            if case .success(let number) = PhoneNumber.parse(raw, defaultRegion: region), renderer.sms.allows(number) { return number.e164 }
             return nil
         case .email:
             return EmailAddress.parse(raw)?.normalized
@@ -92,6 +95,14 @@ package struct ItemMaker {
         var variables = engine
         variables["occurrence"] = occurrence
         variables["schedule"] = schedule.id
+        variables["slot"] = slotView
+        for column in schedule.times {
+            guard let value = row[column], !value.isNull else { continue }
+            guard let instant = Timestamp.parse(value) else {
+                return skipped(key: key, recipient: recipient, occurrence: occurrence, channel: channel, .invalidTime(column))
+            }
+            variables[column] = TimeView(instant, in: schedule.timeZone)
+        }
         let (message, reason) = renderer.render(schedule, channel: channel, row: row, engine: variables)
         if let message {
             item.body = message.body

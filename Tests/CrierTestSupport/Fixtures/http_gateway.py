@@ -12,11 +12,13 @@ Magic recipients, by their last digits:
   ...0204  200 with an empty body                      ...0422  422 with a long non-ASCII error
   ...0201  201 with a numeric "id" / "sid"
 With --tlscert and --tlskey it speaks HTTPS only.
+With --user and --password (basic auth) or --token (bearer), a request without them gets 401.
+GET answers 200 with {"messages": []} (as Twilio's Messages.json lists messages); it is not saved.
 Anything else: 201 with {"sid": "SM<32 hex digits of N>"} for a form request, else
 {"id": "msg-N"}, N being the request's number (1, 2, ...).
 Writes the port it listens on to --port-file once it accepts connections; stops on SIGTERM.
 """
-import argparse, json, os, socket, threading, time, urllib.parse
+import argparse, base64, json, os, socket, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from fixture_common import announce_port_and_wait, server_tls_context, unblock_signals
@@ -27,6 +29,9 @@ parser.add_argument("--port-file", required=True)
 parser.add_argument("--slow", type=float, default=5.0)
 parser.add_argument("--tlscert")
 parser.add_argument("--tlskey")
+parser.add_argument("--user")
+parser.add_argument("--password")
+parser.add_argument("--token")
 args = parser.parse_args()
 
 unblock_signals()
@@ -64,9 +69,26 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def authorized(self):
+        """Whether the request carries the credentials the server was started with (if any)."""
+        given = self.headers.get("Authorization", "")
+        if args.user is not None:
+            expected = base64.b64encode(f"{args.user}:{args.password or ''}".encode()).decode()
+            return given == "Basic " + expected
+        if args.token is not None:
+            return given == "Bearer " + args.token
+        return True
+
+    def do_GET(self):
+        if not self.authorized():
+            return self.reply(401, {"code": 20003, "message": "Authenticate"})
+        return self.reply(200, {"messages": []})
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if not self.authorized():
+            return self.reply(401, {"code": 20003, "message": "Authenticate"})
         body = raw.decode("utf-8", errors="replace")
         content_type = self.headers.get("Content-Type", "")
         to = recipient_of(content_type, body)

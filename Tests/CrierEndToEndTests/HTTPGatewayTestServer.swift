@@ -1,0 +1,1 @@
+../CrierDeliveryTests/HTTPGatewayTestServer.swift
