@@ -26,6 +26,22 @@ extension PostgresLedger: Ledger {
         }
     }
 
+    /// The recorded content of the items with `ids`, by id.
+    package func contents(ids: [String]) throws -> [String: PlanItem] {
+        try locked { connection in
+            var found: [String: PlanItem] = [:]
+            for start in stride(from: 0, to: ids.count, by: 1000) {
+                let batch = Array(ids[start..<min(start + 1000, ids.count)])
+                try connection.forEachRow("SELECT id, payload FROM items WHERE id = ANY($1::text[])", [Self.array(batch)]) { row in
+                    if let id = row[0], let payload = row[1] {
+                        found[id] = try JSONDecoder().decode(PlanItem.self, from: Data(payload.utf8))
+                    }
+                }
+            }
+            return found
+        }
+    }
+
     /// The suppression list's keys.
     package func optOutKeys() throws -> Set<String> {
         try locked { connection in

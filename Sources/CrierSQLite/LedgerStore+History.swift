@@ -34,6 +34,24 @@ extension LedgerStore {
         }
     }
 
+    /// The recorded content of the items with `ids`, by id.
+    package func contents(ids: [String]) throws -> [String: PlanItem] {
+        try queue.read { db in
+            var found: [String: PlanItem] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let batch = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                let rows = try GRDB.Row.fetchCursor(db, sql: "SELECT id, payload FROM items WHERE id IN (\(marks))",
+                                                    arguments: StatementArguments(batch))
+                while let row = try rows.next() {
+                    let payload: String = row["payload"]
+                    found[row["id"]] = try JSONDecoder().decode(PlanItem.self, from: Data(payload.utf8))
+                }
+            }
+            return found
+        }
+    }
+
     /// How many items are in each state (for summaries and tests).
     package func stateCounts() throws -> [ItemState: Int] {
         try queue.read { db in

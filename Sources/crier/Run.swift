@@ -53,7 +53,8 @@ enum LedgerSession {
         let logger = Logger(label: "crier.delivery")
         var dispatcher = Dispatcher(
             transports: Self.transports(config: config, clock: clock),
-            builder: MessageBuilder(email: config.email, timeZone: config.timeZone), clock: clock, logger: logger)
+            builder: MessageBuilder(email: config.email, timeZone: config.timeZone, attachments: AttachmentStore(directory: config.attachmentsDir)),
+            clock: clock, logger: logger)
         if let pace = ProcessInfo.processInfo.environment["CRIER_DELIVERY_PACE_MS"].flatMap(Double.init) {
             dispatcher.pace = pace / 1000
         }

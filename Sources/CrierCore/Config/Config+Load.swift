@@ -4,7 +4,7 @@ import Yams
 extension Config {
     /// The keys crier.yaml may have.
     static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query", "ledger_options",
-                               "snapshot_max_age"]
+                               "snapshot_max_age", "attachments_dir"]
 
     /// Reads crier.yaml's text. Every problem is collected; nil only when the settings cannot be
     /// used at all (a syntax error or a top level that is not a mapping).
@@ -56,6 +56,7 @@ extension Config {
             optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics),
             snapshotMaxAge: SnapshotMaxAge.load(top, file: file, into: &diagnostics))
         config.postgresLedger = postgres
+        config.attachmentsDir = top.string("attachments_dir", in: "crier.yaml", into: &diagnostics).map { Config.resolve($0, against: directory) }
         // A PostgreSQL ledger that cannot be used must not fall back to a file of that name.
         return ledgerUnusable ? nil : config
     }

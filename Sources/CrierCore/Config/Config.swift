@@ -27,6 +27,8 @@ package struct Config: Sendable {
     package var optOutQuery: OptOutQuery? = nil
     /// The oldest snapshot that may be planned over (`snapshot_max_age:`); nil: any age.
     package var snapshotMaxAge: SnapshotMaxAge? = nil
+    /// The only folder `file:` attachments may come from (`attachments_dir:`), absolute.
+    package var attachmentsDir: String? = nil
     /// A PostgreSQL ledger (`ledger: postgresql://...`); nil: the SQLite file at `ledgerPath`.
     package var postgresLedger: PostgresLedgerSettings? = nil
 

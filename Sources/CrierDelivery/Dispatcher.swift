@@ -1,3 +1,4 @@
+import CrierCore
 import Foundation
 import Logging
 
@@ -107,7 +108,7 @@ package struct Dispatcher: Delivery {
     /// The day's cap with what the ledger says today used, when `maxPerDay` is set.
     private func dailyCap(_ ledger: any Ledger) throws -> DailyCap? {
         guard let maxPerDay else { return nil }
-        let used = try ledger.sentCount(channels: maxPerDay.channels, since: DailyCap.startOfDay(clock.now, in: maxPerDay.timeZone))
+        let used = try ledger.sentCount(channels: maxPerDay.channels, since: WallClock.startOfDay(containing: clock.now, in: maxPerDay.timeZone))
         return DailyCap(limit: maxPerDay.limit, alreadySent: used, channels: maxPerDay.channels)
     }
 
@@ -233,19 +234,17 @@ package struct Dispatcher: Delivery {
     }
 }
 
-/// The pending items, handed out one at a time to the workers.
-/// Stops handing out items once `giveUpAfter` outcomes in a row were deferrals.
+/// The pending items, handed out one at a time to the workers, under the core's
+/// `DeliveryQueuePolicy` (which stops the run after too many deferrals in a row).
 private final class WorkQueue: @unchecked Sendable {
     private let entries: [LedgerItem]
-    private let giveUpAfter: Int
+    private var policy: DeliveryQueuePolicy
     private var index = 0
-    private var deferralsInARow = 0
-    private var tripped = false
     private let lock = NSLock()
 
     init(_ entries: [LedgerItem], giveUpAfter: Int) {
         self.entries = entries
-        self.giveUpAfter = giveUpAfter
+        policy = DeliveryQueuePolicy(giveUpAfter: giveUpAfter)
     }
 
     /// All items, handed out or not.
@@ -254,7 +253,7 @@ private final class WorkQueue: @unchecked Sendable {
     func next() -> LedgerItem? {
         lock.lock()
         defer { lock.unlock() }
-        guard !tripped, index < entries.count else { return nil }
+        guard !policy.stopped, index < entries.count else { return nil }
         index += 1
         return entries[index - 1]
     }
@@ -262,16 +261,15 @@ private final class WorkQueue: @unchecked Sendable {
     /// Records whether an item was left for the next run (true) or settled (false).
     func note(deferred: Bool) {
         lock.lock()
-        deferralsInARow = deferred ? deferralsInARow + 1 : 0
-        if giveUpAfter > 0, deferralsInARow >= giveUpAfter { tripped = true }
+        _ = policy.note(deferred: deferred)
         lock.unlock()
     }
 
-    /// Items never handed out because the queue tripped.
+    /// Items never handed out because the queue stopped.
     var untried: Int {
         lock.lock()
         defer { lock.unlock() }
-        return tripped ? entries.count - index : 0
+        return policy.stopped ? entries.count - index : 0
     }
 }
 
