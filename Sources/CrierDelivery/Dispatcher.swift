@@ -43,8 +43,15 @@ package struct Dispatcher: Delivery {
         self.logger = logger
     }
 
-    /// Reconciles orphans, then delivers every pending item the gate lets through.
+    /// Reconciles orphans, then delivers every pending item the gate lets through. Every log
+    /// line of the run carries its id.
     package func deliver(ledger: any Ledger, runID: Int64, gate: any DeliveryGate) throws -> DeliverySummary {
+        var run = self
+        run.logger[metadataKey: "run"] = "\(runID)"
+        return try run.deliverAsRun(ledger: ledger, runID: runID, gate: gate)
+    }
+
+    private func deliverAsRun(ledger: any Ledger, runID: Int64, gate: any DeliveryGate) throws -> DeliverySummary {
         var summary = DeliverySummary()
         for orphan in try ledger.orphanedSending() {
             let known = transports[orphan.item.channel]?.reconcile(itemID: orphan.item.id, channel: orphan.item.channel)

@@ -49,7 +49,7 @@ package struct LedgerFile: LedgerStorage {
         do {
             return try LedgerLock(ledgerPath: path)
         } catch LedgerLockError.held(_, let pid) {
-            throw LedgerError.locked(location: path, holder: pid)
+            throw LedgerError.locked(location: path, holder: pid.map { "pid \($0)" })
         } catch LedgerLockError.cannotOpen(let lockPath, let reason) {
             throw LedgerError.cannotOpen(location: lockPath, reason: reason)
         }

@@ -217,7 +217,8 @@ package enum ConfigSchema: String, CaseIterable, Sendable {
                 "properties": {
                   "pdf": { "type": "string", "description": "templates/NAME.pdf.mustache, laid out as an A4 PDF." },
                   "file": { "type": "string", "description": "A file under attachments_dir." },
-                  "filename": { "type": "string" }
+                  "filename": { "type": "string" },
+                  "when": { "type": "string", "description": "Attach only to rows where this column is not NULL." }
                 }
               }
             }

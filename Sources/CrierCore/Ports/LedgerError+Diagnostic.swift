@@ -3,7 +3,7 @@ extension LedgerError {
     package var diagnostic: Diagnostic {
         switch self {
         case .locked(let location, let holder):
-            return .error("another crier run\(holder.map { " (pid \($0))" } ?? "") holds the ledger",
+            return .error("another crier run\(holder.map { " (\($0))" } ?? "") holds the ledger",
                           at: FileLocation(file: location),
                           hint: "This run does nothing and exits 75 so that the next timer tick tries again")
         case .olderSchema(let location):

@@ -18,7 +18,7 @@ package protocol LedgerStorage {
 
 /// Why a ledger cannot be used; `LedgerError+Diagnostic` words it.
 package enum LedgerError: Error, Equatable {
-    /// Another run holds the run lock (its pid, when known).
+    /// Another run holds the run lock (who it is, when known: "pid 123", or host and pid).
     case locked(location: String, holder: String?)
     /// The ledger's schema is older than this crier's; reading commands do not migrate.
     case olderSchema(location: String)
