@@ -63,7 +63,7 @@ struct Execute: ParsableCommand {
         let line = RunSummary.line(plan: plan, recorded: recorded, summary: summary)
         try session.ledger.finishRun(runID, outcome: line, at: clock.now)
         print(RunSummary.render(plan: plan, recorded: recorded, summary: summary))
-        throw Exit.combine(invalid: false, failed: summary.failed > 0 || summary.uncertain > 0, temporary: summary.leftForRetry > 0)
+        throw Exit.combine(invalid: summary.hasConfigurationFault, failed: summary.failed > 0 || summary.uncertain > 0, temporary: summary.leftForRetry > 0)
     }
 }
 

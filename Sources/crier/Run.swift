@@ -34,7 +34,7 @@ struct Run: ParsableCommand {
         let recorded = try session.ledger.record(plan, runID: runID, at: clock.now)
         let summary = try session.deliver(runID: runID, clock: clock)
         let invalid = workspace.hasErrors || diagnostics.contains { $0.severity == .error }
-        let code = Exit.combine(invalid: invalid, failed: summary.failed > 0 || summary.uncertain > 0, temporary: summary.leftForRetry > 0)
+        let code = Exit.combine(invalid: invalid || summary.hasConfigurationFault, failed: summary.failed > 0 || summary.uncertain > 0, temporary: summary.leftForRetry > 0)
         let line = RunSummary.line(plan: plan, recorded: recorded, summary: summary)
         try session.ledger.finishRun(runID, outcome: line, at: clock.now)
         print(RunSummary.render(plan: plan, recorded: recorded, summary: summary))
@@ -61,6 +61,9 @@ struct LedgerSession {
         }
         do {
             return LedgerSession(workspace: workspace, lock: lock, ledger: try LedgerStore(path: path))
+        } catch let error as LedgerAccessError {
+            printError("\(error)")
+            throw Exit.invalid
         } catch {
             printError("\(path): error: cannot open the ledger: \(error)")
             throw Exit.invalid

@@ -52,6 +52,8 @@ package struct Dispatcher {
                 summary.reconciled += 1
             case false?:
                 try ledger.settle(id: orphan.item.id, state: .pending, error: "interrupted before delivery; retried", providerID: nil, at: clock.now)
+            case nil where !orphan.handedOver:
+                try ledger.settle(id: orphan.item.id, state: .pending, error: "interrupted before the message was handed over; retried", providerID: nil, at: clock.now)
             case nil:
                 let message = "a run died while delivering this item; it may or may not have gone out. Not re-sent"
                 try ledger.settle(id: orphan.item.id, state: .uncertain, error: message, providerID: nil, at: clock.now)
@@ -107,6 +109,12 @@ package struct Dispatcher {
         let settleAtOnce = pace > 0 || throttle != nil
         while let entry = queue.next() {
             let item = entry.item
+            if let name = transports[item.channel]?.name, let fault = queue.fault(of: name) {
+                // The transport stopped: the item waits for the next run, with the fault as its error.
+                record(Settlement(id: item.id, state: .pending, error: fault.message, providerID: nil))
+                summary.leftForRetry += 1
+                continue
+            }
             let capped = dailyCap?.applies(to: item.channel) == true
             if capped, dailyCap?.take() == false {
                 summary.heldByCap += 1
@@ -130,7 +138,7 @@ package struct Dispatcher {
                 if capped { dailyCap?.giveBack() }
                 continue
             }
-            let settlement = attempt(item, transports: transports, into: &summary)
+            let settlement = attempt(item, transports: transports, runID: runID, queue: queue, into: &summary)
             if capped, settlement.state != .sent { dailyCap?.giveBack() }
             queue.note(deferred: settlement.state == .pending)
             if settleAtOnce { record(settlement) } else { unsettled = settlement }
@@ -151,7 +159,8 @@ package struct Dispatcher {
 
     /// Delivers one claimed item (retrying transient trouble per the policy) and counts the
     /// outcome; the caller records it.
-    private func attempt(_ item: PlanItem, transports: [Channel: any Transport], into summary: inout DeliverySummary) -> Settlement {
+    private func attempt(_ item: PlanItem, transports: [Channel: any Transport], runID: Int64, queue: WorkQueue,
+                         into summary: inout DeliverySummary) -> Settlement {
         guard let transport = transports[item.channel] else {
             summary.failed += 1
             return Settlement(id: item.id, state: .failed, error: "no transport for \(item.channel.rawValue)", providerID: nil)
@@ -166,8 +175,17 @@ package struct Dispatcher {
             return Settlement(id: item.id, state: .failed, error: text, providerID: nil)
         }
         var attempts = policy
+        let handOver = { [ledger, clock, logger] () -> Bool in
+            do {
+                try ledger.markHandedOver(id: item.id, runID: runID, at: clock.now)
+                return true
+            } catch {
+                logger.error("cannot record the hand-over", metadata: ["item": "\(item.id)", "error": "\(error)"])
+                return false
+            }
+        }
         while true {
-            switch attempts.handle(transport.deliver(message)) {
+            switch attempts.handle(transport.deliver(message, handOver: handOver)) {
             case .recordSent(let providerID):
                 summary.sent += 1
                 return Settlement(id: item.id, state: .sent, error: nil, providerID: providerID)
@@ -178,6 +196,13 @@ package struct Dispatcher {
                 summary.errors.append((item.id, error))
                 logger.warning("delivery deferred", metadata: ["item": "\(item.id)", "error": "\(error)"])
                 return Settlement(id: item.id, state: .pending, error: error, providerID: nil)
+            case .stopTransport(let fault):
+                summary.leftForRetry += 1
+                summary.errors.append((item.id, fault.message))
+                summary.faults[transport.name] = summary.faults[transport.name] ?? fault
+                queue.stop(transport.name, fault)
+                logger.error("transport stopped for this run", metadata: ["transport": "\(transport.name)", "error": "\(fault.message)"])
+                return Settlement(id: item.id, state: .pending, error: fault.message, providerID: nil)
             case .giveUp(let error):
                 summary.failed += 1
                 summary.errors.append((item.id, error))
@@ -196,6 +221,7 @@ private final class WorkQueue: @unchecked Sendable {
     private var index = 0
     private var deferralsInARow = 0
     private var tripped = false
+    private var stopped: [String: TransportFault] = [:]
     private let lock = NSLock()
 
     init(_ entries: [LedgerItem], giveUpAfter: Int) {
@@ -209,6 +235,20 @@ private final class WorkQueue: @unchecked Sendable {
         guard !tripped, index < entries.count else { return nil }
         index += 1
         return entries[index - 1]
+    }
+
+    /// Stops handing out the items of transport `name` for this run (the first fault is kept).
+    func stop(_ name: String, _ fault: TransportFault) {
+        lock.lock()
+        if stopped[name] == nil { stopped[name] = fault }
+        lock.unlock()
+    }
+
+    /// The fault that stopped transport `name`, if it stopped.
+    func fault(of name: String) -> TransportFault? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped[name]
     }
 
     /// Records whether an item was left for the next run (true) or settled (false).

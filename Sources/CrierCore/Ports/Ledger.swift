@@ -10,6 +10,9 @@ package struct LedgerItem: Sendable, Equatable {
     package var attempts: Int
     /// The last error, if any.
     package var lastError: String?
+    /// For an item in `sending`: whether its transport began handing over the message's last
+    /// byte (before that, a dead run certainly did not deliver it).
+    package var handedOver = false
 
     /// An item in `state` after `attempts` attempts.
     package init(item: PlanItem, state: ItemState, attempts: Int, lastError: String?) {
@@ -45,8 +48,11 @@ package protocol Ledger: LedgerView {
     /// Records slots (ran / missed) and items (send → pending, skip → skipped) in one
     /// transaction. Items whose id exists in any state but `skipped` are left alone.
     func record(_ plan: Plan, runID: Int64, at: Date) throws -> RecordResult
-    /// Items left in `sending` by a run that died.
+    /// Items left in `sending` by a run that died (never those of a run still alive).
     func orphanedSending() throws -> [LedgerItem]
+    /// Records that the transport is about to hand over the last byte of `id`'s message;
+    /// durable before it returns.
+    func markHandedOver(id: String, runID: Int64, at: Date) throws
     /// Pending items, oldest first.
     func pending() throws -> [LedgerItem]
     /// Moves `id` from pending to sending for `runID`; false when someone else has it.

@@ -1,0 +1,1 @@
+../CrierDeliveryTests/SilentListener.swift
