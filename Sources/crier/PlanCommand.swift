@@ -31,9 +31,9 @@ struct PlanCommand: ParsableCommand {
         let text = format == .json ? plan.json.rendered() : PlanTable.render(plan, repository: workspace.repository)
         if let output {
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                try OutputFile.write(Array(text.utf8), to: output)
             } catch {
-                printError("\(output): error: cannot write the plan: \(error.localizedDescription)")
+                printError(error.description)
                 throw Exit.usage
             }
         } else {

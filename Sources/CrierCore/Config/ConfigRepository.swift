@@ -24,10 +24,15 @@ package struct ConfigRepository: Sendable {
         guard let config = Config.load(path: files.configPath, directory: files.directory, text: files.configText, into: &diagnostics) else {
             return nil
         }
-        let templates = TemplateSet.load(files: files.templates, into: &diagnostics)
+        let templates = TemplateSet.load(files: files.templates, unreadable: files.encodingProblems, into: &diagnostics)
         var schedules: [Schedule] = []
         var invalid: [String] = []
         for file in files.schedules {
+            if let problem = files.encodingProblems[file.path] {
+                diagnostics.add(problem)
+                invalid.append(Schedule.id(forFile: file.path))
+                continue
+            }
             var local = DiagnosticCollector()
             let schedule = Schedule.load(path: file.path, text: file.text, defaults: config, templates: templates, into: &local)
             if let schedule, schedule.channel == .email, config.email.from == nil {

@@ -14,6 +14,8 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     case tooLong
     /// A variable the template interpolates is NULL (or no column) in this row.
     case missingVariable(String)
+    /// A column the template interpolates holds text that is not UTF-8 in the snapshot.
+    case invalidText(String)
     /// A rendered header (subject, reply_to, cc, bcc) holds CR or LF.
     case invalidHeader(String)
     /// The trigger's time column cannot be read as a timestamp.
@@ -37,6 +39,7 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         case .invalidAddress: return "invalid-address"
         case .tooLong: return "too-long"
         case .missingVariable(let name): return "missing-variable: \(name)"
+        case .invalidText(let name): return "invalid-text: \(name)"
         case .invalidHeader(let name): return "invalid-header: \(name)"
         case .invalidTime(let column): return "invalid-time: \(column)"
         case .superseded: return "superseded"

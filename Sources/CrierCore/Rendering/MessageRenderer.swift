@@ -42,6 +42,7 @@ package struct MessageRenderer: Sendable {
             guard let template = templates.sms[schedule.template] else { return (nil, .missingVariable("template")) }
             let body = trimTrailing(template.body.render(context))
             if let name = context.missing.first { return (nil, .missingVariable(name)) }
+            if let name = context.invalidText.first { return (nil, .invalidText(name)) }
             var message = RenderedMessage(body: body)
             let measure = SMSMeasure.of(body)
             message.segments = measure.segments
@@ -61,6 +62,7 @@ package struct MessageRenderer: Sendable {
             message.cc = header(template.cc)
             message.bcc = header(template.bcc)
             if let name = context.missing.first { return (nil, .missingVariable(name)) }
+            if let name = context.invalidText.first { return (nil, .invalidText(name)) }
             for (name, value) in [("subject", message.subject), ("reply_to", message.replyTo), ("cc", message.cc), ("bcc", message.bcc)] {
                 if let value, value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
                     return (message, .invalidHeader(name))
