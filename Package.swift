@@ -41,6 +41,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `crier sample`: realistic sample snapshots of the reference schema, for demos and benchmarks.
+        .target(
+            name: "CrierSample",
+            dependencies: ["CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // libcurl, through typed wrappers of its variadic setopt / getinfo.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Transports: outbox files, SMTP and the HTTP SMS gateway over libcurl.
@@ -49,24 +55,43 @@ let package = Package(
             dependencies: ["CrierCore", "CCurl"],
             swiftSettings: swiftSettings
         ),
+        // libpq, PostgreSQL's C client (blocking calls, standard connection strings and URLs).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The PostgreSQL ledger: several hosts share one ledger.
+        .target(
+            name: "CrierPostgres",
+            dependencies: ["CrierCore", "CLibPQ"],
+            swiftSettings: swiftSettings
+        ),
         // The command-line tool: one small file per command.
         .executableTarget(
             name: "crier",
             dependencies: [
-                "CrierCore", "CrierSQLite", "CrierDelivery",
+                "CrierCore", "CrierSQLite", "CrierDelivery", "CrierPostgres", "CrierSample",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Code the tests share: fixture servers (Fixtures/), config repositories that run the
+        // built binary, golden files (Golden/), the ledger conformance suite. Used only by tests.
+        .target(
+            name: "CrierTestSupport",
+            dependencies: ["CrierCore", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/CrierTestSupport",
+            exclude: ["Fixtures", "Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore"],
-            exclude: ["Fixtures"], swiftSettings: swiftSettings),
+            name: "CrierSampleTests", dependencies: ["CrierSample", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "CrierPostgresTests", dependencies: ["CrierPostgres", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CrierEndToEndTests",
-            dependencies: ["crier", "CrierSQLite", "CrierCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["crier", "CrierSQLite", "CrierCore", "CrierPostgres", "CrierTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
     ]
 )

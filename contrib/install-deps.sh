@@ -3,6 +3,10 @@
 # Safe to run again: it installs only what is not there yet.
 set -euo pipefail
 want=(libsqlite3-dev sqlite3 python3 libcurl4-openssl-dev openssl)
+# The PostgreSQL ledger: libpq to build, a server for its tests (contrib/test-postgres.sh),
+# ip for the network-partition test.
+want+=(libpq-dev postgresql iproute2)
+want+=(chromium poppler-utils)   # the HTML preview tests: a headless browser, pdftotext
 missing=()
 for package in "${want[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -34,6 +34,9 @@ final class CurlHandle {
         /// The last 4xx / 5xx reply line (SMTP): libcurl may say QUIT after a refusal, so the
         /// refusal is not always the last line.
         var lastRefusal: String?
+        /// Every reply line of the transfer, oldest first (at most 100): the greeting, EHLO's
+        /// extensions, ... (`crier doctor` reads them).
+        var replies: [String]
         /// The response body (HTTP).
         var body: [UInt8]
 
@@ -80,6 +83,7 @@ final class CurlHandle {
     fileprivate var replyLine: [UInt8] = []
     fileprivate var lastReply: String?
     fileprivate var lastRefusal: String?
+    fileprivate var replies: [String] = []
     /// Called before the upload's last byte is handed to libcurl; false aborts the transfer.
     fileprivate var handOver: (() -> Bool)?
 
@@ -146,6 +150,7 @@ final class CurlHandle {
                     if !handle.replyLine.isEmpty {
                         let line = String(decoding: handle.replyLine.prefix(300), as: UTF8.self)
                         handle.lastReply = line
+                        if handle.replies.count < 100 { handle.replies.append(line) }
                         if let first = handle.replyLine.first, first == UInt8(ascii: "4") || first == UInt8(ascii: "5") {
                             handle.lastRefusal = line
                         }
@@ -201,6 +206,7 @@ final class CurlHandle {
         replyLine.removeAll(keepingCapacity: true)
         lastReply = nil
         lastRefusal = nil
+        replies.removeAll()
         errorBuffer[0] = 0
         if let upload {
             if isPost {
@@ -216,6 +222,6 @@ final class CurlHandle {
         var text = String(cString: errorBuffer)
         if text.isEmpty, code != CURLE_OK { text = String(cString: curl_easy_strerror(code)) }
         self.upload = []
-        return Result(code: code, responseCode: response, errorText: text, lastReply: lastReply, lastRefusal: lastRefusal, body: body)
+        return Result(code: code, responseCode: response, errorText: text, lastReply: lastReply, lastRefusal: lastRefusal, replies: replies, body: body)
     }
 }

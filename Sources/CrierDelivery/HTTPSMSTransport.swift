@@ -63,15 +63,7 @@ package final class HTTPSMSTransport: Transport {
             headers.append("Content-Type: application/json")
         }
         headers.append("Accept: application/json")
-        if let username = settings.username {
-            handle.set(CURLOPT_HTTPAUTH, crier_curl_auth_basic)
-            handle.set(CURLOPT_USERNAME, username)
-            handle.set(CURLOPT_PASSWORD, password ?? "")
-            handle.set(CURLOPT_XOAUTH2_BEARER, nil)
-        } else if let password {
-            handle.set(CURLOPT_HTTPAUTH, crier_curl_auth_bearer)
-            handle.set(CURLOPT_XOAUTH2_BEARER, password)
-        }
+        Self.authenticate(handle, settings: settings, password: password)
         handle.set(CURLOPT_HTTPHEADER, list: headers)
         let result = handle.perform(upload: Array(body.utf8), handOver: handOver)
         let status = result.responseCode
@@ -103,15 +95,34 @@ package final class HTTPSMSTransport: Transport {
     /// The configured easy handle, made on first use.
     private func connection() -> CurlHandle? {
         if let handle { return handle }
+        guard let handle = Self.handle(settings: settings, timeouts: timeouts) else { return nil }
+        handle.set(CURLOPT_POST, 1)
+        handle.isPost = true
+        self.handle = handle
+        return handle
+    }
+
+    /// A handle for the gateway's URL (`crier doctor` uses it too).
+    static func handle(settings: HTTPGatewaySettings, timeouts: TransportTimeouts) -> CurlHandle? {
         guard let handle = CurlHandle(url: settings.url, timeouts: timeouts) else { return nil }
         // HTTP(S) only (no file://, ftp://, ...), and a URL without a scheme means https:
         // libcurl would otherwise guess http:// and send the credentials in clear.
         handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
         handle.set(CURLOPT_DEFAULT_PROTOCOL, "https")
-        handle.set(CURLOPT_POST, 1)
-        handle.isPost = true
-        self.handle = handle
         return handle
+    }
+
+    /// Basic auth with `username`, else a bearer token when there is a password.
+    static func authenticate(_ handle: CurlHandle, settings: HTTPGatewaySettings, password: String?) {
+        if let username = settings.username {
+            handle.set(CURLOPT_HTTPAUTH, crier_curl_auth_basic)
+            handle.set(CURLOPT_USERNAME, username)
+            handle.set(CURLOPT_PASSWORD, password ?? "")
+            handle.set(CURLOPT_XOAUTH2_BEARER, nil)
+        } else if let password {
+            handle.set(CURLOPT_HTTPAUTH, crier_curl_auth_bearer)
+            handle.set(CURLOPT_XOAUTH2_BEARER, password)
+        }
     }
 
     /// `application/x-www-form-urlencoded` encoding of one value.

@@ -6,7 +6,9 @@ import Glibc
 
 /// The embedded default transport: delivers into files, so a fresh checkout runs end to end
 /// with no server. Email → `OUTBOX/email/<id>.eml` (complete RFC 5322, Bcc kept so the file
-/// shows every recipient), SMS → `OUTBOX/sms/<id>.json`. Each file appears atomically
+/// shows every recipient), SMS → `OUTBOX/sms/<id>.json`. With `envelope_from` or `archive_bcc`
+/// set, the .eml starts with `Return-Path:` and `OUTBOX/envelope/<id>.json` holds the SMTP
+/// envelope (`mail_from`, `rcpt_to`): the archive copy's address appears in no header. Each file appears atomically
 /// (temp file, fsync, rename), so a file that exists is a delivery that happened.
 package struct OutboxTransport: Transport {
     /// The outbox folder.
@@ -25,7 +27,17 @@ package struct OutboxTransport: Transport {
         do {
             switch message {
             case .email(let id, let email):
-                try write(try email.serialize(includeBcc: true), to: path(id: id, channel: .email), handOver: handOver)
+                var bytes = try email.serialize(includeBcc: true)
+                if email.envelopeFrom != nil || !email.envelopeBcc.isEmpty {
+                    // What a mailbox shows of the envelope: Return-Path; the full envelope beside it.
+                    bytes = Array("Return-Path: <\(email.envelopeSender)>\r\n".utf8) + bytes
+                    let envelope = JSONValue.object([
+                        ("mail_from", .string(email.envelopeSender)),
+                        ("rcpt_to", .array(email.envelopeRecipients.map(JSONValue.string))),
+                    ])
+                    try write(Array(envelope.rendered().utf8), to: "\(directory)/envelope/\(id).json", handOver: { true })
+                }
+                try write(bytes, to: path(id: id, channel: .email), handOver: handOver)
             case .sms(let id, let sms):
                 let json = JSONValue.object([
                     ("recipient", .string(sms.recipient)), ("body", .string(sms.body)),

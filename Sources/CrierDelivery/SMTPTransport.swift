@@ -48,7 +48,8 @@ package final class SMTPTransport: Transport {
     /// SMTP cannot tell whether a message went out before a crash.
     package func reconcile(itemID: String, channel: Channel) -> Bool? { nil }
 
-    /// Sends `email` to every envelope recipient (To, Cc, Bcc); Bcc is not in the header.
+    /// Sends `email` to every envelope recipient (To, Cc, Bcc, archive); Bcc and the archive are
+    /// not in the header. MAIL FROM is the envelope sender (`envelope_from`, else From).
     /// `handOver` runs once, before the first transaction's last byte.
     package func send(_ email: EmailMessage, itemID: String, handOver: @escaping () -> Bool = { true }) -> DeliveryOutcome {
         let bytes: [UInt8]
@@ -57,10 +58,7 @@ package final class SMTPTransport: Transport {
         } catch {
             return .permanent(error.message)
         }
-        var recipients: [String] = []
-        for mailbox in email.to + email.cc + email.bcc where !recipients.contains(mailbox.address) {
-            recipients.append(mailbox.address)
-        }
+        let recipients = email.envelopeRecipients
         guard !recipients.isEmpty else { return .permanent("smtp: the message has no recipient") }
         let password: String?
         switch self.password {
@@ -70,7 +68,7 @@ package final class SMTPTransport: Transport {
         guard let handle = connection() else { return .transient("smtp: libcurl could not start") }
         handle.set(CURLOPT_USERNAME, settings.username)
         handle.set(CURLOPT_PASSWORD, settings.username == nil ? nil : password)
-        handle.set(CURLOPT_MAIL_FROM, "<\(email.from.address)>")
+        handle.set(CURLOPT_MAIL_FROM, "<\(email.envelopeSender)>")
 
         var done = accepted[itemID] ?? []
         var rejected: [String] = []
@@ -88,7 +86,7 @@ package final class SMTPTransport: Transport {
                 accepted[itemID] = done.isEmpty ? nil : done
                 return .unmarked
             }
-            if let fault = fault(of: result, sender: email.from.address) {
+            if let fault = fault(of: result, sender: email.envelopeSender) {
                 accepted[itemID] = done.isEmpty ? nil : done
                 return .unavailable(fault)
             }
@@ -144,11 +142,17 @@ package final class SMTPTransport: Transport {
     /// The configured easy handle, made on first use.
     private func connection() -> CurlHandle? {
         if let handle { return handle }
+        guard let handle = Self.handle(settings: settings, timeouts: timeouts) else { return nil }
+        handle.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0)
+        self.handle = handle
+        return handle
+    }
+
+    /// A handle for `settings`' server with its TLS policy (`crier doctor` uses it too).
+    static func handle(settings: SMTPSettings, timeouts: Timeouts) -> CurlHandle? {
         guard let handle = CurlHandle(url: settings.url, caFile: settings.caFile, timeouts: timeouts) else { return nil }
         let implicitTLS = settings.url.lowercased().hasPrefix("smtps://")
         handle.set(CURLOPT_USE_SSL, implicitTLS || settings.tls == .required ? crier_curl_use_ssl_all : crier_curl_use_ssl_none)
-        handle.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0)
-        self.handle = handle
         return handle
     }
 

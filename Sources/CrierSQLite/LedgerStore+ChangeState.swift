@@ -5,37 +5,23 @@ import GRDBSQLite
 
 /// The change trigger's state: per schedule its definition, and per key a fingerprint (read for
 /// every key at each run) and the last seen rows (read only for keys that changed or left),
-/// in two tables so that reading the fingerprints does not read the rows.
+/// in two tables so that reading the fingerprints does not read the rows; and per schedule a
+/// generation, advanced each time its state is.
 extension LedgerStore {
-    /// The migration that splits `change_state` into fingerprints and rows.
-    static func registerChangeStateMigrations(in migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v4-change-state-split") { db in
-            try db.execute(sql: """
-                CREATE TABLE change_fingerprints (
-                  schedule TEXT NOT NULL,
-                  key TEXT NOT NULL,
-                  fingerprint TEXT NOT NULL,
-                  PRIMARY KEY (schedule, key)
-                ) WITHOUT ROWID;
-                CREATE TABLE change_rows (
-                  schedule TEXT NOT NULL,
-                  key TEXT NOT NULL,
-                  rows TEXT NOT NULL,
-                  updated_at TEXT NOT NULL,
-                  PRIMARY KEY (schedule, key)
-                ) WITHOUT ROWID;
-                INSERT INTO change_fingerprints (schedule, key, fingerprint) SELECT schedule, key, fingerprint FROM change_state;
-                INSERT INTO change_rows (schedule, key, rows, updated_at) SELECT schedule, key, rows, updated_at FROM change_state;
-                DROP TABLE change_state;
-                """)
-        }
-    }
-
     /// The recorded change-trigger definition.
     package func changeDefinition(schedule: String) throws -> String? {
         try queue.read { db in
             try String.fetchOne(db, sql: "SELECT definition FROM change_definitions WHERE schedule = ?", arguments: [schedule])
         }
+    }
+
+    /// How many times the schedule's change state was advanced.
+    package func changeGeneration(schedule: String) throws -> Int64 {
+        try queue.read { db in try Self.changeGeneration(schedule, in: db) }
+    }
+
+    static func changeGeneration(_ schedule: String, in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT generation FROM change_definitions WHERE schedule = ?", arguments: [schedule]) ?? 0
     }
 
     /// Fingerprints per key, in a dictionary.
@@ -72,15 +58,18 @@ extension LedgerStore {
         }
     }
 
-    /// Records a plan's change definitions and state updates (inside `record`'s transaction).
-    static func recordChangeState(_ plan: Plan, in db: Database, at now: String) throws {
-        for (schedule, definition) in plan.definitions {
+    /// Records a plan's change definitions and state updates, except those of `lost`
+    /// schedules, advancing each schedule's generation (inside `record`'s transaction).
+    static func recordChangeState(_ plan: Plan, except lost: Set<String>, in db: Database, at now: String) throws {
+        for (schedule, definition) in plan.definitions where !lost.contains(schedule) {
             try db.execute(sql: """
-                INSERT INTO change_definitions (schedule, definition, recorded_at) VALUES (?, ?, ?)
-                ON CONFLICT (schedule) DO UPDATE SET definition = excluded.definition, recorded_at = excluded.recorded_at
+                INSERT INTO change_definitions (schedule, definition, recorded_at, generation) VALUES (?, ?, ?, 1)
+                ON CONFLICT (schedule) DO UPDATE SET definition = excluded.definition, recorded_at = excluded.recorded_at,
+                  generation = change_definitions.generation + 1
                 """, arguments: [schedule, definition, now])
         }
-        guard !plan.stateUpdates.isEmpty else { return }
+        let updates = plan.stateUpdates.filter { !lost.contains($0.schedule) }
+        guard !updates.isEmpty else { return }
         let setFingerprint = try db.makeStatement(sql: """
             INSERT INTO change_fingerprints (schedule, key, fingerprint) VALUES (?, ?, ?)
             ON CONFLICT (schedule, key) DO UPDATE SET fingerprint = excluded.fingerprint
@@ -91,7 +80,7 @@ extension LedgerStore {
             """)
         let deleteFingerprint = try db.makeStatement(sql: "DELETE FROM change_fingerprints WHERE schedule = ? AND key = ?")
         let deleteRows = try db.makeStatement(sql: "DELETE FROM change_rows WHERE schedule = ? AND key = ?")
-        for update in plan.stateUpdates {
+        for update in updates {
             if let fingerprint = update.fingerprint {
                 try run(setFingerprint, [update.schedule, update.key, fingerprint], db)
                 try run(setRows, [update.schedule, update.key, update.rows ?? "[]", now], db)

@@ -2,32 +2,6 @@ import CrierCore
 import Foundation
 import GRDB
 
-/// One line of `crier history`.
-package struct HistoryEntry: Sendable, Equatable {
-    /// The item's id.
-    package var id: String
-    /// The schedule.
-    package var schedule: String
-    /// The subject.
-    package var key: String
-    /// The occurrence.
-    package var occurrence: String
-    /// SMS or email.
-    package var channel: String
-    /// Who.
-    package var recipient: String
-    /// Where it stands.
-    package var state: String
-    /// Why skipped.
-    package var reason: String?
-    /// Last error.
-    package var error: String?
-    /// Last change (UTC).
-    package var updatedAt: String
-    /// When it was sent (UTC).
-    package var sentAt: String?
-}
-
 extension HistoryEntry {
     /// The columns of `items` an entry is read from.
     static let columns = "id, schedule, key, occurrence, channel, recipient, state, reason, last_error, updated_at, sent_at"
@@ -43,15 +17,14 @@ extension HistoryEntry {
 extension LedgerStore {
     /// History's filters (each nil: any item) as conditions on `items`, to be joined with AND,
     /// and their arguments.
-    static func historyFilter(key: String?, recipient: String?, schedule: String?)
-        -> (conditions: [String], arguments: [(any DatabaseValueConvertible)?]) {
-        let wanted = [("key", key), ("recipient", recipient), ("schedule", schedule)].filter { $0.1 != nil }
+    static func conditions(of filter: HistoryFilter) -> (conditions: [String], arguments: [(any DatabaseValueConvertible)?]) {
+        let wanted = [("key", filter.key), ("recipient", filter.recipient), ("schedule", filter.schedule)].filter { $0.1 != nil }
         return (wanted.map { "\($0.0) = ?" }, wanted.map(\.1))
     }
 
-    /// Items matching the filters, newest first.
-    package func history(key: String?, recipient: String?, schedule: String?, limit: Int = 1000) throws -> [HistoryEntry] {
-        let filter = Self.historyFilter(key: key, recipient: recipient, schedule: schedule)
+    /// Items matching the filter, newest first.
+    package func history(_ wanted: HistoryFilter, limit: Int) throws -> [HistoryEntry] {
+        let filter = Self.conditions(of: wanted)
         let condition = filter.conditions.isEmpty ? "" : "WHERE " + filter.conditions.joined(separator: " AND ")
         return try queue.read { db in
             try GRDB.Row.fetchAll(db, sql: """
@@ -62,11 +35,11 @@ extension LedgerStore {
     }
 
     /// How many items are in each state (for summaries and tests).
-    package func stateCounts() throws -> [String: Int] {
+    package func stateCounts() throws -> [ItemState: Int] {
         try queue.read { db in
-            var counts: [String: Int] = [:]
+            var counts: [ItemState: Int] = [:]
             for row in try GRDB.Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM items GROUP BY state") {
-                counts[row["state"]] = row["n"]
+                if let state = ItemState(rawValue: row["state"]) { counts[state] = row["n"] }
             }
             return counts
         }

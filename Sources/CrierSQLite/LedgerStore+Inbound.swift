@@ -2,23 +2,6 @@ import CrierCore
 import Foundation
 import GRDB
 
-/// What importing a file of inbound replies changed.
-package struct InboundImport: Sendable, Equatable {
-    /// Replies not seen before (keyed by sender, received_at, body).
-    package var newReplies = 0
-    /// Replies imported earlier, left alone.
-    package var knownReplies = 0
-    /// Senders added to the suppression list.
-    package var optedOut: [String] = []
-    /// Senders removed from it.
-    package var optedIn: [String] = []
-    /// New replies that are no keyword, for a person to read.
-    package var unknown: [InboundReply] = []
-
-    /// Nothing changed.
-    package init() {}
-}
-
 extension LedgerStore {
     /// Records `replies` in one transaction. Per sender, the latest keyword reply by received_at
     /// (over every import) decides, and only when that reply is new: STOP adds the sender to the

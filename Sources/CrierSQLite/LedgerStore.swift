@@ -2,115 +2,48 @@ import CrierCore
 import Foundation
 import GRDB
 
-/// The run ledger: a SQLite file in WAL mode that owns its migrations. Records slots and
-/// items, moves items pending → sending → sent | failed, and answers history questions.
+/// The run ledger in a SQLite file (WAL mode): records slots and items, moves items
+/// pending → sending → sent | failed, and answers history questions. Opened through
+/// `LedgerFile`; its schema is `LedgerSchema`'s.
 package final class LedgerStore: Ledger {
     /// The ledger's path.
     package let path: String
     let queue: DatabaseQueue
+    /// The run lock, when opened for a run: held as long as the store lives.
+    private let lock: LedgerLock?
 
-    /// Opens (creating when absent, with its folder) the ledger at `path` and migrates it.
-    package init(path: String) throws {
+    /// Opens (creating when absent, with its folder) the ledger at `path` for writing and
+    /// migrates it. Without `lock`, only for a ledger no run can be using (tests, a fresh file).
+    package init(path: String, lock: LedgerLock? = nil) throws {
         self.path = path
+        self.lock = lock
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         try LedgerFileAccess.prepareForWriting(path)
-        var configuration = Configuration()
-        configuration.label = "ledger"
-        configuration.busyMode = .timeout(30)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        queue = try DatabaseQueue(path: path, configuration: configuration)
+        queue = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false))
         try queue.writeWithoutTransaction { db in
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
-        try Self.migrator.migrate(queue)
+        if try queue.read(LedgerSchema.version(of:)) == .newer { throw LedgerError.newerSchema(location: path) }
+        try LedgerSchema.migrator.migrate(queue)
     }
 
-    /// Opens an existing ledger for reading only; nil when there is none yet.
-    package static func openExisting(path: String) throws -> LedgerStore? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try LedgerStore(path: path)
+    /// Opens the existing ledger at `path` read-only, as it is: no migration.
+    init(readingOnly path: String) throws {
+        self.path = path
+        lock = nil
+        queue = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: true))
     }
 
-    /// The schema, one migration per change; never edit a shipped one.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE runs (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  command TEXT NOT NULL,
-                  at TEXT NOT NULL,
-                  started_at TEXT NOT NULL,
-                  finished_at TEXT,
-                  pid INTEGER NOT NULL,
-                  outcome TEXT
-                );
-                CREATE TABLE slots (
-                  schedule TEXT NOT NULL,
-                  slot TEXT NOT NULL,
-                  status TEXT NOT NULL CHECK (status IN ('ran', 'missed')),
-                  run_id INTEGER NOT NULL REFERENCES runs(id),
-                  recorded_at TEXT NOT NULL,
-                  PRIMARY KEY (schedule, slot)
-                );
-                CREATE TABLE items (
-                  id TEXT PRIMARY KEY,
-                  schedule TEXT NOT NULL,
-                  slot TEXT NOT NULL,
-                  key TEXT NOT NULL,
-                  occurrence TEXT NOT NULL,
-                  channel TEXT NOT NULL,
-                  recipient TEXT NOT NULL,
-                  state TEXT NOT NULL CHECK (state IN ('pending','sending','sent','failed','uncertain','skipped')),
-                  reason TEXT,
-                  payload TEXT NOT NULL,
-                  attempts INTEGER NOT NULL DEFAULT 0,
-                  last_error TEXT,
-                  provider_id TEXT,
-                  run_id INTEGER NOT NULL REFERENCES runs(id),
-                  claimed_by INTEGER,
-                  created_at TEXT NOT NULL,
-                  updated_at TEXT NOT NULL,
-                  sent_at TEXT
-                );
-                CREATE INDEX items_state ON items(state, created_at);
-                CREATE INDEX items_schedule_key ON items(schedule, key);
-                CREATE INDEX items_recipient ON items(recipient);
-                CREATE TABLE item_events (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  item_id TEXT NOT NULL REFERENCES items(id),
-                  run_id INTEGER,
-                  at TEXT NOT NULL,
-                  state TEXT NOT NULL,
-                  detail TEXT
-                );
-                CREATE INDEX item_events_item ON item_events(item_id);
-                CREATE INDEX item_events_at ON item_events(at);
-                """)
+    private static func configuration(readOnly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.label = "ledger"
+        configuration.readonly = readOnly
+        configuration.busyMode = .timeout(30)
+        if !readOnly {
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         }
-        migrator.registerMigration("v2-change-state") { db in
-            try db.execute(sql: """
-                CREATE TABLE change_definitions (
-                  schedule TEXT PRIMARY KEY,
-                  definition TEXT NOT NULL,
-                  recorded_at TEXT NOT NULL
-                );
-                CREATE TABLE change_state (
-                  schedule TEXT NOT NULL,
-                  key TEXT NOT NULL,
-                  fingerprint TEXT NOT NULL,
-                  rows TEXT NOT NULL,
-                  updated_at TEXT NOT NULL,
-                  PRIMARY KEY (schedule, key)
-                ) WITHOUT ROWID;
-                """)
-        }
-        registerConsentMigrations(in: &migrator)
-        registerChangeStateMigrations(in: &migrator)
-        return migrator
+        return configuration
     }
 
     // MARK: LedgerView
@@ -153,62 +86,83 @@ package final class LedgerStore: Ledger {
         }
     }
 
-    /// Records a plan's slots and items in one transaction.
+    /// Records a plan's slots, change state and items in one (immediate) transaction.
     package func record(_ plan: Plan, runID: Int64, at: Date) throws -> RecordResult {
         let now = Timestamp.utc(at)
-        return try queue.write { db in
-            var result = RecordResult(pending: 0, skipped: 0, slots: 0)
-            for decision in plan.schedules {
-                let status: SlotStatus
-                switch decision.status {
-                case .due: status = .ran
-                case .missed: status = .missed
-                default: continue
-                }
-                guard let slot = decision.slot else { continue }
+        var result = RecordResult()
+        try queue.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                result = try Self.record(plan, runID: runID, now: now, in: db)
+                return .commit
+            }
+        }
+        return result
+    }
+
+    private static func record(_ plan: Plan, runID: Int64, now: String, in db: Database) throws -> RecordResult {
+        var result = RecordResult()
+        for decision in plan.schedules {
+            let status: SlotStatus
+            switch decision.status {
+            case .due: status = .ran
+            case .missed: status = .missed
+            default: continue
+            }
+            guard let slot = decision.slot else { continue }
+            let claim = ScheduleSlot(schedule: decision.schedule, slot: slot)
+            // A change schedule whose state moved on since the plan read it: its diff is stale.
+            let stale = try plan.definitions[decision.schedule] != nil
+                && changeGeneration(decision.schedule, in: db) != plan.changeGenerations[decision.schedule, default: 0]
+            if !stale {
                 try db.execute(sql: """
                     INSERT INTO slots (schedule, slot, status, run_id, recorded_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (schedule, slot) DO NOTHING
                     """, arguments: [decision.schedule, slot, status.rawValue, runID, now])
-                result.slots += db.changesCount
             }
-            try Self.recordChangeState(plan, in: db, at: now)
-            let upsert = try db.makeStatement(sql: """
-                INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, payload, run_id, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET
-                  slot = excluded.slot, state = excluded.state, reason = excluded.reason, payload = excluded.payload,
-                  run_id = excluded.run_id, updated_at = excluded.updated_at
-                WHERE items.state = 'skipped'
-                """)
-            let event = try db.makeStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
-            for item in plan.items {
-                if item.action == .skip, let reason = item.reason,
-                   reason == SkipReason.alreadySent.description || reason == SkipReason.alreadyPlanned.description
-                    || reason == SkipReason.failedEarlier.description {
-                    continue
-                }
-                // Over the daily cap: pending all the same, to go out in a run with room.
-                let capped = item.action == .skip && item.reason == SkipReason.dailyCap.description
-                let state: ItemState = item.action == .send || capped ? .pending : .skipped
-                var stored = item
-                if capped {
-                    stored.action = .send
-                    stored.reason = nil
-                }
-                try upsert.execute(arguments: [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue,
-                                               item.recipient, state.rawValue, stored.reason, stored.json.compact(), runID, now, now])
-                guard db.changesCount > 0 else { continue }
-                try event.execute(arguments: [item.id, runID, now, state.rawValue, capped ? item.reason : stored.reason])
-                if state == .pending { result.pending += 1 } else { result.skipped += 1 }
+            if stale || db.changesCount != 1 {
+                result.lost.append(claim)
+            } else {
+                result.claimed.append(claim)
             }
-            return result
         }
+        let lost = Set(result.lost)
+        let lostSchedules = Set(result.lost.map(\.schedule))
+        try recordChangeState(plan, except: lostSchedules, in: db, at: now)
+        let upsert = try db.makeStatement(sql: """
+            INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, payload, run_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+              slot = excluded.slot, state = excluded.state, reason = excluded.reason, payload = excluded.payload,
+              run_id = excluded.run_id, updated_at = excluded.updated_at
+            WHERE items.state = 'skipped'
+            """)
+        let event = try db.makeStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
+        for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot)) {
+            if item.action == .skip, let reason = item.reason,
+               reason == SkipReason.alreadySent.description || reason == SkipReason.alreadyPlanned.description
+                || reason == SkipReason.failedEarlier.description {
+                continue
+            }
+            // Over the daily cap: pending all the same, to go out in a run with room.
+            let capped = item.action == .skip && item.reason == SkipReason.dailyCap.description
+            let state: ItemState = item.action == .send || capped ? .pending : .skipped
+            var stored = item
+            if capped {
+                stored.action = .send
+                stored.reason = nil
+            }
+            try upsert.execute(arguments: [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue,
+                                           item.recipient, state.rawValue, stored.reason, stored.json.compact(), runID, now, now])
+            guard db.changesCount > 0 else { continue }
+            try event.execute(arguments: [item.id, runID, now, state.rawValue, capped ? item.reason : stored.reason])
+            if state == .pending { result.pending += 1 } else { result.skipped += 1 }
+        }
+        return result
     }
 
     /// Items a dead run left in `sending`, each with whether its message was being handed over
-    /// (a `handed-over` event after its last `sending` one). Items claimed by a run whose
-    /// process is still alive on this machine are not orphans and are left alone.
+    /// (a `handed-over` event after its last `sending` one). This run holds the lock; items
+    /// claimed by a run whose process is still alive on this machine are left alone all the same.
     package func orphanedSending() throws -> [LedgerItem] {
         let rows = try queue.read { db in
             try GRDB.Row.fetchAll(db, sql: """
@@ -247,11 +201,10 @@ package final class LedgerStore: Ledger {
         try queue.write { db in try Self.claim(id: id, runID: runID, at: Timestamp.utc(at), in: db) }
     }
 
-    /// Records how an attempt ended.
-    package func settle(id: String, state: ItemState, error: String?, providerID: String?, at: Date) throws {
-        try queue.write { db in
-            try Self.settle(Settlement(id: id, state: state, error: error, providerID: providerID), at: Timestamp.utc(at), in: db)
-        }
+    /// Records how an attempt ended, if the item is still this run's.
+    @discardableResult
+    package func settle(_ settlement: Settlement, at: Date) throws -> Bool {
+        try queue.write { db in try Self.settle(settlement, at: Timestamp.utc(at), in: db) }
     }
 
     /// Records `settlement` and claims `id` in one transaction.
@@ -260,6 +213,20 @@ package final class LedgerStore: Ledger {
         return try queue.write { db in
             if let settlement { try Self.settle(settlement, at: now, in: db) }
             return try Self.claim(id: id, runID: runID, at: now, in: db)
+        }
+    }
+
+    /// pending → skipped with `reason`.
+    @discardableResult
+    package func withdraw(id: String, reason: SkipReason, runID: Int64, at: Date) throws -> Bool {
+        let now = Timestamp.utc(at)
+        return try queue.write { db in
+            try db.execute(sql: "UPDATE items SET state = 'skipped', reason = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+                           arguments: [reason.description, now, id])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, 'skipped', ?)",
+                           arguments: [id, runID, now, reason.description])
+            return true
         }
     }
 
@@ -274,15 +241,17 @@ package final class LedgerStore: Ledger {
         return true
     }
 
-    private static func settle(_ settlement: Settlement, at now: String, in db: Database) throws {
+    private static func settle(_ settlement: Settlement, at now: String, in db: Database) throws -> Bool {
         let state = settlement.state.rawValue
         try db.cachedStatement(sql: """
             UPDATE items SET state = ?, last_error = ?, provider_id = COALESCE(?, provider_id), updated_at = ?,
               sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
-            WHERE id = ?
-            """).execute(arguments: [state, settlement.error, settlement.providerID, now, state, now, settlement.id])
-        try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, (SELECT claimed_by FROM items WHERE id = ?), ?, ?, ?)")
-            .execute(arguments: [settlement.id, settlement.id, now, state, settlement.error])
+            WHERE id = ? AND state = 'sending' AND claimed_by = ?
+            """).execute(arguments: [state, settlement.error, settlement.providerID, now, state, now, settlement.id, settlement.runID])
+        guard db.changesCount == 1 else { return false }
+        try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [settlement.id, settlement.runID, now, state, settlement.error])
+        return true
     }
 
     /// Closes a run record.
@@ -302,6 +271,6 @@ package final class LedgerStore: Ledger {
         let payload: String = row["payload"]
         let item = try JSONDecoder().decode(PlanItem.self, from: Data(payload.utf8))
         return LedgerItem(item: item, state: ItemState(rawValue: row["state"]) ?? .pending,
-                          attempts: row["attempts"], lastError: row["last_error"])
+                          attempts: row["attempts"], lastError: row["last_error"], claimedBy: row["claimed_by"])
     }
 }

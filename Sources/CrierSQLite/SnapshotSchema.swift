@@ -5,8 +5,9 @@ package enum SnapshotSchema {
     -- crier reference snapshot schema
     --
     -- A read-only copy of a field-service business database (TimeTrak-like: clients, contacts,
-    -- jobs, tasks, appointments, technicians). crier never writes to it; schedules query it.
-    -- `crier sample` creates a snapshot with exactly this schema, filled with realistic data.
+    -- jobs, tasks, appointments, technicians), with the tables of the Smart, RangerMSP and
+    -- AngelTrack example packs. crier never writes to it; schedules query it. `crier sample`
+    -- creates a snapshot with exactly this schema, filled with realistic data.
     --
     -- Conventions
     --   * Timestamps are ISO 8601 UTC text, 'YYYY-MM-DDTHH:MM:SSZ', so that text comparison with
@@ -86,9 +87,10 @@ package enum SnapshotSchema {
 
     -- ---------------------------------------------------------------------------------------------
     -- Smart (alarm and service jobs): job notifications by subscription, incomplete reminders.
-    -- The sample generator leaves these tables empty; the example packs' tests fill them.
+    -- Customers are `clients`.
 
-    -- A company that attends service jobs.
+    -- A company that attends service jobs. Its own email and SMS number are where "Notify Provider"
+    -- notifications go; when the one a notification needs is NULL, nothing is sent.
     CREATE TABLE service_providers (
       id         INTEGER PRIMARY KEY,
       name       TEXT NOT NULL,
@@ -96,68 +98,95 @@ package enum SnapshotSchema {
       sms_number TEXT
     );
 
-    -- An alarm monitoring company a location belongs to.
+    -- An alarm monitoring company that locations belong to.
     CREATE TABLE alarm_companies (
       id    INTEGER PRIMARY KEY,
       name  TEXT NOT NULL,
       email TEXT
     );
 
-    -- A client's site. `dont_notify` = 1 is the location-level "don't notify" override: nobody is
-    -- notified about its jobs, whatever their subscriptions say.
+    -- A customer's site.
     CREATE TABLE locations (
       id               INTEGER PRIMARY KEY,
       client_id        INTEGER NOT NULL REFERENCES clients(id),
       name             TEXT NOT NULL,
-      alarm_company_id INTEGER REFERENCES alarm_companies(id),
-      dont_notify      INTEGER NOT NULL DEFAULT 0
+      address          TEXT,
+      alarm_company_id INTEGER REFERENCES alarm_companies(id)
     );
+    CREATE INDEX locations_client ON locations(client_id);
 
-    -- A service job. status: Open | Dispatched | Completed | Invoiced | Deferred (deferred jobs never
-    -- notify). `notify_provider` = 1 lets the provider's subscriptions see the job.
+    -- A service job (Smart's Job Details). status: In Progress | Completed | Cancelled; "Completed"
+    -- notifications fire when it leaves In Progress. `deferred` = 1 is the Deferred box: no
+    -- notification at all. `dispatched_at`, `on_site_at`, `off_site_at`: when the job was dispatched,
+    -- and when the technician arrived on site and left. A job is incomplete while it has a
+    -- dispatched or on-site time and no off-site time. `invoice_number` is set when an invoice with
+    -- this job on it is produced.
     CREATE TABLE service_jobs (
       id              INTEGER PRIMARY KEY,
       code            TEXT NOT NULL UNIQUE,
       location_id     INTEGER NOT NULL REFERENCES locations(id),
       provider_id     INTEGER REFERENCES service_providers(id),
       service_type    TEXT NOT NULL,
-      description     TEXT NOT NULL,
-      status          TEXT NOT NULL DEFAULT 'Open',
-      notify_provider INTEGER NOT NULL DEFAULT 1,
+      status          TEXT NOT NULL DEFAULT 'In Progress',
+      deferred        INTEGER NOT NULL DEFAULT 0,
+      docket_number   TEXT,
+      initial_request TEXT NOT NULL,
+      outcome         TEXT,
+      technician      TEXT,
       dispatched_at   TEXT,
       on_site_at      TEXT,
-      completed_at    TEXT,
-      invoiced_at     TEXT,
-      updated_at      TEXT NOT NULL
+      off_site_at     TEXT,
+      invoice_number  TEXT
     );
-    CREATE INDEX service_jobs_status ON service_jobs(status);
+    CREATE INDEX service_jobs_location ON service_jobs(location_id);
 
-    -- Who wants which job notifications. subscriber_type: customer | alarm_company | location |
-    -- provider (subscriber_id is a clients, alarm_companies, locations or service_providers id).
-    -- events: comma-separated of dispatched, completed, invoiced, updated_incomplete,
-    -- updated_complete, incomplete. service_type NULL means every service type.
+    -- Smart's notifications (the "Update Notification" window), each on a customer, an alarm
+    -- company, a location or a service provider.
+    --   subscriber_type   customer | alarm_company | location | provider; subscriber_id is a
+    --                     clients, alarm_companies, locations or service_providers id. A provider's
+    --                     notifications are about the jobs it is the provider of.
+    --   service_type      NULL: every service type.
+    --   notify_when       dispatched | completed | invoiced | updated_incomplete | updated_complete |
+    --                     incomplete.
+    --   via               SMS | Text Email | PDF Email.
+    --   address           the mobile number (SMS) or email address.
+    --   recipient_name    for reference only: never part of a message.
+    --   notify_provider   1: the notification goes to the job's provider's own SMS number (SMS) or
+    --                     email instead of `address`, and nowhere when the provider has none.
+    --   dont_notify       1 (location rows only): the customer's notifications of the same
+    --                     notify_when (and service type, when set) are not sent for this location's
+    --                     jobs, so that its other rows can name its own recipients; sends nothing.
+    --   remind_after_days, remind_times: for `incomplete`, the first reminder N days after the later
+    --                     of the dispatched and on-site times, then again every N days, K times in all.
     CREATE TABLE subscriptions (
-      id              INTEGER PRIMARY KEY,
-      subscriber_type TEXT NOT NULL,
-      subscriber_id   INTEGER NOT NULL,
-      channel         TEXT NOT NULL DEFAULT 'email',
-      address         TEXT NOT NULL,
-      events          TEXT NOT NULL,
-      service_type    TEXT
+      id                INTEGER PRIMARY KEY,
+      subscriber_type   TEXT NOT NULL,
+      subscriber_id     INTEGER NOT NULL,
+      service_type      TEXT,
+      notify_when       TEXT NOT NULL,
+      via               TEXT NOT NULL DEFAULT 'Text Email',
+      address           TEXT,
+      recipient_name    TEXT,
+      notify_provider   INTEGER NOT NULL DEFAULT 0,
+      dont_notify       INTEGER NOT NULL DEFAULT 0,
+      remind_after_days INTEGER NOT NULL DEFAULT 1,
+      remind_times      INTEGER NOT NULL DEFAULT 1
     );
 
     -- ---------------------------------------------------------------------------------------------
     -- RangerMSP (MSP ticketing): New Ticket and Ticket Closed alerts to external recipients.
 
-    -- A ticket. status: New | In Progress | Waiting | Closed. source: manual | email_connector | web
-    -- (tickets from the email connector or the web interface never alert).
+    -- A ticket. status: New | In Progress | Waiting | Completed (closing a ticket sets Completed).
+    -- source, how it was created: employee | api (Commit API) | email_connector (Email-to-Ticket) |
+    -- automated_email (the email connector's formatted emails) | web (Commit Web Interface). Only
+    -- tickets created by an employee or through the API raise a New Ticket alert.
     CREATE TABLE tickets (
       id         INTEGER PRIMARY KEY,
       number     TEXT NOT NULL UNIQUE,
       client_id  INTEGER NOT NULL REFERENCES clients(id),
       title      TEXT NOT NULL,
       status     TEXT NOT NULL DEFAULT 'New',
-      source     TEXT NOT NULL DEFAULT 'manual',
+      source     TEXT NOT NULL DEFAULT 'employee',
       created_at TEXT NOT NULL,
       closed_at  TEXT
     );
@@ -194,11 +223,14 @@ package enum SnapshotSchema {
     );
 
     -- An employee; notify_events: comma-separated of assigned, cancelled (what they chose).
+    -- `texts` = 1: text messages instead of emails, to `sms_number`.
     CREATE TABLE employees (
       id            INTEGER PRIMARY KEY,
       name          TEXT NOT NULL,
       email         TEXT NOT NULL,
-      notify_events TEXT NOT NULL DEFAULT ''
+      notify_events TEXT NOT NULL DEFAULT '',
+      texts         INTEGER NOT NULL DEFAULT 0,
+      sms_number    TEXT
     );
 
     """#

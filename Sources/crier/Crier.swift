@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CrierCore
 import Logging
 
 /// crier: a single-shot batch notification scheduler, started by cron or a systemd timer.
@@ -12,7 +13,7 @@ struct Crier: ParsableCommand {
             Exit codes: 0 all done; 1 some deliveries failed; 64 usage error; 65 invalid config, template, \
             query or snapshot; 75 temporary (another run holds the ledger, or transient failures left for the next run).
             """,
-        subcommands: [Failures.self, Validate.self, PlanCommand.self, Run.self, Execute.self, History.self, OptOut.self, Inbound.self, Sample.self])
+        subcommands: [Failures.self, Validate.self, PlanCommand.self, Run.self, Execute.self, History.self, OptOut.self, Inbound.self, Sample.self, ForecastCommand.self, Doctor.self])
 
     static func main() {
         LoggingSystem.bootstrap { label in
@@ -40,6 +41,13 @@ enum Exit {
     static let usage = ExitCode(64)
     static let invalid = ExitCode(65)
     static let temporary = ExitCode(75)
+
+    /// The code of a run's `report`: 65 when planning (or loading, `invalid`) found errors,
+    /// 1 when deliveries failed or are uncertain, 75 when some wait for the next run.
+    static func of(_ report: RunReport, invalid: Bool) -> ExitCode {
+        combine(invalid: invalid || report.hasErrors || report.summary.hasConfigurationFault, failed: report.summary.failed > 0 || report.summary.uncertain > 0,
+                temporary: report.summary.leftForRetry > 0)
+    }
 
     /// The first that applies in the order 65, 1, 75.
     static func combine(invalid: Bool, failed: Bool, temporary: Bool) -> ExitCode {

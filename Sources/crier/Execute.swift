@@ -1,6 +1,5 @@
 import ArgumentParser
 import CrierCore
-import CrierSQLite
 import Foundation
 
 /// `crier execute PLAN.json`: deliver a previewed plan, if nothing changed since.
@@ -45,25 +44,13 @@ struct Execute: ParsableCommand {
         let clock: any Clock = try at.map { FixedClock(try EvaluationOptions.instant($0)) } ?? SystemClock()
         let plan = Plan(at: planAt, configSHA256: document.configSHA256, snapshotSHA256: document.snapshotSHA256,
                         schedules: document.schedules, items: document.items,
-                        stateUpdates: document.state ?? [], definitions: document.definitions ?? [:])
-        let session = try LedgerSession.open(workspace: workspace)
-        let runID = try session.ledger.beginRun(command: "execute", at: planAt, clock: clock.now)
-        // Slots that ran since the plan was made are not run twice: their items are already in the ledger.
-        var fresh = plan
-        fresh.schedules = try plan.schedules.filter { decision in
-            guard let slot = decision.slot else { return false }
-            return try session.ledger.slotStatus(schedule: decision.schedule, slot: slot) == nil
-        }
-        let freshSchedules = Set(fresh.schedules.map(\.schedule))
-        fresh.items = plan.items.filter { freshSchedules.contains($0.schedule) }
-        fresh.stateUpdates = plan.stateUpdates.filter { freshSchedules.contains($0.schedule) }
-        fresh.definitions = plan.definitions.filter { freshSchedules.contains($0.key) }
-        let recorded = try session.ledger.record(fresh, runID: runID, at: clock.now)
-        let summary = try session.deliver(runID: runID, clock: clock)
-        let line = RunSummary.line(plan: plan, recorded: recorded, summary: summary)
-        try session.ledger.finishRun(runID, outcome: line, at: clock.now)
-        print(RunSummary.render(plan: plan, recorded: recorded, summary: summary))
-        throw Exit.combine(invalid: summary.hasConfigurationFault, failed: summary.failed > 0 || summary.uncertain > 0, temporary: summary.leftForRetry > 0)
+                        stateUpdates: document.state ?? [], definitions: document.definitions ?? [:],
+                        changeGenerations: document.generations ?? [:])
+        // Slots that ran since the plan was made are lost to the run that recorded them: their
+        // items are not recorded twice.
+        let report = try LedgerSession.pipeline(workspace: workspace, clock: clock).execute(plan, command: "execute")
+        print(report.text)
+        throw Exit.of(report, invalid: false)
     }
 }
 
@@ -77,12 +64,13 @@ struct PlanDocument: Decodable {
     let items: [PlanItem]
     let definitions: [String: String]?
     let state: [ChangeStateUpdate]?
+    let generations: [String: Int64]?
 
     enum CodingKeys: String, CodingKey {
         case crierPlan = "crier_plan"
         case at
         case configSHA256 = "config_sha256"
         case snapshotSHA256 = "snapshot_sha256"
-        case schedules, items, definitions, state
+        case schedules, items, definitions, state, generations
     }
 }

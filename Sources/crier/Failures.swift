@@ -1,6 +1,5 @@
 import ArgumentParser
 import CrierCore
-import CrierSQLite
 import Foundation
 
 /// `crier failures`: failed and uncertain deliveries with their errors; exits 1 when there
@@ -22,13 +21,13 @@ struct Failures: ParsableCommand {
             printError("error: --since \"\(since)\" is not \(DurationText.examples)")
             throw Exit.usage
         }
-        let now = try at.map(EvaluationOptions.instant) ?? Date()
+        let now = try at.map(EvaluationOptions.instant) ?? SystemClock().now
         let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
-        guard let ledger = try LedgerStore.openExisting(path: workspace.repository.config.ledgerPath) else {
+        guard let ledger = try workspace.ledger({ try $0.openForReading() }) else {
             print("No ledger yet: nothing has run, nothing failed.")
             return
         }
-        let entries = try ledger.failures(since: Timestamp.utc(now.addingTimeInterval(-TimeInterval(seconds))))
+        let entries = try ledger.failures(since: now.addingTimeInterval(-TimeInterval(seconds)))
         guard !entries.isEmpty else {
             print("No failed or uncertain deliveries in the last \(since).")
             return

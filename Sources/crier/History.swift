@@ -1,6 +1,5 @@
 import ArgumentParser
 import CrierCore
-import CrierSQLite
 import Foundation
 
 /// `crier history`: what was sent, skipped or failed.
@@ -27,7 +26,7 @@ struct History: ParsableCommand {
     func run() throws {
         let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
         let config = workspace.repository.config
-        guard let ledger = try LedgerStore.openExisting(path: config.ledgerPath) else {
+        guard let ledger = try workspace.ledger({ try $0.openForReading() }) else {
             print("No ledger yet at \(config.ledgerPath): nothing has run.")
             return
         }
@@ -43,7 +42,7 @@ struct History: ParsableCommand {
             try printCounts(ledger, recipient: wanted)
             return
         }
-        let entries = try ledger.history(key: key, recipient: wanted, schedule: schedule)
+        let entries = try ledger.history(HistoryFilter(key: key, recipient: wanted, schedule: schedule), limit: 1000)
         if format == .json {
             let json = JSONValue.array(entries.map { entry in
                 var pairs: [(String, JSONValue)] = [
@@ -74,9 +73,10 @@ struct History: ParsableCommand {
     }
 
     /// `--counts`: messages sent per key and per recipient (TimeTrak's count against an appointment).
-    private func printCounts(_ ledger: LedgerStore, recipient wanted: String?) throws {
-        let perKey = try ledger.sentCounts(by: .key, key: key, recipient: wanted, schedule: schedule)
-        let perRecipient = try ledger.sentCounts(by: .recipient, key: key, recipient: wanted, schedule: schedule)
+    private func printCounts(_ ledger: any LedgerReader, recipient wanted: String?) throws {
+        let filter = HistoryFilter(key: key, recipient: wanted, schedule: schedule)
+        let perKey = try ledger.sentCounts(by: .key, filter)
+        let perRecipient = try ledger.sentCounts(by: .recipient, filter)
         if format == .json {
             func list(_ counts: [SentCount], _ name: String) -> JSONValue {
                 .array(counts.map { count in

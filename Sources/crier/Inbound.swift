@@ -1,6 +1,5 @@
 import ArgumentParser
 import CrierCore
-import CrierSQLite
 import Foundation
 
 /// `crier inbound FILE.csv`: applies inbound SMS replies (STOP, START ...) to the suppression list.
@@ -18,7 +17,8 @@ struct Inbound: ParsableCommand {
     var file: String
 
     func run() throws {
-        let config = try Workspace.load(configPath: configOptions.config, printDiagnostics: false).repository.config
+        let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
+        let config = workspace.repository.config
         guard let data = FileManager.default.contents(atPath: file) else {
             printError("\(file): error: cannot read the file. Check the path")
             throw Exit.usage
@@ -39,8 +39,8 @@ struct Inbound: ParsableCommand {
             throw Exit.invalid
         }
         for problem in inbound.problems { printError(problem.description) }
-        let ledger = try LedgerStore(path: config.ledgerPath)
-        let result = try ledger.importInbound(inbound.replies, at: Date())
+        let ledger = try workspace.ledger { try $0.openForWriting() }
+        let result = try ledger.importInbound(inbound.replies, at: SystemClock().now)
         for sender in result.optedOut { print("opted out: \(sender)") }
         for sender in result.optedIn { print("opted back in: \(sender)") }
         for unknown in result.unknown {

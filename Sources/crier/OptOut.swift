@@ -1,6 +1,5 @@
 import ArgumentParser
 import CrierCore
-import CrierSQLite
 import Foundation
 
 /// `crier optout add|remove|list`: the suppression list in the ledger.
@@ -30,10 +29,10 @@ struct OptOut: ParsableCommand {
         var reason: String?
 
         func run() throws {
-            let config = try Workspace.load(configPath: configOptions.config, printDiagnostics: false).repository.config
-            let parsed = try OptOut.address(address, config: config)
-            let ledger = try LedgerStore(path: config.ledgerPath)
-            if try ledger.addOptOut(parsed.key, reason: reason, at: Date()) {
+            let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
+            let parsed = try OptOut.address(address, config: workspace.repository.config)
+            let ledger = try workspace.ledger { try $0.openForWriting() }
+            if try ledger.addOptOut(parsed.key, reason: reason, source: .manual, at: SystemClock().now) {
                 print("Opted out: \(parsed.key)")
             } else {
                 print("Already opted out: \(parsed.key)")
@@ -49,9 +48,9 @@ struct OptOut: ParsableCommand {
         var address: String
 
         func run() throws {
-            let config = try Workspace.load(configPath: configOptions.config, printDiagnostics: false).repository.config
-            let parsed = try OptOut.address(address, config: config)
-            guard let ledger = try LedgerStore.openExisting(path: config.ledgerPath), try ledger.removeOptOut(parsed.key) else {
+            let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
+            let parsed = try OptOut.address(address, config: workspace.repository.config)
+            guard try workspace.ledger({ try $0.openForWriting() }).removeOptOut(parsed.key) else {
                 print("Not on the suppression list: \(parsed.key)")
                 return
             }
@@ -65,8 +64,8 @@ struct OptOut: ParsableCommand {
         @OptionGroup var configOptions: ConfigOptions
 
         func run() throws {
-            let config = try Workspace.load(configPath: configOptions.config, printDiagnostics: false).repository.config
-            let entries = try LedgerStore.openExisting(path: config.ledgerPath)?.optOuts() ?? []
+            let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
+            let entries = try workspace.ledger { try $0.openForReading() }?.optOuts() ?? []
             guard !entries.isEmpty else {
                 print("The suppression list is empty.")
                 return

@@ -49,13 +49,12 @@ enum OutputFile {
 }
 
 /// Why an output file could not be written.
-struct OutputFileError: Error, CustomStringConvertible {
+struct OutputFileError: Error {
     /// The file.
     var path: String
     /// errno.
     var code: Int32
 
-    var description: String {
-        "\(path): error: cannot write the plan: \(String(cString: strerror(code))). Check the folder exists and is writable"
-    }
+    /// The system's reason.
+    var reason: String { String(cString: strerror(code)) }
 }

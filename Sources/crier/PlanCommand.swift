@@ -1,6 +1,5 @@
 import ArgumentParser
 import CrierCore
-import CrierSQLite
 import Foundation
 
 /// `crier plan`: what `run` would do at T, for people (table) or machines (JSON).
@@ -12,12 +11,13 @@ struct PlanCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table
         case json
+        case html
     }
 
     @OptionGroup var configOptions: ConfigOptions
     @OptionGroup var evaluation: EvaluationOptions
 
-    @Option(name: .long, help: "table (for people) or json (byte-deterministic, for `crier execute`).")
+    @Option(name: .long, help: "table (for people), json (byte-deterministic, for `crier execute`) or html (a self-contained preview page; use with -o FILE).")
     var format: Format = .table
 
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the plan to FILE instead of standard output.", valueName: "FILE"))
@@ -27,18 +27,15 @@ struct PlanCommand: ParsableCommand {
         let workspace = try Workspace.load(configPath: configOptions.config)
         let clock = try evaluation.clock()
         let selection = try evaluation.selection(in: workspace.repository)
+        try workspace.checkSnapshotAge(at: clock.now)
         let (plan, diagnostics) = try PlanMaker(workspace: workspace, at: clock.now, selection: selection).makeReadOnly()
-        let text = format == .json ? plan.json.rendered() : PlanTable.render(plan, repository: workspace.repository)
-        if let output {
-            do {
-                try OutputFile.write(Array(text.utf8), to: output)
-            } catch {
-                printError(error.description)
-                throw Exit.usage
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+        let text: String
+        switch format {
+        case .table: text = PlanTable.render(plan, repository: workspace.repository)
+        case .json: text = plan.json.rendered()
+        case .html: text = PlanHTML(plan: plan, repository: workspace.repository, backlog: try PlanHTML.backlog(of: workspace)).render()
         }
+        try CommandOutput.write(text, to: output, what: format == .html ? "the plan preview" : "the plan", isPage: format == .html)
         let invalid = workspace.hasErrors || diagnostics.contains { $0.severity == .error }
         if invalid { throw Exit.invalid }
     }
@@ -50,25 +47,19 @@ struct PlanMaker {
     let at: Date
     let selection: Set<String>?
 
-    /// A plan read against the existing ledger (or an empty one), changing nothing.
+    /// A plan read against the existing ledger (or an empty one), changing nothing; prints
+    /// the diagnostics it adds.
     func makeReadOnly() throws -> (Plan, [Diagnostic]) {
-        let ledger: any LedgerView
-        do {
-            ledger = try LedgerStore.openExisting(path: workspace.repository.config.ledgerPath) ?? EmptyLedgerView()
-        } catch {
-            printError("\(workspace.repository.config.ledgerPath): error: cannot open the ledger: \(error)")
-            throw Exit.invalid
-        }
-        return try make(ledger: ledger)
-    }
-
-    /// A plan against `ledger`; prints the diagnostics it adds.
-    func make(ledger: any LedgerView) throws -> (Plan, [Diagnostic]) {
+        let ledger: any LedgerView = try workspace.ledger { try $0.openForReading() } ?? EmptyLedgerView()
         let snapshot = try workspace.openSnapshot()
-        let planner = Planner(repository: workspace.repository, at: at, snapshotSHA256: try workspace.snapshotSHA256(), selection: selection)
         var collector = DiagnosticCollector()
-        let plan = planner.plan(rows: snapshot, ledger: ledger, into: &collector)
+        let plan = try planner().plan(rows: snapshot, ledger: ledger, into: &collector)
         for diagnostic in collector.diagnostics { printError(diagnostic.description) }
         return (plan, collector.diagnostics)
+    }
+
+    /// The planner of the workspace at `at` (hashing the snapshot for the plan's header).
+    func planner() throws -> Planner {
+        Planner(repository: workspace.repository, at: at, snapshotSHA256: try workspace.snapshotSHA256(), selection: selection)
     }
 }

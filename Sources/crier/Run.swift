@@ -20,67 +20,44 @@ struct Run: ParsableCommand {
         let workspace = try Workspace.load(configPath: configOptions.config)
         let clock = try evaluation.clock()
         let selection = try evaluation.selection(in: workspace.repository)
-        let at = clock.now
-        let maker = PlanMaker(workspace: workspace, at: at, selection: selection)
+        try workspace.checkSnapshotAge(at: clock.now)
+        let maker = PlanMaker(workspace: workspace, at: clock.now, selection: selection)
         if dryRun {
             let (plan, diagnostics) = try maker.makeReadOnly()
             print(PlanTable.render(plan, repository: workspace.repository), terminator: "")
             print("dry run: nothing recorded, nothing sent")
             throw Exit.combine(invalid: workspace.hasErrors || diagnostics.contains { $0.severity == .error }, failed: false, temporary: false)
         }
-        let session = try LedgerSession.open(workspace: workspace)
-        let runID = try session.ledger.beginRun(command: "run", at: at, clock: clock.now)
-        let (plan, diagnostics) = try maker.make(ledger: session.ledger)
-        let recorded = try session.ledger.record(plan, runID: runID, at: clock.now)
-        let summary = try session.deliver(runID: runID, clock: clock)
-        let invalid = workspace.hasErrors || diagnostics.contains { $0.severity == .error }
-        let code = Exit.combine(invalid: invalid || summary.hasConfigurationFault, failed: summary.failed > 0 || summary.uncertain > 0, temporary: summary.leftForRetry > 0)
-        let line = RunSummary.line(plan: plan, recorded: recorded, summary: summary)
-        try session.ledger.finishRun(runID, outcome: line, at: clock.now)
-        print(RunSummary.render(plan: plan, recorded: recorded, summary: summary))
-        throw code
+        let planner = try maker.planner()
+        let snapshot = try workspace.openSnapshot()
+        let report = try LedgerSession.pipeline(workspace: workspace, clock: clock).run(command: "run", planner: planner, rows: snapshot)
+        for diagnostic in report.diagnostics { printError(diagnostic.description) }
+        print(report.text)
+        throw Exit.of(report, invalid: workspace.hasErrors)
     }
 }
 
-/// A locked, open ledger with the transports of the config: what `run` and `execute` share.
-struct LedgerSession {
-    let workspace: Workspace
-    let lock: LedgerLock
-    let ledger: LedgerStore
-
-    /// Takes the ledger lock (exit 75 when another run holds it) and opens the ledger.
-    static func open(workspace: Workspace) throws -> LedgerSession {
-        let path = workspace.repository.config.ledgerPath
-        let lock: LedgerLock
-        do {
-            lock = try LedgerLock(ledgerPath: path)
-        } catch let error as LedgerLockError {
-            printError("\(error)")
-            if case .held = error { throw Exit.temporary }
-            throw Exit.invalid
-        }
-        do {
-            return LedgerSession(workspace: workspace, lock: lock, ledger: try LedgerStore(path: path))
-        } catch let error as LedgerAccessError {
-            printError("\(error)")
-            throw Exit.invalid
-        } catch {
-            printError("\(path): error: cannot open the ledger: \(error)")
-            throw Exit.invalid
-        }
+/// The adapters of a run: the ledger opened for it (holding the run lock) and the delivery
+/// runtime with the transports of the config. What `run` and `execute` share.
+enum LedgerSession {
+    /// Takes the ledger's run lock (exit 75 when another run holds it), opens the ledger and
+    /// builds the delivery runtime.
+    static func pipeline(workspace: Workspace, clock: any Clock) throws -> RunPipeline {
+        let ledger = try workspace.ledger(clock: clock) { try $0.openForRun() }
+        return RunPipeline(ledger: ledger, delivery: dispatcher(config: workspace.repository.config, clock: clock), clock: clock)
     }
 
-    /// Delivers everything pending (this plan's items and any left by earlier runs).
-    func deliver(runID: Int64, clock: any Clock) throws -> DeliverySummary {
-        let config = workspace.repository.config
-        var logger = Logger(label: "crier.delivery")
-        logger[metadataKey: "run"] = "\(runID)"
+    /// The delivery runtime for `config` (with the test hooks CRIER_DELIVERY_PACE_MS and
+    /// CRIER_RETRY_DELAY_MS).
+    static func dispatcher(config: Config, clock: any Clock) -> Dispatcher {
+        let logger = Logger(label: "crier.delivery")
         var dispatcher = Dispatcher(
-            ledger: ledger, transports: Self.transports(config: config, clock: clock),
+            transports: Self.transports(config: config, clock: clock),
             builder: MessageBuilder(email: config.email, timeZone: config.timeZone), clock: clock, logger: logger)
         if let pace = ProcessInfo.processInfo.environment["CRIER_DELIVERY_PACE_MS"].flatMap(Double.init) {
             dispatcher.pace = pace / 1000
         }
+        dispatcher.progress = ProgressLine.onTerminal()
         let smtpChannels = config.smtpChannels
         if let smtp = config.email.smtp, !smtpChannels.isEmpty {
             if smtp.connections > 1 {
@@ -90,15 +67,13 @@ struct LedgerSession {
                 dispatcher.throttle = Throttle(perSecond: rate, channels: smtpChannels)
             }
             if let limit = smtp.maxPerDay {
-                let used = try ledger.sentCount(channels: smtpChannels, since: DailyCap.startOfDay(clock.now, in: config.timeZone))
-                dispatcher.dailyCap = DailyCap(limit: limit, alreadySent: used, channels: smtpChannels)
+                dispatcher.maxPerDay = (limit, smtpChannels, config.timeZone)
             }
         }
         if let retryDelay = ProcessInfo.processInfo.environment["CRIER_RETRY_DELAY_MS"].flatMap(Double.init) {
             dispatcher.policy = DeliveryAttempts(maxAttempts: dispatcher.policy.maxAttempts, baseDelay: retryDelay / 1000)
         }
-        try ledger.withdrawOptedOut(runID: runID, at: clock.now)
-        return try dispatcher.run(runID: runID)
+        return dispatcher
     }
 
     /// The transport of each channel, as the config chooses (the loader checked that the
@@ -121,35 +96,5 @@ struct LedgerSession {
             }
         }
         return [.email: email, .sms: sms]
-    }
-}
-
-/// The end-of-run summary.
-enum RunSummary {
-    static func line(plan: Plan, recorded: RecordResult, summary: DeliverySummary) -> String {
-        "planned \(recorded.pending) new, sent \(summary.sent), failed \(summary.failed), left for retry \(summary.leftForRetry), uncertain \(summary.uncertain), daily-cap \(summary.heldByCap)"
-    }
-
-    static func render(plan: Plan, recorded: RecordResult, summary: DeliverySummary) -> String {
-        var out = "crier run at \(Timestamp.utc(plan.at))\n"
-        for decision in plan.schedules {
-            var line = "  \(decision.schedule): \(decision.status.rawValue)"
-            if let slot = decision.slot { line += " slot \(slot)" }
-            if let occurrence = decision.occurrence { line += " occurrence \(occurrence)" }
-            if let rows = decision.rows { line += ", \(rows) row(s)" }
-            out += line + "\n"
-        }
-        var reasons: [String: Int] = [:]
-        for item in plan.items where item.action == .skip { reasons[item.reason ?? "", default: 0] += 1 }
-        out += "  sent \(summary.sent), failed \(summary.failed), left for retry \(summary.leftForRetry), uncertain \(summary.uncertain)"
-        if summary.reconciled > 0 { out += ", confirmed after a crash \(summary.reconciled)" }
-        if summary.heldByCap > 0 { out += ", waiting for room under max_per_day \(summary.heldByCap)" }
-        out += "\n"
-        if !reasons.isEmpty {
-            out += "  skipped: " + reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
-        }
-        for error in summary.errors.prefix(20) { out += "  error \(error.id): \(error.message)\n" }
-        if summary.errors.count > 20 { out += "  ... \(summary.errors.count - 20) more: see `crier history`\n" }
-        return out
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CrierCore
-import CrierSQLite
+import CrierSample
 import Foundation
 
 /// `crier sample`: a realistic sample snapshot of the reference schema, for demos and benchmarks.
@@ -29,6 +29,11 @@ struct Sample: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing file.")
     var force = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Write the Smart, RangerMSP and AngelTrack tables as they are a little later (dispatches assigned, tickets opened and closed, service jobs dispatched and completed...); the appointments are the same.",
+        discussion: "Run crier over the plain sample, then over this one: the change schedules notify."))
+    var later = false
+
     func validate() throws {
         guard appointments >= 1 else { throw ValidationError("--appointments must be at least 1") }
         guard days >= 1 else { throw ValidationError("--days must be at least 1") }
@@ -43,12 +48,13 @@ struct Sample: ParsableCommand {
             for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: output + suffix) }
         }
         let sample = SampleSnapshot(appointments: appointments, firstDay: firstDay, days: days,
-                                    timeZone: TimeZone(identifier: timezone)!, seed: seed)
+                                    timeZone: TimeZone(identifier: timezone)!, seed: seed, later: later)
         do {
             let summary = try sample.write(to: output)
             print("\(output): \(summary.appointments) appointments, \(summary.jobs) jobs, \(summary.tasks) tasks, "
-                  + "\(summary.clients) clients, \(summary.contacts) contacts, \(summary.users) technicians "
-                  + "(\(String(format: "%.1f", summary.seconds)) s)")
+                  + "\(summary.clients) clients, \(summary.contacts) contacts, \(summary.users) technicians, "
+                  + "\(summary.packs.serviceJobs) service jobs, \(summary.packs.tickets) tickets, \(summary.packs.dispatches) dispatches"
+                  + "\(later ? " (later)" : "") (\(String(format: "%.1f", summary.seconds)) s)")
         } catch let error as SampleSnapshotError {
             printError("\(error)")
             throw Exit.usage

@@ -1,4 +1,5 @@
 import CrierCore
+import CrierPostgres
 import CrierSQLite
 import Foundation
 
@@ -65,6 +66,26 @@ struct Workspace {
             let path = "\(shown)/\(name)"
             if case .failure(let problem) = UTF8Text.decode(Array(data), path: path) { problems[path] = problem }
             return (path, String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// The ledger crier.yaml names (`ledger:`), for the command being run; `clock` starts the
+    /// day a PostgreSQL ledger counts `max_per_day` in.
+    func ledgerStorage(clock: any Clock = SystemClock()) throws -> any LedgerStorage {
+        try LedgerFactory.storage(config: repository.config, command: CommandLine.arguments.dropFirst().first ?? "crier", now: clock.now)
+    }
+
+    /// The ledger, opened by `open`; a ledger that cannot be used is reported (as a diagnostic)
+    /// and exits 75 when the next timer tick may succeed (another run holds it, a server is
+    /// down), 65 otherwise.
+    func ledger<Opened>(clock: any Clock = SystemClock(), _ open: (any LedgerStorage) throws -> Opened) throws -> Opened {
+        do {
+            return try open(try ledgerStorage(clock: clock))
+        } catch let error as LedgerError {
+            printError(error.diagnostic.description)
+            throw error.isTemporary ? Exit.temporary : Exit.invalid
+        } catch let error as PostgresError {
+            throw LedgerFactory.exit(for: error)
         }
     }
 

@@ -44,6 +44,12 @@ struct MemoryLedgerView: LedgerView {
 
     func itemStates(ids: [String]) throws -> [String: ItemState] { items.filter { ids.contains($0.key) } }
     func changeDefinition(schedule: String) throws -> String? { definitions[schedule] }
+    var generations: [String: Int64] = [:]
+    func changeGeneration(schedule: String) throws -> Int64 { generations[schedule, default: 0] }
+    /// No suppression list, nothing deferred, nothing sent (ConsentLedgerView keeps those).
+    func optOutKeys() throws -> Set<String> { [] }
+    func quietHoursItems(schedule: String, since: String) throws -> [String: String] { [:] }
+    func dailyCapUsage(channels: Set<Channel>, since: Date) throws -> Int { 0 }
     func changeFingerprints(schedule: String) throws -> [String: String] { (state[schedule] ?? [:]).mapValues(\.fingerprint) }
     func changeRows(schedule: String, keys: [String]) throws -> [String: String] {
         (state[schedule] ?? [:]).filter { keys.contains($0.key) }.mapValues(\.rows)
@@ -56,7 +62,10 @@ struct MemoryLedgerView: LedgerView {
             if item.action == .send { items[item.id] = .sent }
             else if items[item.id] == nil, item.reason != "already-sent" { items[item.id] = .skipped }
         }
-        for (schedule, definition) in plan.definitions { definitions[schedule] = definition }
+        for (schedule, definition) in plan.definitions {
+            definitions[schedule] = definition
+            generations[schedule, default: 0] += 1
+        }
         for update in plan.stateUpdates {
             if let fingerprint = update.fingerprint {
                 state[update.schedule, default: [:]][update.key] = (fingerprint, update.rows ?? "[]")

@@ -53,7 +53,7 @@ struct ChangeStateLedgerTests {
     @Test func theSplitMigrationKeepsTheStateOfEarlierLedgers() throws {
         let path = directory + "/old.sqlite"
         let queue = try DatabaseQueue(path: path)
-        try LedgerStore.migrator.migrate(queue, upTo: "v3-opt-outs")
+        try LedgerSchema.migrator.migrate(queue, upTo: "v3-opt-outs")
         let fingerprint = ChangeFingerprint(first: 0xabc, second: 0xdef).hex
         try queue.write { db in
             try db.execute(sql: "INSERT INTO change_definitions VALUES ('s', 'd1', '2026-11-23T00:00:00Z')")

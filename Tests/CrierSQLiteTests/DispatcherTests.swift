@@ -31,9 +31,9 @@ struct DispatcherTests {
         return (ledger, run)
     }
 
-    func dispatcher(_ ledger: LedgerStore, _ transport: RecordingTransport) throws -> Dispatcher {
+    func dispatcher(_ transport: RecordingTransport) throws -> Dispatcher {
         let email = EmailSettings(from: try Mailbox.parse("Acme <noreply@acme.example>"), replyTo: [], transport: .smtp, smtp: nil)
-        return Dispatcher(ledger: ledger, transports: [.email: transport],
+        return Dispatcher(transports: [.email: transport],
                           builder: MessageBuilder(email: email, timeZone: TimeZone(identifier: "Pacific/Auckland")!),
                           clock: FixedClock(at), logger: Logger(label: "test"))
     }
@@ -41,35 +41,40 @@ struct DispatcherTests {
     @Test func eightWorkersDeliverEveryItemExactlyOnce() throws {
         let (ledger, run) = try ledger(items: 200)
         let log = DeliveryLog()
-        var dispatcher = try dispatcher(ledger, RecordingTransport(worker: 0, log: log))
+        var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log))
         dispatcher.extraWorkers = (1..<8).map { [.email: RecordingTransport(worker: $0, log: log)] }
-        let summary = try dispatcher.run(runID: run)
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
         #expect(summary.sent == 200)
         #expect(log.itemIDs.count == 200)
         #expect(Set(log.itemIDs).count == 200, "no item twice")
         #expect(Set(log.workers).count > 1, "the work was shared: \(Set(log.workers))")
-        #expect(try ledger.stateCounts() == ["sent": 200])
+        #expect(try ledger.stateCounts() == [.sent: 200])
     }
 
     @Test func overTheDailyCapItemsStayPendingForTheNextRun() throws {
         let (ledger, run) = try ledger(items: 30)
         let log = DeliveryLog()
-        var dispatcher = try dispatcher(ledger, RecordingTransport(worker: 0, log: log, refuse: ["J0003"]))
+        var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log, refuse: ["J0003"]))
         dispatcher.extraWorkers = (1..<4).map { [.email: RecordingTransport(worker: $0, log: log, refuse: ["J0003"])] }
-        dispatcher.dailyCap = DailyCap(limit: 12, alreadySent: 2, channels: [.email])
-        let summary = try dispatcher.run(runID: run)
+        dispatcher.maxPerDay = (limit: 10, channels: [.email], timeZone: TimeZone(identifier: "Pacific/Auckland")!)
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
         // 10 places: J0003 is refused for good and gives its place back, so 10 are sent.
         #expect(summary.sent == 10)
         #expect(summary.failed == 1)
         #expect(summary.heldByCap == 19)
-        #expect(try ledger.stateCounts() == ["sent": 10, "failed": 1, "pending": 19])
+        #expect(try ledger.stateCounts() == [.sent: 10, .failed: 1, .pending: 19])
         #expect(try ledger.sentCount(channels: [.email], since: at.addingTimeInterval(-60)) == 10)
         #expect(try ledger.waitingCount(channels: [.email]) == 19)
         #expect(try ledger.sentCount(channels: [.sms], since: at.addingTimeInterval(-60)) == 0)
 
+        // The same day has no room left: what the day used is read from the ledger.
+        let later = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
+        #expect(later.sent == 0)
+        #expect(later.heldByCap == 19)
         // The next day's run has room again and sends what waited, oldest first.
-        dispatcher.dailyCap = DailyCap(limit: 12, alreadySent: 0, channels: [.email])
-        let next = try dispatcher.run(runID: run)
+        dispatcher.maxPerDay?.limit = 12
+        dispatcher.clock = FixedClock(at.addingTimeInterval(86400))
+        let next = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
         #expect(next.sent == 12)
         #expect(next.heldByCap == 7)
         #expect(Set(log.itemIDs).count == log.itemIDs.count, "nothing sent twice")
@@ -78,29 +83,29 @@ struct DispatcherTests {
     @Test func aDeadServerStopsTheRunAfterFiveDeferralsInARow() throws {
         let (ledger, run) = try ledger(items: 30)
         let log = DeliveryLog()
-        var dispatcher = try dispatcher(ledger, RecordingTransport(worker: 0, log: log, down: true))
+        var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log, down: true))
         dispatcher.policy = DeliveryAttempts(maxAttempts: 3, baseDelay: 0.001)
-        let summary = try dispatcher.run(runID: run)
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
         #expect(summary.leftForRetry == 30)
         #expect(summary.sent == 0)
         #expect(log.attempts == 15, "5 items × 3 attempts, not 30 × 3")
         #expect(summary.errors.last?.message == "25 more item(s) not tried: 5 deliveries in a row failed for now; all wait for the next run")
-        #expect(try ledger.stateCounts() == ["pending": 30])
+        #expect(try ledger.stateCounts() == [.pending: 30])
     }
 
     @Test func aDeliveryWideFaultStopsTheTransportAtOnceAndLeavesEveryItemPendingWithIt() throws {
         let (ledger, run) = try ledger(items: 12)
         let log = DeliveryLog()
         let fault = TransportFault(.configuration, "email.smtp smtp://127.0.0.1:2525: the server refused the username and password")
-        var dispatcher = try dispatcher(ledger, RecordingTransport(worker: 0, log: log, fault: fault))
+        var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log, fault: fault))
         dispatcher.extraWorkers = (1..<3).map { [.email: RecordingTransport(worker: $0, log: log, fault: fault)] }
-        let summary = try dispatcher.run(runID: run)
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
         #expect(log.attempts <= 3, "at most one attempt per worker, not retries: \(log.attempts)")
         #expect(summary.failed == 0)
         #expect(summary.leftForRetry == 12)
         #expect(summary.faults == ["recording": fault])
         #expect(summary.hasConfigurationFault)
-        #expect(try ledger.stateCounts() == ["pending": 12])
+        #expect(try ledger.stateCounts() == [.pending: 12])
         #expect(try ledger.pending().allSatisfy { $0.lastError == fault.message })
     }
 
@@ -113,11 +118,11 @@ struct DispatcherTests {
         let orphans = try ledger.orphanedSending()
         #expect(orphans.map(\.handedOver) == [false, true])
         let log = DeliveryLog()
-        let summary = try dispatcher(ledger, RecordingTransport(worker: 0, log: log)).run(runID: run)
+        let summary = try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
         #expect(summary.uncertain == 1)
         #expect(summary.sent == 1)
         #expect(log.itemIDs == [ids[0]], "the one killed before its hand-over is sent again")
-        #expect(try ledger.stateCounts() == ["sent": 1, "uncertain": 1])
+        #expect(try ledger.stateCounts() == [.sent: 1, .uncertain: 1])
     }
 
     @Test func aDailyCapPlanItemIsRecordedAsPendingAndDeliverable() throws {
@@ -126,12 +131,12 @@ struct DispatcherTests {
         let item = PlanItem(id: "i1", schedule: "s", slot: "x", key: "J1", occurrence: "o", channel: .email,
                             recipient: "mere@example.net", action: .skip, reason: "daily-cap", body: "Hello", subject: "Visit")
         let result = try ledger.record(Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: [item]), runID: run, at: at)
-        #expect(result == RecordResult(pending: 1, skipped: 0, slots: 0))
+        #expect(result == RecordResult(pending: 1))
         let pending = try ledger.pending()
         #expect(pending.map(\.item.action) == [.send])
         #expect(pending.map(\.item.reason) == [nil])
         let log = DeliveryLog()
-        #expect(try dispatcher(ledger, RecordingTransport(worker: 0, log: log)).run(runID: run).sent == 1)
+        #expect(try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: [])).sent == 1)
     }
 }
 

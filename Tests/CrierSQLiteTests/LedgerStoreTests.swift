@@ -27,11 +27,12 @@ struct LedgerStoreTests {
         let ledger = try LedgerStore(path: directory + "/state/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
         let first = try ledger.record(plan([item("J1"), item("J2"), item("J3", action: .skip, reason: "invalid-address")]), runID: run, at: Date())
-        #expect(first == RecordResult(pending: 2, skipped: 1, slots: 1))
+        let slot = ScheduleSlot(schedule: "s", slot: "2026-11-23T04:00:00Z")
+        #expect(first == RecordResult(pending: 2, skipped: 1, claimed: [slot]))
         let again = try ledger.record(plan([item("J1"), item("J2")]), runID: run, at: Date())
-        #expect(again == RecordResult(pending: 0, skipped: 0, slots: 0))
+        #expect(again == RecordResult(lost: [slot]))
         #expect(try ledger.slotStatus(schedule: "s", slot: "2026-11-23T04:00:00Z") == .ran)
-        #expect(try ledger.stateCounts() == ["pending": 2, "skipped": 1])
+        #expect(try ledger.stateCounts() == [.pending: 2, .skipped: 1])
         let mode = try ledger.queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
@@ -40,7 +41,7 @@ struct LedgerStoreTests {
         let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
         _ = try ledger.record(plan([item("J1", action: .skip, reason: "missing-variable: name")]), runID: run, at: Date())
-        let fixed = try ledger.record(plan([item("J1")]), runID: run, at: Date())
+        let fixed = try ledger.record(plan([item("J1")], status: .alreadyRun), runID: run, at: Date())
         #expect(fixed.pending == 1)
         #expect(try ledger.itemStates(ids: [item("J1").id]) == [item("J1").id: .pending])
     }
@@ -53,9 +54,9 @@ struct LedgerStoreTests {
         #expect(try ledger.claim(id: id, runID: run, at: Date()))
         #expect(try !ledger.claim(id: id, runID: run, at: Date()))
         #expect(try ledger.orphanedSending().map(\.item.id) == [id])
-        try ledger.settle(id: id, state: .sent, error: nil, providerID: "gw-1", at: Date())
+        try ledger.settle(Settlement(id: id, runID: run, state: .sent, providerID: "gw-1"), at: Date())
         #expect(try ledger.pending().map(\.item.key) == ["J2"])
-        let history = try ledger.history(key: "J1", recipient: nil, schedule: nil)
+        let history = try ledger.history(HistoryFilter(key: "J1"), limit: 10)
         #expect(history.map(\.state) == ["sent"])
         #expect(history.first?.sentAt != nil)
         // The stored payload round-trips the whole item.

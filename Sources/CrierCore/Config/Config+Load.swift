@@ -3,7 +3,8 @@ import Yams
 
 extension Config {
     /// The keys crier.yaml may have.
-    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query"]
+    static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query", "ledger_options",
+                               "snapshot_max_age"]
 
     /// Reads crier.yaml's text. Every problem is collected; nil only when the settings cannot be
     /// used at all (a syntax error or a top level that is not a mapping).
@@ -37,14 +38,26 @@ extension Config {
         }
         let email = EmailSettings.load(top.mapping("email", in: "crier.yaml", into: &diagnostics), directory: directory, into: &diagnostics)
         let sms = SMSSettings.load(top.mapping("sms", in: "crier.yaml", into: &diagnostics), directory: directory, into: &diagnostics)
-        return Config(
+        var postgres: PostgresLedgerSettings?
+        var ledgerUnusable = false
+        if let node = top["ledger"], let text = node.scalar?.string, LedgerLocation.isPostgres(text) {
+            postgres = PostgresLedgerSettings.load(node, text: text, in: top, directory: directory, into: &diagnostics)
+            ledgerUnusable = postgres == nil
+        } else if let node = top["ledger_options"] {
+            diagnostics.add(file.warning("ledger_options apply to a PostgreSQL ledger only; the SQLite ledger ignores them", at: node))
+        }
+        var config = Config(
             file: path, directory: directory, timeZone: zone,
             snapshotPath: resolve("snapshot", default: "data/snapshot.sqlite"),
             ledgerPath: resolve("ledger", default: "state/ledger.sqlite"),
             catchUpSeconds: catchUp, email: email, sms: sms,
             outboxPath: resolve("outbox", default: "outbox"),
             quietHours: QuietHours.load(top, file: file, into: &diagnostics),
-            optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics))
+            optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics),
+            snapshotMaxAge: SnapshotMaxAge.load(top, file: file, into: &diagnostics))
+        config.postgresLedger = postgres
+        // A PostgreSQL ledger that cannot be used must not fall back to a file of that name.
+        return ledgerUnusable ? nil : config
     }
 
     /// `path` made absolute against `directory` (already absolute paths stay).
@@ -91,7 +104,7 @@ extension SecretSource {
 }
 
 extension EmailSettings {
-    static let keys = ["from", "reply_to", "transport", "smtp"]
+    static let keys = ["from", "reply_to", "transport", "smtp", "envelope_from", "archive_bcc"]
 
     static func load(_ mapping: YAMLMapping?, directory: String, into diagnostics: inout DiagnosticCollector) -> EmailSettings {
         var settings = EmailSettings(from: nil, replyTo: [], transport: .outbox, smtp: nil)
@@ -108,6 +121,8 @@ extension EmailSettings {
                 diagnostics.add(mapping.file.error("\"reply_to\" is not a mailbox list: \(error.message)", at: node))
             }
         }
+        settings.envelopeFrom = address(mapping, "envelope_from", into: &diagnostics)
+        settings.archiveBcc = address(mapping, "archive_bcc", into: &diagnostics)
         settings.transport = readChoice(mapping, "transport", default: .outbox, into: &diagnostics)
         if let smtp = mapping.mapping("smtp", in: "email", into: &diagnostics) {
             settings.smtp = SMTPSettings.load(smtp, directory: directory, into: &diagnostics)
@@ -117,6 +132,17 @@ extension EmailSettings {
                                                hint: "Add email.smtp with at least url"))
         }
         return settings
+    }
+}
+
+extension EmailSettings {
+    /// A bare email address under `key` (envelope addresses carry no display name).
+    static func address(_ mapping: YAMLMapping, _ key: String, into diagnostics: inout DiagnosticCollector) -> String? {
+        guard let node = mapping[key] else { return nil }
+        if let text = node.scalar?.string, let address = EmailAddress.parse(text) { return address.normalized }
+        diagnostics.add(mapping.file.error("\"\(key)\" must be an email address, not \(mapping.quoted(node))", at: node,
+                                           hint: "Write a bare address such as bounces@acme.example"))
+        return nil
     }
 }
 
@@ -165,7 +191,7 @@ extension SMTPSettings {
 }
 
 extension SMSSettings {
-    static let keys = ["transport", "default_region", "max_segments", "http", "email_gateway"]
+    static let keys = ["transport", "default_region", "max_segments", "http", "email_gateway", "allowed_regions"]
 
     static func load(_ mapping: YAMLMapping?, directory: String, into diagnostics: inout DiagnosticCollector) -> SMSSettings {
         var settings = SMSSettings(transport: .outbox, defaultRegion: .NZ, maxSegments: 1, http: nil, emailGatewayDomain: nil)
@@ -183,6 +209,18 @@ extension SMSSettings {
             }
         }
         settings.maxSegments = mapping.int("max_segments", in: 1...10, into: &diagnostics) ?? 1
+        if let node = mapping["allowed_regions"] {
+            var regions = Set<PhoneRegion>()
+            for entry in node.sequence.map(Array.init) ?? [node] {
+                if let region = entry.string.flatMap(PhoneRegion.init(code:)) {
+                    regions.insert(region)
+                } else {
+                    diagnostics.add(mapping.file.error(PhoneRegion.unsupportedCodeMessage(entry.string ?? "\(entry)") + " in \"allowed_regions\"",
+                                                       at: entry, hint: "Write e.g. `allowed_regions: [NZ, AU]`"))
+                }
+            }
+            settings.allowedRegions = regions
+        }
         if let http = mapping.mapping("http", in: "sms", into: &diagnostics) {
             http.rejectUnknownKeys(allowed: ["url", "format", "username", "password", "password_env", "password_file", "from"],
                                    in: "sms.http", into: &diagnostics)

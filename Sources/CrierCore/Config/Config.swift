@@ -25,6 +25,13 @@ package struct Config: Sendable {
     package var quietHours: QuietHours? = nil
     /// More opt-outs, read from the snapshot (`opt_out_query:`).
     package var optOutQuery: OptOutQuery? = nil
+    /// The oldest snapshot that may be planned over (`snapshot_max_age:`); nil: any age.
+    package var snapshotMaxAge: SnapshotMaxAge? = nil
+    /// A PostgreSQL ledger (`ledger: postgresql://...`); nil: the SQLite file at `ledgerPath`.
+    package var postgresLedger: PostgresLedgerSettings? = nil
+
+    /// Where the ledger lives.
+    package var ledger: LedgerLocation { postgresLedger.map(LedgerLocation.postgresql) ?? .sqlite(path: ledgerPath) }
 
     /// The default catch-up window: 6 hours.
     package static let defaultCatchUpSeconds = 6 * 3600
@@ -46,6 +53,10 @@ package struct EmailSettings: Sendable {
     package var transport: Transport
     /// SMTP settings when `transport` is smtp (or the SMS email gateway needs it).
     package var smtp: SMTPSettings?
+    /// The envelope sender (MAIL FROM, where bounces return); nil: From's address.
+    package var envelopeFrom: String? = nil
+    /// A mailbox that gets a copy of every email through the envelope only (`archive_bcc`).
+    package var archiveBcc: String? = nil
 }
 
 /// Where SMTP delivery connects and how it authenticates. The password is never stored here,
@@ -102,6 +113,14 @@ package struct SMSSettings: Sendable {
     package var http: HTTPGatewaySettings?
     /// The email-to-SMS domain, when `transport` is email-gateway.
     package var emailGatewayDomain: String?
+    /// Only numbers of these countries are messaged (`allowed_regions`); nil: any country.
+    package var allowedRegions: Set<PhoneRegion>? = nil
+
+    /// Whether `number` is in an allowed country.
+    package func allows(_ number: PhoneNumber) -> Bool {
+        guard let allowedRegions else { return true }
+        return number.region.map(allowedRegions.contains) ?? false
+    }
 }
 
 /// An HTTP SMS gateway.

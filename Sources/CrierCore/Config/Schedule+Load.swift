@@ -3,7 +3,7 @@ import Yams
 
 extension Schedule {
     /// The keys a schedule file may have.
-    static let keys = ["description", "cron", "timezone", "enabled", "channel", "template", "trigger", "query", "quiet_hours"]
+    static let keys = ["description", "cron", "timezone", "enabled", "channel", "template", "trigger", "query", "quiet_hours", "times"]
     /// The triggers there are.
     static let triggerNames = ["upcoming", "overdue", "change"]
 
@@ -86,12 +86,21 @@ extension Schedule {
             }
         }
         let quietHours = QuietHours.load(top, file: file, into: &diagnostics)
+        var times: [String] = []
+        if let node = top["times"] {
+            let names = node.sequence.map { $0.compactMap(\.string) } ?? node.string.map { [$0] } ?? []
+            if names.isEmpty || names.count != (node.sequence?.count ?? 1) {
+                diagnostics.add(file.error("\"times\" must list column names, not \(top.quoted(node))", at: node,
+                                           hint: "Write e.g. `times: [pickup_at, due_at]`"))
+            }
+            times = names
+        }
         guard !failed(), let cron, let trigger else { return nil }
         return Schedule(
             id: id, file: path,
             description: top.string("description", in: "a schedule", into: &diagnostics) ?? "",
             cron: cron, timeZone: zone, enabled: enabled, channel: channel, template: template,
-            trigger: trigger, query: query, queryLocation: queryLocation, quietHours: quietHours)
+            trigger: trigger, query: query, queryLocation: queryLocation, quietHours: quietHours, times: times)
     }
 
     /// Seconds in a positive duration (`2 days`, `36 hours`, `36h`): `DurationText`'s grammar.

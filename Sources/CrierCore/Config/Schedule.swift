@@ -26,6 +26,8 @@ package struct Schedule: Sendable {
     package var queryLocation: FileLocation
     /// When this schedule's SMS wait (`quiet_hours:`); nil: crier.yaml's.
     package var quietHours: QuietHours? = nil
+    /// Columns that templates see as time views in the schedule's zone (`times:`), like `{{at.*}}`.
+    package var times: [String] = []
 }
 
 /// The channel a schedule sends through.
@@ -49,6 +51,15 @@ package enum Trigger: Sendable, Equatable {
         case .upcoming: return "upcoming"
         case .overdue: return "overdue"
         case .change: return "change"
+        }
+    }
+
+    /// The time view the trigger offers templates: `at` (upcoming), `since` (overdue), none (change).
+    package var timeNamespace: String? {
+        switch self {
+        case .upcoming: return "at"
+        case .overdue: return "since"
+        case .change: return nil
         }
     }
 

@@ -21,9 +21,9 @@ package struct ConsentRules: Sendable {
         return hours
     }
 
-    /// Whether `schedule`'s SMS must wait at `at`.
+    /// Whether `schedule`'s SMS must wait at `at` (whatever its channel: a `channel` column may choose SMS).
     package func isQuiet(_ schedule: Schedule, config: Config) -> Bool {
-        guard schedule.channel == .sms, let hours = Self.quietHours(of: schedule, config: config) else { return false }
+        guard let hours = Self.quietHours(of: schedule, config: config) else { return false }
         return hours.contains(at, in: schedule.timeZone)
     }
 

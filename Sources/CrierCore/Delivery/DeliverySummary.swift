@@ -12,6 +12,10 @@ package struct DeliverySummary: Sendable, Equatable {
     package var reconciled = 0
     /// Left pending because `max_per_day` is reached; they go out in a run with room.
     package var heldByCap = 0
+    /// Withdrawn by the delivery gate (recorded as skipped with its reason).
+    package var withdrawn = 0
+    /// Held by the delivery gate: pending for a later run.
+    package var held = 0
     /// Error texts of failures and retries, by item id.
     package var errors: [(id: String, message: String)] = []
     /// Delivery-wide faults that stopped a transport for the run, by transport name.
@@ -31,6 +35,8 @@ package struct DeliverySummary: Sendable, Equatable {
         uncertain += other.uncertain
         reconciled += other.reconciled
         heldByCap += other.heldByCap
+        withdrawn += other.withdrawn
+        held += other.held
         errors += other.errors
         faults.merge(other.faults) { first, _ in first }
     }
@@ -38,7 +44,8 @@ package struct DeliverySummary: Sendable, Equatable {
     /// Compares counts and errors.
     package static func == (lhs: DeliverySummary, rhs: DeliverySummary) -> Bool {
         lhs.sent == rhs.sent && lhs.failed == rhs.failed && lhs.leftForRetry == rhs.leftForRetry
-            && lhs.uncertain == rhs.uncertain && lhs.reconciled == rhs.reconciled && lhs.heldByCap == rhs.heldByCap && lhs.faults == rhs.faults
+            && lhs.uncertain == rhs.uncertain && lhs.reconciled == rhs.reconciled && lhs.heldByCap == rhs.heldByCap
+            && lhs.withdrawn == rhs.withdrawn && lhs.held == rhs.held && lhs.faults == rhs.faults
             && lhs.errors.map(\.id) == rhs.errors.map(\.id) && lhs.errors.map(\.message) == rhs.errors.map(\.message)
     }
 }

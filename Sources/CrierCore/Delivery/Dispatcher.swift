@@ -3,9 +3,8 @@ import Logging
 
 /// Delivers what the ledger holds as pending, one claimed item at a time, and settles each
 /// item's state. Items left `sending` by a dead run are reconciled with the transport first.
-package struct Dispatcher {
-    /// The ledger.
-    package var ledger: any Ledger
+/// Each item passes the pipeline's `DeliveryGate` just before it is claimed.
+package struct Dispatcher: Delivery {
     /// Transport per channel.
     package var transports: [Channel: any Transport]
     /// Builds messages from items.
@@ -25,47 +24,55 @@ package struct Dispatcher {
     package var extraWorkers: [[Channel: any Transport]] = []
     /// `email.smtp.rate`, shared by the workers.
     package var throttle: Throttle?
-    /// `email.smtp.max_per_day`, shared by the workers.
-    package var dailyCap: DailyCap?
+    /// `email.smtp.max_per_day`: the limit, the channels it covers and the zone whose day it
+    /// counts; what the day used so far is read from the ledger when delivery starts.
+    package var maxPerDay: (limit: Int, channels: Set<Channel>, timeZone: TimeZone)?
     /// After this many items in a row were left for the next run (server down, network
     /// trouble), the run stops delivering: the rest waits for the next run without each item
     /// spending its retries on a dead server.
     package var giveUpAfterDeferrals = 5
+    /// Told of each settled item (a progress line), when set.
+    package var progress: (any DeliveryProgress)?
 
     /// A dispatcher.
-    package init(ledger: any Ledger, transports: [Channel: any Transport], builder: MessageBuilder, clock: any Clock, logger: Logger) {
-        self.ledger = ledger
+    package init(transports: [Channel: any Transport], builder: MessageBuilder, clock: any Clock, logger: Logger) {
         self.transports = transports
         self.builder = builder
         self.clock = clock
         self.logger = logger
     }
 
-    /// Reconciles orphans, then delivers every pending item.
-    package func run(runID: Int64) throws -> DeliverySummary {
+    /// Reconciles orphans, then delivers every pending item the gate lets through.
+    package func deliver(ledger: any Ledger, runID: Int64, gate: any DeliveryGate) throws -> DeliverySummary {
         var summary = DeliverySummary()
         for orphan in try ledger.orphanedSending() {
             let known = transports[orphan.item.channel]?.reconcile(itemID: orphan.item.id, channel: orphan.item.channel)
+            let owner = orphan.claimedBy ?? runID
             switch known {
             case true?:
-                try ledger.settle(id: orphan.item.id, state: .sent, error: nil, providerID: nil, at: clock.now)
+                try ledger.settle(Settlement(id: orphan.item.id, runID: owner, state: .sent), at: clock.now)
                 summary.reconciled += 1
             case false?:
-                try ledger.settle(id: orphan.item.id, state: .pending, error: "interrupted before delivery; retried", providerID: nil, at: clock.now)
+                try ledger.settle(Settlement(id: orphan.item.id, runID: owner, state: .pending, error: "interrupted before delivery; retried"),
+                                  at: clock.now)
             case nil where !orphan.handedOver:
-                try ledger.settle(id: orphan.item.id, state: .pending, error: "interrupted before the message was handed over; retried", providerID: nil, at: clock.now)
+                try ledger.settle(Settlement(id: orphan.item.id, runID: owner, state: .pending,
+                                             error: "interrupted before the message was handed over; retried"), at: clock.now)
             case nil:
                 let message = "a run died while delivering this item; it may or may not have gone out. Not re-sent"
-                try ledger.settle(id: orphan.item.id, state: .uncertain, error: message, providerID: nil, at: clock.now)
+                try ledger.settle(Settlement(id: orphan.item.id, runID: owner, state: .uncertain, error: message), at: clock.now)
                 summary.uncertain += 1
                 summary.errors.append((orphan.item.id, message))
                 logger.warning("uncertain delivery", metadata: ["item": "\(orphan.item.id)", "schedule": "\(orphan.item.schedule)"])
             }
         }
         let queue = WorkQueue(try ledger.pending(), giveUpAfter: giveUpAfterDeferrals)
+        progress?.started(total: queue.count)
+        defer { progress?.finished() }
+        let shared = Shared(ledger: ledger, runID: runID, gate: gate, dailyCap: try dailyCap(ledger))
         let sets = [transports] + extraWorkers
         if sets.count == 1 {
-            work(queue, transports: transports, runID: runID, into: &summary)
+            work(queue, transports: transports, shared, into: &summary)
             noteUntried(queue, into: &summary)
             return summary
         }
@@ -73,10 +80,10 @@ package struct Dispatcher {
         let finished = DispatchGroup()
         for (index, set) in sets.enumerated() {
             finished.enter()
-            let box = UncheckedBox((self, set))
+            let box = UncheckedBox((self, set, shared))
             let thread = Thread {
                 var part = DeliverySummary()
-                box.value.0.work(queue, transports: box.value.1, runID: runID, into: &part)
+                box.value.0.work(queue, transports: box.value.1, box.value.2, into: &part)
                 results.store(part, at: index)
                 finished.leave()
             }
@@ -100,18 +107,39 @@ package struct Dispatcher {
         summary.errors.append(("-", message))
     }
 
-    /// One worker: takes pending items off the shared queue until it is empty. An item's
-    /// outcome is recorded in the same ledger transaction that claims the next item (half the
-    /// transactions); with a pause between items (pace, rate) it is recorded at once instead,
-    /// so an item never waits in `sending` after its delivery.
-    private func work(_ queue: WorkQueue, transports: [Channel: any Transport], runID: Int64, into summary: inout DeliverySummary) {
+    /// The day's cap with what the ledger says today used, when `maxPerDay` is set.
+    private func dailyCap(_ ledger: any Ledger) throws -> DailyCap? {
+        guard let maxPerDay else { return nil }
+        let used = try ledger.sentCount(channels: maxPerDay.channels, since: DailyCap.startOfDay(clock.now, in: maxPerDay.timeZone))
+        return DailyCap(limit: maxPerDay.limit, alreadySent: used, channels: maxPerDay.channels)
+    }
+
+    /// What every worker of one delivery shares.
+    private struct Shared {
+        let ledger: any Ledger
+        let runID: Int64
+        let gate: any DeliveryGate
+        let dailyCap: DailyCap?
+    }
+
+    /// One worker: takes pending items off the shared queue until it is empty. Each item
+    /// passes the gate first. An item's outcome is recorded in the same ledger transaction that
+    /// claims the next item (half the transactions); with a pause between items (pace, rate)
+    /// it is recorded at once instead, so an item never waits in `sending` after its delivery.
+    private func work(_ queue: WorkQueue, transports: [Channel: any Transport], _ shared: Shared, into summary: inout DeliverySummary) {
+        let (ledger, runID, dailyCap) = (shared.ledger, shared.runID, shared.dailyCap)
         var unsettled: Settlement?
         let settleAtOnce = pace > 0 || throttle != nil
         while let entry = queue.next() {
             let item = entry.item
+            guard admit(item, by: shared, into: &summary) else { continue }
             if let name = transports[item.channel]?.name, let fault = queue.fault(of: name) {
                 // The transport stopped: the item waits for the next run, with the fault as its error.
-                record(Settlement(id: item.id, state: .pending, error: fault.message, providerID: nil))
+                if let settlement = unsettled { record(settlement, in: ledger) }
+                unsettled = nil
+                if (try? ledger.claim(id: item.id, runID: runID, at: clock.now)) == true {
+                    record(Settlement(id: item.id, runID: runID, state: .pending, error: fault.message), in: ledger)
+                }
                 summary.leftForRetry += 1
                 continue
             }
@@ -126,7 +154,7 @@ package struct Dispatcher {
                 claimed = try ledger.settle(unsettled, thenClaim: item.id, runID: runID, at: clock.now)
                 unsettled = nil
             } catch {
-                if let unsettled { record(unsettled) }
+                if let unsettled { record(unsettled, in: ledger) }
                 unsettled = nil
                 if capped { dailyCap?.giveBack() }
                 logger.error("cannot claim item", metadata: ["item": "\(item.id)", "error": "\(error)"])
@@ -138,20 +166,42 @@ package struct Dispatcher {
                 if capped { dailyCap?.giveBack() }
                 continue
             }
-            let settlement = attempt(item, transports: transports, runID: runID, queue: queue, into: &summary)
+            let settlement = attempt(item, runID: runID, transports: transports, ledger: ledger, queue: queue, into: &summary)
             if capped, settlement.state != .sent { dailyCap?.giveBack() }
             queue.note(deferred: settlement.state == .pending)
-            if settleAtOnce { record(settlement) } else { unsettled = settlement }
+            progress?.advanced()
+            if settleAtOnce { record(settlement, in: ledger) } else { unsettled = settlement }
             if pace > 0 { sleep(pace) }
         }
-        if let unsettled { record(unsettled) }
+        if let unsettled { record(unsettled, in: ledger) }
+    }
+
+    /// Asks the gate about `item`: true to deliver it; otherwise withdraws it or leaves it
+    /// pending, as the gate says.
+    private func admit(_ item: PlanItem, by shared: Shared, into summary: inout DeliverySummary) -> Bool {
+        switch shared.gate.verdict(for: item, at: clock.now) {
+        case .deliver:
+            return true
+        case .withdraw(let reason):
+            do {
+                if try shared.ledger.withdraw(id: item.id, reason: reason, runID: shared.runID, at: clock.now) { summary.withdrawn += 1 }
+            } catch {
+                logger.error("cannot withdraw item", metadata: ["item": "\(item.id)", "error": "\(error)"])
+                summary.leftForRetry += 1
+                summary.errors.append((item.id, "cannot withdraw (\(reason)): \(error)"))
+            }
+            return false
+        case .hold(let why):
+            summary.held += 1
+            logger.info("item held", metadata: ["item": "\(item.id)", "reason": "\(why)"])
+            return false
+        }
     }
 
     /// Records one outcome on its own.
-    private func record(_ settlement: Settlement) {
+    private func record(_ settlement: Settlement, in ledger: any Ledger) {
         do {
-            try ledger.settle(id: settlement.id, state: settlement.state, error: settlement.error,
-                              providerID: settlement.providerID, at: clock.now)
+            try ledger.settle(settlement, at: clock.now)
         } catch {
             logger.error("cannot record delivery state", metadata: ["item": "\(settlement.id)", "error": "\(error)"])
         }
@@ -159,11 +209,11 @@ package struct Dispatcher {
 
     /// Delivers one claimed item (retrying transient trouble per the policy) and counts the
     /// outcome; the caller records it.
-    private func attempt(_ item: PlanItem, transports: [Channel: any Transport], runID: Int64, queue: WorkQueue,
+    private func attempt(_ item: PlanItem, runID: Int64, transports: [Channel: any Transport], ledger: any Ledger, queue: WorkQueue,
                          into summary: inout DeliverySummary) -> Settlement {
         guard let transport = transports[item.channel] else {
             summary.failed += 1
-            return Settlement(id: item.id, state: .failed, error: "no transport for \(item.channel.rawValue)", providerID: nil)
+            return Settlement(id: item.id, runID: runID, state: .failed, error: "no transport for \(item.channel.rawValue)")
         }
         let message: OutboundMessage
         do {
@@ -172,7 +222,7 @@ package struct Dispatcher {
             let text = (error as? MIMEError)?.message ?? "\(error)"
             summary.failed += 1
             summary.errors.append((item.id, text))
-            return Settlement(id: item.id, state: .failed, error: text, providerID: nil)
+            return Settlement(id: item.id, runID: runID, state: .failed, error: text)
         }
         var attempts = policy
         let handOver = { [ledger, clock, logger] () -> Bool in
@@ -188,26 +238,26 @@ package struct Dispatcher {
             switch attempts.handle(transport.deliver(message, handOver: handOver)) {
             case .recordSent(let providerID):
                 summary.sent += 1
-                return Settlement(id: item.id, state: .sent, error: nil, providerID: providerID)
+                return Settlement(id: item.id, runID: runID, state: .sent, providerID: providerID)
             case .retry(let delay):
                 sleep(delay)
             case .leaveForNextRun(let error):
                 summary.leftForRetry += 1
                 summary.errors.append((item.id, error))
                 logger.warning("delivery deferred", metadata: ["item": "\(item.id)", "error": "\(error)"])
-                return Settlement(id: item.id, state: .pending, error: error, providerID: nil)
+                return Settlement(id: item.id, runID: runID, state: .pending, error: error)
             case .stopTransport(let fault):
                 summary.leftForRetry += 1
                 summary.errors.append((item.id, fault.message))
                 summary.faults[transport.name] = summary.faults[transport.name] ?? fault
                 queue.stop(transport.name, fault)
                 logger.error("transport stopped for this run", metadata: ["transport": "\(transport.name)", "error": "\(fault.message)"])
-                return Settlement(id: item.id, state: .pending, error: fault.message, providerID: nil)
+                return Settlement(id: item.id, runID: runID, state: .pending, error: fault.message)
             case .giveUp(let error):
                 summary.failed += 1
                 summary.errors.append((item.id, error))
                 logger.error("delivery failed", metadata: ["item": "\(item.id)", "error": "\(error)"])
-                return Settlement(id: item.id, state: .failed, error: error, providerID: nil)
+                return Settlement(id: item.id, runID: runID, state: .failed, error: error)
             }
         }
     }
@@ -228,6 +278,9 @@ private final class WorkQueue: @unchecked Sendable {
         self.entries = entries
         self.giveUpAfter = giveUpAfter
     }
+
+    /// All items, handed out or not.
+    var count: Int { entries.count }
 
     func next() -> LedgerItem? {
         lock.lock()

@@ -32,7 +32,9 @@ package struct MessageBuilder: Sendable {
                 timeZone: timeZone,
                 messageID: "\(item.id)@\(from.domain)",
                 text: item.body ?? "",
-                html: item.html)
+                html: item.html,
+                envelopeFrom: email.envelopeFrom,
+                envelopeBcc: email.archiveBcc.map { [$0] } ?? [])
             return .email(itemID: item.id, message)
         }
     }

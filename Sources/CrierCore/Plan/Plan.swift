@@ -20,10 +20,14 @@ package struct Plan: Sendable, Equatable {
     package var stateUpdates: [ChangeStateUpdate]
     /// Change-trigger definitions to record, by schedule.
     package var definitions: [String: String]
+    /// The generation of each change schedule's state the plan's diff was made against
+    /// (`LedgerView.changeGeneration`; absent: 0). `record` refuses a stale one.
+    package var changeGenerations: [String: Int64]
 
     /// A plan.
     package init(at: Date, configSHA256: String, snapshotSHA256: String, schedules: [SlotDecision], items: [PlanItem],
-                 stateUpdates: [ChangeStateUpdate] = [], definitions: [String: String] = [:]) {
+                 stateUpdates: [ChangeStateUpdate] = [], definitions: [String: String] = [:],
+                 changeGenerations: [String: Int64] = [:]) {
         self.at = at
         self.configSHA256 = configSHA256
         self.snapshotSHA256 = snapshotSHA256
@@ -31,6 +35,7 @@ package struct Plan: Sendable, Equatable {
         self.items = items
         self.stateUpdates = stateUpdates
         self.definitions = definitions
+        self.changeGenerations = changeGenerations
     }
 
     /// The plan as ordered JSON (SPEC §3 plus the slot decisions).
@@ -45,6 +50,11 @@ package struct Plan: Sendable, Equatable {
         ]
         if !definitions.isEmpty {
             pairs.append(("definitions", .object(definitions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        // Only generations past 0: a plan made before any change state was recorded reads as before.
+        let generations = changeGenerations.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+        if !generations.isEmpty {
+            pairs.append(("generations", .object(generations.map { ($0.key, .int(Int($0.value))) })))
         }
         if !stateUpdates.isEmpty {
             pairs.append(("state", .array(stateUpdates.map { update in

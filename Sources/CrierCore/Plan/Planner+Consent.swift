@@ -40,7 +40,7 @@ extension Planner {
     /// for a later slot that yields the same item.
     func deferredItems(_ schedule: Schedule, current: [PlanItem], consent: ConsentRules, rows: any PreparingRowSource,
                        ledger: any LedgerView) throws -> [PlanItem] {
-        guard schedule.enabled, schedule.channel == .sms, ConsentRules.quietHours(of: schedule, config: repository.config) != nil,
+        guard schedule.enabled, ConsentRules.quietHours(of: schedule, config: repository.config) != nil,
               !consent.isQuiet(schedule, config: repository.config) else { return [] }
         if case .change = schedule.trigger { return [] }
         let since = Timestamp.utc(at.addingTimeInterval(-Self.deferralHorizon))

@@ -28,6 +28,7 @@ package struct Planner {
         var items: [PlanItem] = []
         var stateUpdates: [String: [ChangeStateUpdate]] = [:]
         var definitions: [String: String] = [:]
+        var generations: [String: Int64] = [:]
         let selected = { (id: String) in selection?.contains(id) ?? true }
         for id in repository.invalidSchedules where selected(id) {
             decisions.append(SlotDecision(schedule: id, status: .invalid))
@@ -40,7 +41,7 @@ package struct Planner {
                 continue
             }
             var (decision, scheduleItems) = evaluate(schedule, rows: rows, ledger: ledger, stateUpdates: &stateUpdates,
-                                                     definitions: &definitions, into: &diagnostics)
+                                                     definitions: &definitions, generations: &generations, into: &diagnostics)
             if decision.status == .due {
                 consent.apply(to: &scheduleItems, quiet: consent.isQuiet(schedule, config: repository.config))
             }
@@ -63,7 +64,8 @@ package struct Planner {
         let evaluated = Set(decisions.filter { $0.status == .due }.map(\.schedule))
         let updates = stateUpdates.filter { evaluated.contains($0.key) }.sorted { $0.key < $1.key }.flatMap(\.value)
         let plan = Plan(at: at, configSHA256: repository.sha256, snapshotSHA256: snapshotSHA256, schedules: decisions, items: items,
-                        stateUpdates: updates, definitions: definitions.filter { evaluated.contains($0.key) })
+                        stateUpdates: updates, definitions: definitions.filter { evaluated.contains($0.key) },
+                        changeGenerations: generations.filter { evaluated.contains($0.key) })
         return applyingDailyCap(to: plan, ledger: ledger, into: &diagnostics)
     }
 
@@ -103,7 +105,7 @@ package struct Planner {
 
     private func evaluate(_ schedule: Schedule, rows: any PreparingRowSource, ledger: any LedgerView,
                           stateUpdates: inout [String: [ChangeStateUpdate]], definitions: inout [String: String],
-                          into diagnostics: inout DiagnosticCollector) -> (SlotDecision, [PlanItem]) {
+                          generations: inout [String: Int64], into diagnostics: inout DiagnosticCollector) -> (SlotDecision, [PlanItem]) {
         var decision: SlotDecision
         let due: Date?
         do {
@@ -147,6 +149,7 @@ package struct Planner {
             case .change(let change):
                 let window = TriggerWindow(start: slot, end: slot, includesStart: true, occurrence: "")
                 var evaluator = ChangeEvaluator(maker: maker, trigger: change)
+                generations[schedule.id] = try ledger.changeGeneration(schedule: schedule.id)
                 try evaluator.load(from: ledger)
                 let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
                 try evaluator.read(from: rows, query: schedule.query, columns: prepared.columns, parameters: parameters)

@@ -10,6 +10,8 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     case optedOut
     /// The recipient is not a valid phone number or email address.
     case invalidAddress
+    /// The row's `channel` column is neither `sms` nor `email` (nor NULL).
+    case invalidChannel
     /// The SMS needs more segments than `max_segments` allows.
     case tooLong
     /// A variable the template interpolates is NULL (or no column) in this row.
@@ -37,6 +39,7 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         case .failedEarlier: return "failed-earlier"
         case .optedOut: return "opted-out"
         case .invalidAddress: return "invalid-address"
+        case .invalidChannel: return "invalid-channel"
         case .tooLong: return "too-long"
         case .missingVariable(let name): return "missing-variable: \(name)"
         case .invalidText(let name): return "invalid-text: \(name)"

@@ -24,7 +24,8 @@ package enum SlotStatus: String, Sendable, Codable {
     case missed
 }
 
-/// What planning needs to know from the ledger: which slots ran and which items exist.
+/// What planning needs to know from the ledger. Every implementation answers every question
+/// or throws: none may guess (an unread suppression list or daily cap would fail open).
 package protocol LedgerView {
     /// How `slot` (UTC ISO text) of `schedule` was recorded, if at all.
     func slotStatus(schedule: String, slot: String) throws -> SlotStatus?
@@ -32,6 +33,9 @@ package protocol LedgerView {
     func itemStates(ids: [String]) throws -> [String: ItemState]
     /// The change trigger's recorded definition of `schedule` (nil: never evaluated).
     func changeDefinition(schedule: String) throws -> String?
+    /// How many times `schedule`'s change state was advanced (0: never). A plan carries the
+    /// generation it was made against; `record` advances it only from that generation.
+    func changeGeneration(schedule: String) throws -> Int64
     /// The change trigger's fingerprint per key of `schedule`.
     func changeFingerprints(schedule: String) throws -> [String: String]
     /// Calls `body` with each key of `schedule`'s change state (its UTF-8 bytes, valid during
@@ -51,22 +55,18 @@ package protocol LedgerView {
 }
 
 extension LedgerView {
-    /// The fingerprints from `changeFingerprints` (for views that keep few keys).
+    /// The fingerprints of `changeFingerprints`, one at a time (for views that keep few keys;
+    /// a ledger of many keys streams them from its storage instead).
     package func forEachChangeFingerprint(schedule: String, _ body: (UnsafeRawBufferPointer, ChangeFingerprint?) throws -> Void) throws {
         for (key, fingerprint) in try changeFingerprints(schedule: schedule) {
             var key = key
             try key.withUTF8 { try body(UnsafeRawBufferPointer($0), ChangeFingerprint(hex: fingerprint)) }
         }
     }
-    /// No suppression list (for views that do not keep one).
-    package func optOutKeys() throws -> Set<String> { [] }
-    /// No deferred items (for views that do not keep them).
-    package func quietHoursItems(schedule: String, since: String) throws -> [String: String] { [:] }
-    /// Nothing sent, nothing waiting (for views that do not keep items).
-    package func dailyCapUsage(channels: Set<Channel>, since: Date) throws -> Int { 0 }
 }
 
-/// The view of a ledger that does not exist yet: nothing ran, nothing was sent.
+/// The view of a ledger that does not exist yet: nothing ran, nothing was sent, nobody opted
+/// out in it (what `plan` reads before the first run).
 package struct EmptyLedgerView: LedgerView {
     /// An empty view.
     package init() {}
@@ -76,8 +76,16 @@ package struct EmptyLedgerView: LedgerView {
     package func itemStates(ids: [String]) throws -> [String: ItemState] { [:] }
     /// Always nil.
     package func changeDefinition(schedule: String) throws -> String? { nil }
+    /// Always 0.
+    package func changeGeneration(schedule: String) throws -> Int64 { 0 }
     /// Always empty.
     package func changeFingerprints(schedule: String) throws -> [String: String] { [:] }
     /// Always empty.
     package func changeRows(schedule: String, keys: [String]) throws -> [String: String] { [:] }
+    /// Always empty: the list lives in the ledger.
+    package func optOutKeys() throws -> Set<String> { [] }
+    /// Always empty.
+    package func quietHoursItems(schedule: String, since: String) throws -> [String: String] { [:] }
+    /// Always 0: nothing was sent.
+    package func dailyCapUsage(channels: Set<Channel>, since: Date) throws -> Int { 0 }
 }

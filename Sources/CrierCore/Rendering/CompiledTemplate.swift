@@ -3,7 +3,9 @@ import Mustache
 /// A parsed Mustache template with the variable names it uses and where its text starts.
 package struct CompiledTemplate: Sendable {
     /// Names the engine provides as objects with fields (`{{at.time}}`).
-    package static let engineNamespaces: Set<String> = ["at", "since", "changes"]
+    package static let engineNamespaces: Set<String> = ["at", "since", "slot", "changes"]
+    /// Time views only some triggers offer (`at`: upcoming, `since`: overdue).
+    package static let triggerTimes: Set<String> = ["at", "since"]
     /// Names the engine provides as plain values.
     package static let engineValues: Set<String> = ["occurrence", "schedule", "event", "occurrence_number", "occurrence_ordinal", "repeat",
                                                            "is_enter", "is_leave", "is_change"]
@@ -70,16 +72,31 @@ package struct CompiledTemplate: Sendable {
         return (location, nil)
     }
 
-    /// The variables that neither `columns` nor the engine provide.
-    package func unknownVariables(columns: Set<String>) -> [String] {
-        variables.filter { name in
-            if let dot = name.firstIndex(of: ".") {
-                let head = String(name[..<dot]), field = String(name[name.index(after: dot)...])
-                if head == "changes" { return !Self.changeFields.contains(field) }
-                if Self.engineNamespaces.contains(head) { return !TimeView.fields.contains { $0.name == field } }
-                return !columns.contains(head)
+    /// The variables that neither `columns` nor the engine provide. `timeColumns` are columns
+    /// read as time views (`times:`); `triggerTime` is the trigger's own view (`at`, `since` or
+    /// none), so that `{{at.time}}` in a change trigger's template is reported.
+    package func unknownVariables(columns: Set<String>, timeColumns: Set<String> = [], triggerTime: String? = nil) -> [String] {
+        let names: [String]
+        if timeColumns.isEmpty {
+            names = variables
+        } else {
+            let recorder = VariableRecorder(namespaces: Self.engineNamespaces.union(timeColumns))
+            _ = mustache.render(recorder)
+            names = recorder.names
+        }
+        let absent = Self.triggerTimes.subtracting([triggerTime].compactMap { $0 })
+        return names.filter { name in
+            let dot = name.firstIndex(of: ".")
+            let head = dot.map { String(name[..<$0]) } ?? name
+            // `{{at.time}}` records `at` too: report the field only.
+            if absent.contains(head) { return dot != nil || !names.contains { $0.hasPrefix(head + ".") } }
+            guard let dot else {
+                return !(columns.contains(name) || Self.engineValues.contains(name) || Self.engineNamespaces.contains(name))
             }
-            return !(columns.contains(name) || Self.engineValues.contains(name) || Self.engineNamespaces.contains(name))
+            let field = String(name[name.index(after: dot)...])
+            if head == "changes" { return !Self.changeFields.contains(field) }
+            if Self.engineNamespaces.contains(head) || timeColumns.contains(head) { return !TimeView.fields.contains { $0.name == field } }
+            return !columns.contains(head)
         }
     }
 

@@ -34,10 +34,10 @@ package struct MessageRenderer: Sendable {
         self.sms = sms
     }
 
-    /// The message for `row`, or the reason it is skipped (with what could be rendered).
-    package func render(_ schedule: Schedule, row: Row, engine: [String: Any]) -> (RenderedMessage?, SkipReason?) {
+    /// The message for `row` on `channel`, or the reason it is skipped (with what could be rendered).
+    package func render(_ schedule: Schedule, channel: Channel, row: Row, engine: [String: Any]) -> (RenderedMessage?, SkipReason?) {
         let context = RenderContext(row: row, engine: engine)
-        switch schedule.channel {
+        switch channel {
         case .sms:
             guard let template = templates.sms[schedule.template] else { return (nil, .missingVariable("template")) }
             let body = trimTrailing(template.body.render(context))

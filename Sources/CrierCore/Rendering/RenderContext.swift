@@ -45,8 +45,9 @@ package final class RenderContext: MustacheParent {
     }
 }
 
-/// A NULL column: false in sections, a recorded miss where interpolated.
-private struct NullValue: MustacheCustomRenderable, MustacheTransformable {
+/// A NULL column: false in sections, a recorded miss where interpolated, also through a field
+/// (`{{pickup_at.time}}` of a NULL time column).
+private struct NullValue: MustacheCustomRenderable, MustacheTransformable, MustacheParent {
     let name: String
     let context: RenderContext
 
@@ -58,6 +59,8 @@ private struct NullValue: MustacheCustomRenderable, MustacheTransformable {
     var isNull: Bool { true }
 
     func transform(_ name: String) -> Any? { self }
+
+    func child(named name: String) -> Any? { self }
 }
 
 /// Snapshot text that is not UTF-8: true in sections, a recorded problem where interpolated.

@@ -11,6 +11,8 @@ package struct ItemMaker {
     package let region: PhoneRegion
     /// The renderer.
     package let renderer: MessageRenderer
+    /// `{{slot.*}}`: the slot in the schedule's zone.
+    private let slotView: TimeView?
 
     /// A maker for `schedule`'s slot.
     package init(schedule: Schedule, slotText: String, region: PhoneRegion, renderer: MessageRenderer) {
@@ -18,6 +20,7 @@ package struct ItemMaker {
         self.slotText = slotText
         self.region = region
         self.renderer = renderer
+        slotView = Timestamp.parseISO(slotText).map { TimeView($0, in: schedule.timeZone) }
     }
 
     /// The row's trimmed recipient text.
@@ -33,44 +36,74 @@ package struct ItemMaker {
         return text.trimmingCharacters(in: .whitespaces)
     }
 
-    /// The E.164 number or normalised address, nil when invalid.
-    package func normalise(_ raw: String) -> String? {
+    /// The row's channel: its `channel` column (`sms` or `email`, any case) or, when that is
+    /// NULL or absent, the schedule's; nil when the column holds anything else.
+    package func channel(of row: Row) -> Channel? {
+        guard let text = row["channel"]?.text else { return schedule.channel }
+        return Channel(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
+    /// The row's recipient as the plan names it: normalised for the row's channel, else as given.
+    package func recipient(of row: Row) -> String {
+        let raw = rawRecipient(row)
+        return normalise(raw, for: channel(of: row) ?? schedule.channel) ?? raw
+    }
+
+    /// The E.164 number or normalised address for `channel` (the schedule's by default), nil when invalid.
+    package func normalise(_ raw: String, for channel: Channel? = nil) -> String? {
         guard !raw.isEmpty else { return nil }
-        switch schedule.channel {
+        switch channel ?? schedule.channel {
         case .sms:
-            if case .success(let number) = PhoneNumber.parse(raw, defaultRegion: region) { return number.e164 }
+            if case .success(let number) = PhoneNumber.parse(raw, defaultRegion: region), renderer.sms.allows(number) { return number.e164 }
             return nil
         case .email:
             return EmailAddress.parse(raw)?.normalized
         }
     }
 
-    /// An item without content, for `key`, `recipient` and `occurrence`.
-    package func bare(key: String, recipient: String, occurrence: String) -> PlanItem {
-        PlanItem(id: PlanItem.id(schedule: schedule.id, key: key, occurrence: occurrence, channel: schedule.channel, recipient: recipient),
-                 schedule: schedule.id, slot: slotText, key: key, occurrence: occurrence, channel: schedule.channel,
-                 recipient: recipient, action: .send)
+    /// An item without content, for `key`, `recipient` and `occurrence` on `channel` (the schedule's by default).
+    package func bare(key: String, recipient: String, occurrence: String, channel: Channel? = nil) -> PlanItem {
+        let channel = channel ?? schedule.channel
+        return PlanItem(id: PlanItem.id(schedule: schedule.id, key: key, occurrence: occurrence, channel: channel, recipient: recipient),
+                        schedule: schedule.id, slot: slotText, key: key, occurrence: occurrence, channel: channel,
+                        recipient: recipient, action: .send)
     }
 
     /// A skipped item.
-    package func skipped(key: String, recipient: String, occurrence: String, _ reason: SkipReason) -> PlanItem {
-        var item = bare(key: key, recipient: recipient, occurrence: occurrence)
+    package func skipped(key: String, recipient: String, occurrence: String, channel: Channel? = nil, _ reason: SkipReason) -> PlanItem {
+        var item = bare(key: key, recipient: recipient, occurrence: occurrence, channel: channel)
         item.action = .skip
         item.reason = reason.description
         return item
     }
 
+    /// The item of `row` skipped for `reason`, on the row's channel.
+    package func skipped(key: String, row: Row, occurrence: String, _ reason: SkipReason) -> PlanItem {
+        skipped(key: key, recipient: recipient(of: row), occurrence: occurrence, channel: channel(of: row), reason)
+    }
+
     /// The rendered item for `row` (or the item skipped with why); `engine` adds variables.
     package func item(key: String, row: Row, occurrence: String, engine: [String: Any]) -> PlanItem {
         let raw = rawRecipient(row)
-        guard let recipient = normalise(raw) else {
-            return skipped(key: key, recipient: raw, occurrence: occurrence, .invalidAddress)
+        guard let channel = channel(of: row) else {
+            return skipped(key: key, recipient: raw, occurrence: occurrence, .invalidChannel)
         }
-        var item = bare(key: key, recipient: recipient, occurrence: occurrence)
+        guard let recipient = normalise(raw, for: channel) else {
+            return skipped(key: key, recipient: raw, occurrence: occurrence, channel: channel, .invalidAddress)
+        }
+        var item = bare(key: key, recipient: recipient, occurrence: occurrence, channel: channel)
         var variables = engine
         variables["occurrence"] = occurrence
         variables["schedule"] = schedule.id
-        let (message, reason) = renderer.render(schedule, row: row, engine: variables)
+        variables["slot"] = slotView
+        for column in schedule.times {
+            guard let value = row[column], !value.isNull else { continue }
+            guard let instant = Timestamp.parse(value) else {
+                return skipped(key: key, recipient: recipient, occurrence: occurrence, channel: channel, .invalidTime(column))
+            }
+            variables[column] = TimeView(instant, in: schedule.timeZone)
+        }
+        let (message, reason) = renderer.render(schedule, channel: channel, row: row, engine: variables)
         if let message {
             item.body = message.body
             item.segments = message.segments

@@ -32,17 +32,16 @@ package struct OverdueCollector {
     /// Considers one row.
     package mutating func add(_ row: Row) {
         guard let key = tally.key(of: row) else { return }
-        let raw = maker.rawRecipient(row)
-        let recipient = maker.normalise(raw) ?? raw
+        let recipient = maker.recipient(of: row)
         guard let since = row[trigger.sinceColumn].flatMap(Timestamp.parse) else {
             guard seen.insert(key + "\u{1F}" + recipient).inserted else { return }
-            items.append(maker.skipped(key: key, recipient: recipient, occurrence: "invalid", .invalidTime(trigger.sinceColumn)))
+            items.append(maker.skipped(key: key, row: row, occurrence: "invalid", .invalidTime(trigger.sinceColumn)))
             return
         }
         let latest = trigger.latestDue(since: since, slot: slot)
         guard latest >= 1, seen.insert(key + "\u{1F}" + recipient).inserted else { return }
         for number in 1..<latest {
-            items.append(maker.skipped(key: key, recipient: recipient, occurrence: Self.occurrence(since: since, number: number), .superseded))
+            items.append(maker.skipped(key: key, row: row, occurrence: Self.occurrence(since: since, number: number), .superseded))
         }
         let engine: [String: Any] = [
             "since": TimeView(since, in: maker.schedule.timeZone),

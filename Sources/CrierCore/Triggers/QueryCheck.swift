@@ -37,11 +37,30 @@ package struct QueryCheck {
                                     ?? "The engine binds: " + QueryParameters.names.map { ":\($0)" }.joined(separator: ", "),
                                 sourceLine: sourceLine(at: location)))
         }
-        for part in templates.variables(schedule.template, for: schedule.channel) {
-            for name in part.unknownVariables(columns: columns) {
+        // A `channel` column lets each row choose: the template must exist for both channels.
+        let channels = columns.contains("channel") ? Channel.allCases : [schedule.channel]
+        for channel in channels where !templates.has(schedule.template, for: channel) {
+            found.append(.error("schedule \"\(schedule.id)\": the query returns a `channel` column, so rows may choose \(channel.rawValue), but there is no templates/\(schedule.template).\(channel.rawValue).mustache",
+                                at: locate("channel"), hint: "Add that template, or drop the `channel` column if every row uses \(schedule.channel.rawValue)"))
+        }
+        for column in schedule.times where !columns.contains(column) {
+            found.append(.error("schedule \"\(schedule.id)\": \"times\" lists \"\(column)\", which is no column of the query",
+                                at: at, hint: Suggestion.hint(for: column, in: prepared.columns)))
+        }
+        let triggerTime = schedule.trigger.timeNamespace
+        for part in channels.flatMap({ templates.variables(schedule.template, for: $0) }) {
+            for name in part.unknownVariables(columns: columns, timeColumns: Set(schedule.times), triggerTime: triggerTime) {
+                let head = String(name.prefix { $0 != "." })
+                if CompiledTemplate.triggerTimes.contains(head), head != triggerTime {
+                    found.append(.error("template variable {{\(name)}}: schedule \"\(schedule.id)\"'s \(schedule.trigger.name) trigger has no {{\(head)}} time",
+                                        at: part.location,
+                                        hint: "Use {{slot.*}} for the run's time, or list the column under `times:` and write {{COLUMN.time}}"
+                                            + (triggerTime.map { "; this trigger's own time is {{\($0).*}}" } ?? "")))
+                    continue
+                }
                 let hint: String
-                if name.hasPrefix("at.") {
-                    hint = "Fields of {{at}}: " + TimeView.fields.map(\.name).joined(separator: ", ")
+                if name.contains("."), head == triggerTime || head == "slot" || schedule.times.contains(head) {
+                    hint = "Fields of {{\(head)}}: " + TimeView.fields.map(\.name).joined(separator: ", ")
                 } else {
                     let known = prepared.columns + CompiledTemplate.engineValues.sorted()
                     hint = Suggestion.closest(to: name, in: known).map { "Did you mean {{\($0)}}?" }

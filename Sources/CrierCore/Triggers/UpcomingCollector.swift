@@ -27,12 +27,11 @@ package struct UpcomingCollector {
     /// Considers one row.
     package mutating func add(_ row: Row) {
         guard let key = tally.key(of: row) else { return }
-        let raw = maker.rawRecipient(row)
         let instant = row[timeColumn].flatMap(Timestamp.parse)
         if let instant, !window.contains(instant) { return }
-        guard seen.insert(key + "\u{1F}" + (maker.normalise(raw) ?? raw)).inserted else { return }
+        guard seen.insert(key + "\u{1F}" + maker.recipient(of: row)).inserted else { return }
         guard let instant else {
-            items.append(maker.skipped(key: key, recipient: maker.normalise(raw) ?? raw, occurrence: window.occurrence, .invalidTime(timeColumn)))
+            items.append(maker.skipped(key: key, row: row, occurrence: window.occurrence, .invalidTime(timeColumn)))
             return
         }
         let item = maker.item(key: key, row: row, occurrence: window.occurrence,

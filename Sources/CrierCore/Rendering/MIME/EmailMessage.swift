@@ -24,6 +24,22 @@ package struct EmailMessage: Sendable, Equatable {
     package var text: String
     /// An optional HTML alternative; when set the message is `multipart/alternative`.
     package var html: String?
+    /// The envelope sender (SMTP MAIL FROM, the Return-Path bounces go to); nil: `from`'s address.
+    package var envelopeFrom: String?
+    /// Envelope-only recipients (`archive_bcc`): they get the message but appear in no header.
+    package var envelopeBcc: [String]
+
+    /// The SMTP MAIL FROM address.
+    package var envelopeSender: String { envelopeFrom ?? from.address }
+
+    /// Every envelope recipient once, in order: To, Cc, Bcc, then the envelope-only ones.
+    package var envelopeRecipients: [String] {
+        var recipients: [String] = []
+        for address in (to + cc + bcc).map(\.address) + envelopeBcc where !recipients.contains(address) {
+            recipients.append(address)
+        }
+        return recipients
+    }
 
     /// Creates a message; nothing is validated until `serialize(includeBcc:)`.
     package init(
@@ -37,7 +53,9 @@ package struct EmailMessage: Sendable, Equatable {
         timeZone: TimeZone,
         messageID: String,
         text: String,
-        html: String? = nil
+        html: String? = nil,
+        envelopeFrom: String? = nil,
+        envelopeBcc: [String] = []
     ) {
         self.from = from
         self.to = to
@@ -50,6 +68,8 @@ package struct EmailMessage: Sendable, Equatable {
         self.messageID = messageID
         self.text = text
         self.html = html
+        self.envelopeFrom = envelopeFrom
+        self.envelopeBcc = envelopeBcc
     }
 }
 

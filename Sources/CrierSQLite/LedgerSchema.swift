@@ -1,0 +1,150 @@
+import GRDB
+
+/// The ledger's schema: every migration, in order, in one place. Only `crier run`, `execute`
+/// and the suppression-list commands migrate (under the run lock); reading commands ask
+/// `version(of:)` and refuse a ledger that is not current. Never edit a shipped migration.
+package enum LedgerSchema {
+    /// Where a ledger's schema stands against this crier's.
+    package enum Version: Equatable {
+        /// Nothing in it yet (a file without tables).
+        case empty
+        /// Some of this crier's migrations are missing.
+        case older
+        /// Every migration is there.
+        case current
+        /// It has migrations this crier does not know.
+        case newer
+    }
+
+    /// How `db`'s schema compares with this crier's.
+    package static func version(of db: Database) throws -> Version {
+        let applied = try migrator.appliedIdentifiers(db)
+        if try migrator.hasBeenSuperseded(db) { return .newer }
+        if applied.isEmpty { return .empty }
+        return try migrator.hasCompletedMigrations(db) ? .current : .older
+    }
+
+    /// The migrations, one per change.
+    package static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  command TEXT NOT NULL,
+                  at TEXT NOT NULL,
+                  started_at TEXT NOT NULL,
+                  finished_at TEXT,
+                  pid INTEGER NOT NULL,
+                  outcome TEXT
+                );
+                CREATE TABLE slots (
+                  schedule TEXT NOT NULL,
+                  slot TEXT NOT NULL,
+                  status TEXT NOT NULL CHECK (status IN ('ran', 'missed')),
+                  run_id INTEGER NOT NULL REFERENCES runs(id),
+                  recorded_at TEXT NOT NULL,
+                  PRIMARY KEY (schedule, slot)
+                );
+                CREATE TABLE items (
+                  id TEXT PRIMARY KEY,
+                  schedule TEXT NOT NULL,
+                  slot TEXT NOT NULL,
+                  key TEXT NOT NULL,
+                  occurrence TEXT NOT NULL,
+                  channel TEXT NOT NULL,
+                  recipient TEXT NOT NULL,
+                  state TEXT NOT NULL CHECK (state IN ('pending','sending','sent','failed','uncertain','skipped')),
+                  reason TEXT,
+                  payload TEXT NOT NULL,
+                  attempts INTEGER NOT NULL DEFAULT 0,
+                  last_error TEXT,
+                  provider_id TEXT,
+                  run_id INTEGER NOT NULL REFERENCES runs(id),
+                  claimed_by INTEGER,
+                  created_at TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  sent_at TEXT
+                );
+                CREATE INDEX items_state ON items(state, created_at);
+                CREATE INDEX items_schedule_key ON items(schedule, key);
+                CREATE INDEX items_recipient ON items(recipient);
+                CREATE TABLE item_events (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  item_id TEXT NOT NULL REFERENCES items(id),
+                  run_id INTEGER,
+                  at TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  detail TEXT
+                );
+                CREATE INDEX item_events_item ON item_events(item_id);
+                CREATE INDEX item_events_at ON item_events(at);
+                """)
+        }
+        migrator.registerMigration("v2-change-state") { db in
+            try db.execute(sql: """
+                CREATE TABLE change_definitions (
+                  schedule TEXT PRIMARY KEY,
+                  definition TEXT NOT NULL,
+                  recorded_at TEXT NOT NULL
+                );
+                CREATE TABLE change_state (
+                  schedule TEXT NOT NULL,
+                  key TEXT NOT NULL,
+                  fingerprint TEXT NOT NULL,
+                  rows TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  PRIMARY KEY (schedule, key)
+                ) WITHOUT ROWID;
+                """)
+        }
+        // The suppression list and the imported inbound replies.
+        migrator.registerMigration("v3-opt-outs") { db in
+            try db.execute(sql: """
+                CREATE TABLE opt_outs (
+                  address TEXT PRIMARY KEY,
+                  reason TEXT,
+                  source TEXT NOT NULL CHECK (source IN ('manual', 'inbound')),
+                  created_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE inbound_replies (
+                  sender TEXT NOT NULL,
+                  received_at TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  keyword TEXT CHECK (keyword IN ('stop', 'start')),
+                  imported_at TEXT NOT NULL,
+                  PRIMARY KEY (sender, received_at, body)
+                ) WITHOUT ROWID;
+                CREATE INDEX items_quiet ON items(schedule, reason, state, slot);
+                """)
+        }
+        // Fingerprints (read for every key at each run) apart from the last seen rows (read
+        // only for keys that changed or left).
+        migrator.registerMigration("v4-change-state-split") { db in
+            try db.execute(sql: """
+                CREATE TABLE change_fingerprints (
+                  schedule TEXT NOT NULL,
+                  key TEXT NOT NULL,
+                  fingerprint TEXT NOT NULL,
+                  PRIMARY KEY (schedule, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE change_rows (
+                  schedule TEXT NOT NULL,
+                  key TEXT NOT NULL,
+                  rows TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  PRIMARY KEY (schedule, key)
+                ) WITHOUT ROWID;
+                INSERT INTO change_fingerprints (schedule, key, fingerprint) SELECT schedule, key, fingerprint FROM change_state;
+                INSERT INTO change_rows (schedule, key, rows, updated_at) SELECT schedule, key, rows, updated_at FROM change_state;
+                DROP TABLE change_state;
+                """)
+        }
+        // A change schedule's state advances only from the generation its plan read, so two
+        // runs that read the same state never both record (and send) its events.
+        migrator.registerMigration("v5-change-generation") { db in
+            try db.execute(sql: "ALTER TABLE change_definitions ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
+        }
+        return migrator
+    }
+}

@@ -1,1 +1,0 @@
-../CrierDeliveryTests/SilentListener.swift

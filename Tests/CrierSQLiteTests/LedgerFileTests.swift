@@ -1,0 +1,65 @@
+import CrierCore
+import Foundation
+import GRDB
+import Testing
+@testable import CrierSQLite
+
+/// Opening a ledger file: reading commands never migrate, lock or create it.
+@Suite("Ledger file: read-only opening and migration")
+struct LedgerFileTests {
+    let path = NSTemporaryDirectory() + "crier-ledgerfile-\(UUID().uuidString)/ledger.sqlite"
+
+    /// A ledger migrated only up to `migration`, as an older crier left it (WAL mode).
+    func olderLedger(upTo migration: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+        try LedgerSchema.migrator.migrate(queue, upTo: migration)
+        try queue.close()
+    }
+
+    @Test func anOlderLedgerIsRefusedForReadingAndLeftByteForByte() throws {
+        try olderLedger(upTo: "v3-opt-outs")
+        let before = try #require(FileManager.default.contents(atPath: path))
+        #expect(throws: LedgerError.olderSchema(location: path)) { _ = try LedgerFile(path: path).openForReading() }
+        #expect(FileManager.default.contents(atPath: path) == before)
+        #expect(LedgerError.olderSchema(location: path).diagnostic.description
+            == "\(path): error: the ledger was written by an older crier and needs migrating; this command only reads it. Run `crier run` to migrate it (under the run lock), then try again")
+    }
+
+    @Test func aRunMigratesAnOlderLedgerUnderTheLockAndKeepsItsRows() throws {
+        try olderLedger(upTo: "v4-change-state-split")
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO change_definitions (schedule, definition, recorded_at) VALUES ('s', 'd', 'x')")
+        }
+        try queue.close()
+        let ledger = try LedgerFile(path: path).openForRun()
+        #expect(try ledger.changeDefinition(schedule: "s") == "d")
+        #expect(try ledger.changeGeneration(schedule: "s") == 0)
+        #expect(try LedgerFile(path: path).openForReading() != nil, "current now")
+    }
+
+    @Test func aLedgerOfANewerCrierIsRefusedByEveryOpening() throws {
+        _ = try LedgerFile(path: path).openForRun()
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        try queue.close()
+        let newer = LedgerError.newerSchema(location: path)
+        #expect(throws: newer) { _ = try LedgerFile(path: path).openForReading() }
+        #expect(throws: newer) { _ = try LedgerFile(path: path).openForRun() }
+        #expect(throws: newer) { _ = try LedgerFile(path: path).openForWriting() }
+    }
+
+    @Test func readingAFileThatIsNoLedgerSaysSoWithTheFile() throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data("not a database at all, just text".utf8).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: LedgerError.self) { _ = try LedgerFile(path: path).openForReading() }
+        guard case .cannotOpen(let location, let reason)? = error else {
+            Issue.record("got \(String(describing: error))")
+            return
+        }
+        #expect(location == path)
+        #expect(reason.contains("not a database"), "\(reason)")
+    }
+}
