@@ -49,10 +49,12 @@ let package = Package(
         ),
         // libcurl, through typed wrappers of its variadic setopt / getinfo.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // Transports: outbox files, SMTP and the HTTP SMS gateway over libcurl.
+        // Cairo + Pango: PDF attachments laid out on A4 pages.
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        // Transports: outbox files, SMTP and the HTTP SMS gateway over libcurl; attachments.
         .target(
             name: "CrierDelivery",
-            dependencies: ["CrierCore", "CCurl"],
+            dependencies: ["CrierCore", "CCurl", "CPangoCairo", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // libpq, PostgreSQL's C client (blocking calls, standard connection strings and URLs).
@@ -86,7 +88,7 @@ let package = Package(
             name: "CrierSampleTests", dependencies: ["CrierSample", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierTestSupport"],
+            name: "CrierDeliveryTests", dependencies: ["CrierDelivery", "CrierCore", "CrierSQLite", "CrierTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CrierPostgresTests", dependencies: ["CrierPostgres", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

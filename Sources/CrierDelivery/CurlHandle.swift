@@ -99,12 +99,6 @@ final class CurlHandle {
         set(CURLOPT_TIMEOUT_MS, Int(timeouts.total * 1000))
     }
 
-    /// `url` without any user:password part, for error messages.
-    static func redacted(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
-        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
-    }
-
     /// A fresh easy handle with the callbacks wired; nil if libcurl cannot make one.
     private init?() {
         guard Self.globalInit == CURLE_OK, let raw = curl_easy_init() else { return nil }

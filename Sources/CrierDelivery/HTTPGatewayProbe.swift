@@ -41,7 +41,7 @@ package struct HTTPGatewayProbe {
         HTTPSMSTransport.authenticate(handle, settings: settings, password: password.value)
         handle.set(CURLOPT_HTTPHEADER, list: ["Accept: application/json"])
         let result = handle.perform()
-        let url = CurlHandle.redacted(settings.url)
+        let url = Redaction.redact(settings.url)
 
         if ProbeSteps.isCertificateFailure(result.code) || result.code == CURLE_SSL_CONNECT_ERROR {
             let fix = result.code == CURLE_SSL_CONNECT_ERROR

@@ -34,15 +34,23 @@ package final class HTTPSMSTransport: Transport {
     /// A gateway cannot be asked whether an earlier request went through.
     package func reconcile(itemID: String, channel: Channel) -> Bool? { nil }
 
-    /// Posts one SMS.
+    /// Posts one SMS; error texts pass through `Redaction` (the URL's query, a token echoed back).
     package func deliver(_ message: OutboundMessage, handOver: @escaping () -> Bool) -> DeliveryOutcome {
         guard case .sms(let itemID, let sms) = message else {
             return .permanent("http: the SMS gateway cannot deliver an email")
         }
+        return post(sms, itemID: itemID, handOver: handOver).redacted
+    }
+
+    private func post(_ sms: SMSMessage, itemID: String, handOver: @escaping () -> Bool) -> DeliveryOutcome {
         let password: String?
         switch self.password {
         case .success(let value): password = value
         case .failure(let problem): return .unavailable(TransportFault(.configuration, problem.message))
+        }
+        let credentials = settings.username != nil || password != nil
+        if let refusal = SecretProblem.refusal(url: settings.url, credentials: credentials, plainText: settings.url.lowercased().hasPrefix("http://"), owner: "sms.http") {
+            return .transient(refusal.message)
         }
         guard let handle = connection() else { return .transient("http: libcurl could not start") }
         var headers: [String] = []
@@ -67,11 +75,11 @@ package final class HTTPSMSTransport: Transport {
         handle.set(CURLOPT_HTTPHEADER, list: headers)
         let result = handle.perform(upload: Array(body.utf8), handOver: handOver)
         let status = result.responseCode
-        let server = "sms.http \(CurlHandle.redacted(settings.url))"
+        let server = "sms.http \(settings.url)"
         if result.code == CURLE_ABORTED_BY_CALLBACK { return .unmarked }
         if let fault = result.fault(server: server) { return .unavailable(fault) }
         guard result.ok, status > 0 else {
-            return .transient("http \(CurlHandle.redacted(settings.url)): \(result.errorText)")
+            return .transient("http \(settings.url): \(result.errorText)")
         }
         switch status {
         case 401, 403:

@@ -7,7 +7,7 @@ import Foundation
 enum ProbeSteps {
     /// `host:port` of `url`, with `defaultPort` when the URL names none.
     static func target(_ url: String, defaultPort: Int) -> (host: String, port: Int) {
-        let components = URLComponents(string: CurlHandle.redacted(url))
+        let components = URLComponents(string: Redaction.redact(url))
         return (components?.host ?? url, components?.port ?? defaultPort)
     }
 

@@ -42,7 +42,7 @@ package final class SMTPTransport: Transport {
         guard case .email(let itemID, let email) = message else {
             return .permanent("smtp: cannot deliver an SMS; use sms.transport email-gateway")
         }
-        return send(email, itemID: itemID, handOver: handOver)
+        return send(email, itemID: itemID, handOver: handOver).redacted
     }
 
     /// SMTP cannot tell whether a message went out before a crash.
@@ -64,6 +64,10 @@ package final class SMTPTransport: Transport {
         switch self.password {
         case .success(let value): password = value
         case .failure(let problem): return .unavailable(TransportFault(.configuration, problem.message))
+        }
+        let plainText = settings.tls == .none && !settings.url.lowercased().hasPrefix("smtps://")
+        if let refusal = SecretProblem.refusal(url: settings.url, credentials: settings.username != nil, plainText: plainText, owner: "email.smtp") {
+            return .transient(refusal.message)
         }
         guard let handle = connection() else { return .transient("smtp: libcurl could not start") }
         handle.set(CURLOPT_USERNAME, settings.username)
@@ -119,7 +123,7 @@ package final class SMTPTransport: Transport {
     /// A fault of the whole transport in `result`: libcurl's connection, TLS and login
     /// faults, or the server refusing the sender (MAIL FROM), which no recipient can fix.
     private func fault(of result: CurlHandle.Result, sender: String) -> TransportFault? {
-        let server = "email.smtp \(CurlHandle.redacted(settings.url))"
+        let server = "email.smtp \(settings.url)"
         if let fault = result.fault(server: server) { return fault }
         guard result.errorText.hasPrefix("MAIL failed"), (500..<600).contains(result.responseCode) else { return nil }
         let reply = result.lastRefusal ?? "\(result.responseCode)"
@@ -134,7 +138,7 @@ package final class SMTPTransport: Transport {
         if (400..<600).contains(result.responseCode), let reply = result.lastRefusal, reply.hasPrefix(String(result.responseCode)) {
             return "smtp <\(recipient)>: \(reply)"
         }
-        var text = "smtp \(CurlHandle.redacted(settings.url)): \(result.errorText)"
+        var text = "smtp \(Redaction.redact(settings.url)): \(result.errorText)"
         if result.responseCode > 0 { text += " (last reply \(result.responseCode))" }
         return text
     }

@@ -26,3 +26,19 @@ package struct SecretProblem: Error, Sendable, Equatable {
         }
     }
 }
+
+extension SecretProblem {
+    /// Why credentials must not go to `url` (`validate` refuses the same config; this is the
+    /// transport's own guard): a password in the URL's user-info, or credentials over clear
+    /// text (`plainText`) to a host that is not this machine. Nil when they may go.
+    package static func refusal(url: String, credentials: Bool, plainText: Bool, owner: String) -> SecretProblem? {
+        guard let parsed = URLSetting(url) else { return nil }
+        if parsed.hasPassword {
+            return SecretProblem(message: "\(owner): the url holds a password in its user-info; not used. Remove it and set password_env or password_file")
+        }
+        if credentials, plainText, !parsed.isLoopback {
+            return SecretProblem(message: "\(owner): refusing to send credentials in clear text to \(parsed.host); use TLS (see `crier validate`)")
+        }
+        return nil
+    }
+}

@@ -26,6 +26,22 @@ extension PostgresLedger: Ledger {
         }
     }
 
+    /// The recorded content of the items with `ids`, by id.
+    package func contents(ids: [String]) throws -> [String: PlanItem] {
+        try locked { connection in
+            var found: [String: PlanItem] = [:]
+            for start in stride(from: 0, to: ids.count, by: 1000) {
+                let batch = Array(ids[start..<min(start + 1000, ids.count)])
+                try connection.forEachRow("SELECT id, payload FROM items WHERE id = ANY($1::text[])", [Self.array(batch)]) { row in
+                    if let id = row[0], let payload = row[1] {
+                        found[id] = try JSONDecoder().decode(PlanItem.self, from: Data(payload.utf8))
+                    }
+                }
+            }
+            return found
+        }
+    }
+
     /// The suppression list's keys.
     package func optOutKeys() throws -> Set<String> {
         try locked { connection in
@@ -189,14 +205,16 @@ extension PostgresLedger: Ledger {
     /// outcome never overwrites another host's.
     private func settle(_ settlement: Settlement, at now: String, on connection: PostgresConnection) throws -> Bool {
         let state = settlement.state.rawValue
+        // The last line of defence: transports mask their texts already.
+        let error = settlement.error.map(Redaction.redact)
         let settled = try connection.execute("""
             UPDATE items SET state = $1, last_error = $2, provider_id = COALESCE($3, provider_id), updated_at = $4,
               sent_at = CASE WHEN $1 = 'sent' THEN $4 ELSE sent_at END
             WHERE id = $5 AND state = 'sending' AND claimed_by = $6
-            """, [state, settlement.error, settlement.providerID, now, settlement.id, "\(settlement.runID)"])
+            """, [state, error, settlement.providerID, now, settlement.id, "\(settlement.runID)"])
         guard settled.changes == 1 else { return false }
         try connection.execute("INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES ($1, $2, $3, $4, $5)",
-                               [settlement.id, "\(settlement.runID)", now, state, settlement.error])
+                               [settlement.id, "\(settlement.runID)", now, state, error])
         return true
     }
 

@@ -23,7 +23,7 @@ package final class PostgresLedger: @unchecked Sendable {
         ("keepalives_interval", "2"), ("keepalives_count", "3"), ("tcp_user_timeout", "10000"),
     ]
 
-    /// Connects, and creates or migrates the schema (`migrate`) in one transaction under
+    /// Connects; with `migrate`, creates or migrates the schema in one transaction under
     /// `pg_advisory_xact_lock`. `password` overrides libpq's own sources; `command` names this
     /// process to other hosts (pg_stat_activity's application_name).
     package init(settings: PostgresLedgerSettings, password: String?, command: String, migrate: Bool = true) throws {
@@ -65,13 +65,17 @@ package final class PostgresLedger: @unchecked Sendable {
     }
 
     /// Takes the run lock: a session advisory lock, released by the server when this session
-    /// ends (exit, crash, or a connection the server finds dead). Throws `.held` naming the
-    /// holder when another run has it.
+    /// ends (exit, crash, or a connection the server finds dead). Tries for half a second (a
+    /// holder that just exited may not have been reaped yet), then throws `.held` naming the
+    /// holder.
     package func lockRuns() throws {
         try locked { connection in
-            let taken = try connection.execute("SELECT pg_try_advisory_lock($1, hashtext($2)) AS taken",
-                                               ["\(LockSpace.run.rawValue)", settings.schema])
-            guard taken.first?["taken"] != "t" else { return }
+            for attempt in 0..<5 {
+                let taken = try connection.execute("SELECT pg_try_advisory_lock($1, hashtext($2)) AS taken",
+                                                   ["\(LockSpace.run.rawValue)", settings.schema])
+                if taken.first?["taken"] == "t" { return }
+                if attempt < 4 { Thread.sleep(forTimeInterval: 0.1) }
+            }
             let holder = try connection.execute("""
                 SELECT a.application_name, host(a.client_addr) AS address FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int::oid AND l.objid = hashtext($2)::oid AND l.objsubid = 2

@@ -6,11 +6,12 @@ extension HistoryEntry {
     /// The columns of `items` an entry is read from.
     static let columns = "id, schedule, key, occurrence, channel, recipient, state, reason, last_error, updated_at, sent_at"
 
-    /// The entry of a row selected with `columns`.
+    /// The entry of a row selected with `columns`; the error masked again (a ledger written by
+    /// an older crier may hold a URL's secrets).
     init(row: GRDB.Row) {
         self.init(id: row["id"], schedule: row["schedule"], key: row["key"], occurrence: row["occurrence"],
                   channel: row["channel"], recipient: row["recipient"], state: row["state"], reason: row["reason"],
-                  error: row["last_error"], updatedAt: row["updated_at"], sentAt: row["sent_at"])
+                  error: (row["last_error"] as String?).map(Redaction.redact), updatedAt: row["updated_at"], sentAt: row["sent_at"])
     }
 }
 
@@ -31,6 +32,24 @@ extension LedgerStore {
                 SELECT \(HistoryEntry.columns)
                 FROM items \(condition) ORDER BY updated_at DESC, schedule, key, recipient LIMIT \(limit)
                 """, arguments: StatementArguments(filter.arguments)).map(HistoryEntry.init(row:))
+        }
+    }
+
+    /// The recorded content of the items with `ids`, by id.
+    package func contents(ids: [String]) throws -> [String: PlanItem] {
+        try queue.read { db in
+            var found: [String: PlanItem] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let batch = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                let rows = try GRDB.Row.fetchCursor(db, sql: "SELECT id, payload FROM items WHERE id IN (\(marks))",
+                                                    arguments: StatementArguments(batch))
+                while let row = try rows.next() {
+                    let payload: String = row["payload"]
+                    found[row["id"]] = try JSONDecoder().decode(PlanItem.self, from: Data(payload.utf8))
+                }
+            }
+            return found
         }
     }
 

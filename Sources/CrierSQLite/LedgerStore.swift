@@ -243,14 +243,16 @@ package final class LedgerStore: Ledger {
 
     private static func settle(_ settlement: Settlement, at now: String, in db: Database) throws -> Bool {
         let state = settlement.state.rawValue
+        // The last line of defence: transports mask their texts already.
+        let error = settlement.error.map(Redaction.redact)
         try db.cachedStatement(sql: """
             UPDATE items SET state = ?, last_error = ?, provider_id = COALESCE(?, provider_id), updated_at = ?,
               sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
             WHERE id = ? AND state = 'sending' AND claimed_by = ?
-            """).execute(arguments: [state, settlement.error, settlement.providerID, now, state, now, settlement.id, settlement.runID])
+            """).execute(arguments: [state, error, settlement.providerID, now, state, now, settlement.id, settlement.runID])
         guard db.changesCount == 1 else { return false }
         try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [settlement.id, settlement.runID, now, state, settlement.error])
+            .execute(arguments: [settlement.id, settlement.runID, now, state, error])
         return true
     }
 

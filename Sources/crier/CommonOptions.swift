@@ -6,7 +6,16 @@ import Foundation
 struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Path to crier.yaml (default: ./crier.yaml).", valueName: "PATH"))
     var config: String?
+
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("Log lines on stderr as text (default) or json, one object per line; overrides log_format in crier.yaml.", valueName: "FORMAT"))
+    var logFormat: LogFormat?
+
+    func validate() throws {
+        if let logFormat { LogOutput.choose(commandLine: logFormat) }
+    }
 }
+
+extension LogFormat: ExpressibleByArgument {}
 
 /// `--at T` and `--schedule ID` for the commands that evaluate schedules.
 struct EvaluationOptions: ParsableArguments {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrierCore
 import Foundation
 import CrierCore
 import Logging
@@ -13,15 +14,10 @@ struct Crier: ParsableCommand {
             Exit codes: 0 all done; 1 some deliveries failed; 64 usage error; 65 invalid config, template, \
             query or snapshot; 75 temporary (another run holds the ledger, or transient failures left for the next run).
             """,
-        subcommands: [Failures.self, Validate.self, PlanCommand.self, Run.self, Execute.self, History.self, OptOut.self, Inbound.self, Sample.self, ForecastCommand.self, Doctor.self])
+        subcommands: [Failures.self, Validate.self, PlanCommand.self, Run.self, Execute.self, History.self, Send.self, OptOut.self, Inbound.self, Sample.self, ForecastCommand.self, Doctor.self, SchemaCommand.self])
 
     static func main() {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            let level = ProcessInfo.processInfo.environment["CRIER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-            handler.logLevel = level ?? .warning
-            return handler
-        }
+        LoggingSystem.bootstrap { label in RedactingLogHandler(LogOutput.handler(label: label)) }
         do {
             var command = try parseAsRoot()
             try command.run()

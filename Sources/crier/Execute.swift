@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrierCore
 import Foundation
+import Logging
 
 /// `crier execute PLAN.json`: deliver a previewed plan, if nothing changed since.
 struct Execute: ParsableCommand {
@@ -16,6 +17,7 @@ struct Execute: ParsableCommand {
     var at: String?
 
     func run() throws {
+        let started = Date()
         let workspace = try Workspace.load(configPath: configOptions.config)
         guard let data = FileManager.default.contents(atPath: planFile) else {
             printError("\(planFile): error: cannot read the plan file")
@@ -48,9 +50,35 @@ struct Execute: ParsableCommand {
                         changeGenerations: document.generations ?? [:])
         // Slots that ran since the plan was made are lost to the run that recorded them: their
         // items are not recorded twice.
-        let report = try LedgerSession.pipeline(workspace: workspace, clock: clock).execute(plan, command: "execute")
+        let pipeline = try LedgerSession.pipeline(workspace: workspace, clock: clock)
+        try refuseEdited(plan, workspace: workspace, ledger: pipeline.ledger)
+        let report = try pipeline.execute(plan, command: "execute")
         print(report.text)
-        throw Exit.of(report, invalid: false)
+        let code = Exit.of(report, invalid: false)
+        RunMetrics(command: "execute", plan: report.plan, summary: report.summary, exit: code, started: started, finished: Date())
+            .write(config: workspace.repository.config, ledger: pipeline.ledger, logger: Logger(label: "crier.metrics"))
+        throw code
+    }
+}
+
+extension Execute {
+    /// Exits 65 when `plan`'s items are not what its config and snapshot render at its `at`
+    /// (a hand-edited plan), naming each item and what differs, never the values.
+    func refuseEdited(_ plan: Plan, workspace: Workspace, ledger: any LedgerView) throws {
+        let differences: [PlanIntegrity.Difference]
+        do {
+            differences = try PlanIntegrity.differences(of: plan, repository: workspace.repository,
+                                                        rows: try workspace.openSnapshot(), ledger: ledger)
+        } catch {
+            printError("\(planFile): error: cannot check the plan against the ledger: \(error)")
+            throw Exit.temporary
+        }
+        guard !differences.isEmpty else { return }
+        for difference in differences.prefix(20) { printError("\(planFile): error: \(difference)") }
+        if differences.count > 20 { printError("\(planFile): ... \(differences.count - 20) more") }
+        printError("\(planFile): error: the plan differs from what its config and snapshot render at its at, so it was edited; nothing was sent. "
+                   + "Make a new plan with `crier plan --format json` and review it")
+        throw Exit.invalid
     }
 }
 

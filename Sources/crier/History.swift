@@ -23,6 +23,9 @@ struct History: ParsableCommand {
     @Flag(name: .long, help: "Count the messages sent per key and per recipient instead of listing items.")
     var counts = false
 
+    @Flag(name: .long, help: "Show what each message said: subject, text and attachment names.")
+    var showBody = false
+
     func run() throws {
         let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
         let config = workspace.repository.config
@@ -43,6 +46,7 @@ struct History: ParsableCommand {
             return
         }
         let entries = try ledger.history(HistoryFilter(key: key, recipient: wanted, schedule: schedule), limit: 1000)
+        let contents = showBody ? try ledger.contents(ids: entries.map(\.id)) : [:]
         if format == .json {
             let json = JSONValue.array(entries.map { entry in
                 var pairs: [(String, JSONValue)] = [
@@ -53,6 +57,7 @@ struct History: ParsableCommand {
                 if let reason = entry.reason { pairs.append(("reason", .string(reason))) }
                 if let error = entry.error { pairs.append(("error", .string(error))) }
                 if let sentAt = entry.sentAt { pairs.append(("sent_at", .string(sentAt))) }
+                if let item = contents[entry.id] { pairs += Self.content(of: item).map { ($0.0, .string($0.1)) } }
                 return .object(pairs)
             })
             print(json.rendered(), terminator: "")
@@ -68,8 +73,26 @@ struct History: ParsableCommand {
                          entry.reason ?? entry.error ?? ""])
         }
         print(PlanTable.table(rows), terminator: "")
+        for entry in entries {
+            guard let item = contents[entry.id], item.body != nil else { continue }
+            print("\n\(entry.updatedAt) \(entry.schedule) \(entry.key) → \(entry.recipient) (\(entry.state)):")
+            for (name, text) in Self.content(of: item) {
+                print("  \(name): " + text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n    "))
+            }
+        }
         let sent = entries.filter { $0.state == "sent" }.count
         print("\n\(entries.count) item(s), \(sent) sent")
+    }
+
+    /// `--show-body`: what an item said: subject, body, attachment names.
+    static func content(of item: PlanItem) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        if let subject = item.subject { pairs.append(("subject", subject)) }
+        if let body = item.body { pairs.append(("body", body)) }
+        if let attachments = item.attachments, !attachments.isEmpty {
+            pairs.append(("attachments", attachments.map(\.filename).joined(separator: ", ")))
+        }
+        return pairs
     }
 
     /// `--counts`: messages sent per key and per recipient (TimeTrak's count against an appointment).

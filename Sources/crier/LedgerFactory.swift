@@ -15,7 +15,7 @@ enum LedgerFactory {
         case .postgresql(let settings):
             var cap: ClaimCap?
             if let limit = config.email.smtp?.maxPerDay, !config.smtpChannels.isEmpty {
-                cap = ClaimCap(limit: limit, channels: config.smtpChannels, since: DailyCap.startOfDay(now, in: config.timeZone))
+                cap = ClaimCap(limit: limit, channels: config.smtpChannels, since: WallClock.startOfDay(containing: now, in: config.timeZone))
             }
             return PostgresLedgerStorage(settings: settings, password: try password(settings), command: command, claimCap: cap)
         }

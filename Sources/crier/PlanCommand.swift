@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrierCore
+import CrierDelivery
 import Foundation
 
 /// `crier plan`: what `run` would do at T, for people (table) or machines (JSON).
@@ -60,6 +61,8 @@ struct PlanMaker {
 
     /// The planner of the workspace at `at` (hashing the snapshot for the plan's header).
     func planner() throws -> Planner {
-        Planner(repository: workspace.repository, at: at, snapshotSHA256: try workspace.snapshotSHA256(), selection: selection)
+        var planner = Planner(repository: workspace.repository, at: at, snapshotSHA256: try workspace.snapshotSHA256(), selection: selection)
+        planner.attachmentFiles = AttachmentStore(directory: workspace.repository.config.attachmentsDir)
+        return planner
     }
 }

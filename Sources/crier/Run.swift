@@ -17,6 +17,7 @@ struct Run: ParsableCommand {
     var dryRun = false
 
     func run() throws {
+        let started = Date()
         let workspace = try Workspace.load(configPath: configOptions.config)
         let clock = try evaluation.clock()
         let selection = try evaluation.selection(in: workspace.repository)
@@ -30,10 +31,14 @@ struct Run: ParsableCommand {
         }
         let planner = try maker.planner()
         let snapshot = try workspace.openSnapshot()
-        let report = try LedgerSession.pipeline(workspace: workspace, clock: clock).run(command: "run", planner: planner, rows: snapshot)
+        let pipeline = try LedgerSession.pipeline(workspace: workspace, clock: clock)
+        let report = try pipeline.run(command: "run", planner: planner, rows: snapshot)
         for diagnostic in report.diagnostics { printError(diagnostic.description) }
         print(report.text)
-        throw Exit.of(report, invalid: workspace.hasErrors)
+        let code = Exit.of(report, invalid: workspace.hasErrors)
+        RunMetrics(command: "run", plan: report.plan, summary: report.summary, exit: code, started: started, finished: Date())
+            .write(config: workspace.repository.config, ledger: pipeline.ledger, logger: Logger(label: "crier.metrics"))
+        throw code
     }
 }
 
@@ -53,7 +58,8 @@ enum LedgerSession {
         let logger = Logger(label: "crier.delivery")
         var dispatcher = Dispatcher(
             transports: Self.transports(config: config, clock: clock),
-            builder: MessageBuilder(email: config.email, timeZone: config.timeZone), clock: clock, logger: logger)
+            builder: MessageBuilder(email: config.email, timeZone: config.timeZone, attachments: AttachmentStore(directory: config.attachmentsDir)),
+            clock: clock, logger: logger)
         if let pace = ProcessInfo.processInfo.environment["CRIER_DELIVERY_PACE_MS"].flatMap(Double.init) {
             dispatcher.pace = pace / 1000
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrierCore
+import CrierDelivery
 import CrierSQLite
 import Foundation
 
@@ -13,7 +14,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         let workspace = try Workspace.load(configPath: configOptions.config)
         let repository = workspace.repository
-        var problems: [Diagnostic] = []
+        var problems = SecretCheck.warnings(config: repository.config, environment: ProcessInfo.processInfo.environment)
         let ledger: (any LedgerView)?
         do {
             ledger = try workspace.ledgerStorage().openForReading()

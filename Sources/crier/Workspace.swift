@@ -53,6 +53,7 @@ struct Workspace {
             for diagnostic in collector.diagnostics { printError(diagnostic.description) }
         }
         guard let repository else { throw Exit.invalid }
+        LogOutput.choose(config: repository.config.logFormat)
         return Workspace(repository: repository, diagnostics: collector.diagnostics)
     }
 

@@ -228,14 +228,25 @@ struct HTTPSMSTransportTests {
 
     @Test func connectionRefusedIsAnOutageAndShowsNoCredentials() throws {
         let server = try HTTPGatewayTestServer()
-        let url = "http://\(Self.accountSID):urlsecret@127.0.0.1:\(server.port)/v1/sms"
+        let url = "http://127.0.0.1:\(server.port)/v1/sms?api_key=urlsecret&x=1"
         server.stop()
         let outcome = transport(json(server, url: url)).deliver(sms())
         guard let text = text(of: outcome, fault: .outage) else { return }
-        #expect(text.hasPrefix("sms.http http://127.0.0.1:\(server.port)/v1/sms: "), "\(text)")
+        #expect(text.hasPrefix("sms.http http://127.0.0.1:\(server.port)/v1/sms?api_key=***&x=***: "), "\(text)")
         #expect(text.hasSuffix("Is the server running and reachable from this machine?"), "\(text)")
         #expect(!text.contains("urlsecret"), "\(text)")
         #expect(!leaks(text), "\(text)")
+    }
+
+    @Test func aPasswordInTheURLOrCredentialsInClearTextAreRefusedBeforeAnyRequest() throws {
+        let server = try HTTPGatewayTestServer()
+        defer { server.stop() }
+        let withPassword = "http://\(Self.accountSID):urlsecret@127.0.0.1:\(server.port)/v1/sms"
+        #expect(transport(json(server, url: withPassword)).deliver(sms())
+            == .transient("sms.http: the url holds a password in its user-info; not used. Remove it and set password_env or password_file"))
+        #expect(transport(json(server, url: "http://gw.invalid/v1/sms")).deliver(sms())
+            == .transient("sms.http: refusing to send credentials in clear text to gw.invalid; use TLS (see `crier validate`)"))
+        #expect(server.requests().isEmpty)
     }
 
     @Test func aSlowServerBeyondTheTimeoutIsAnOutageAndTheNextMessageGoesThrough() throws {

@@ -138,6 +138,29 @@ struct SMTPTransportTests {
         #expect(outcome == .unavailable(TransportFault(.configuration, "email.smtp: the password variable CRIER_TEST_NO_SUCH_PW is not set in the environment of crier")))
     }
 
+    @Test func aPasswordInTheURLIsNeverUsedNorShown() throws {
+        let server = try SMTPTestServer(["--user", "crier", "--password", "Url-Pw-m33"])
+        defer { server.stop() }
+        let url = "smtp://crier:Url-Pw-m33@127.0.0.1:\(server.port)"
+        let outcome = SMTPTransport(settings: settings(server, url: url)).deliver(.email(itemID: "i", try message()))
+        #expect(outcome == .transient("email.smtp: the url holds a password in its user-info; not used. Remove it and set password_env or password_file"))
+        #expect(server.received().isEmpty)
+    }
+
+    @Test func credentialsInClearTextGoOnlyToThisMachine() throws {
+        let server = try SMTPTestServer(["--user", "crier", "--password", Self.password])
+        defer { server.stop() }
+        let environment = ["PW": Self.password]
+        let remote = SMTPTransport(settings: settings(server, username: "crier", password: .environment("PW"), url: "smtp://mail.invalid:25"),
+                                   environment: environment).deliver(.email(itemID: "i", try message()))
+        #expect(remote == .transient("email.smtp: refusing to send credentials in clear text to mail.invalid; use TLS (see `crier validate`)"))
+        let local = SMTPTransport(settings: settings(server, username: "crier", password: .environment("PW"),
+                                                     url: "smtp://localhost:\(server.port)"),
+                                  environment: environment).deliver(.email(itemID: "i", try message()))
+        #expect(local == .delivered(providerID: "Q000001"))
+        #expect(server.received().map(\.authenticated) == [true])
+    }
+
     @Test func aRecipientRejectedWith550FailsAloneAndTheOthersGetIt() throws {
         let server = try SMTPTestServer()
         defer { server.stop() }
@@ -234,8 +257,7 @@ struct SMTPTransportTests {
         #expect(transport.deliver(.email(itemID: "k", try message(id: "k"))) == .delivered(providerID: "Q000003"))
     }
 
-    @Test func redactsCredentialsInURLsAndFindsQueueIDs() {
-        #expect(CurlHandle.redacted("smtp://user:pw@mail.example:587") == "smtp://mail.example:587")
+    @Test func findsQueueIDs() {
         #expect(SMTPTransport.queueID("250 2.0.0 Ok: queued as 4Xy7 extra") == "4Xy7")
         #expect(SMTPTransport.queueID("250 OK") == nil)
     }

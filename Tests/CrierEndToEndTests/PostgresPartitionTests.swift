@@ -1,4 +1,5 @@
 import CrierPostgres
+import CrierTestSupport
 import Foundation
 import Testing
 

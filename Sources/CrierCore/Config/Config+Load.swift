@@ -4,7 +4,7 @@ import Yams
 extension Config {
     /// The keys crier.yaml may have.
     static let topLevelKeys = ["timezone", "snapshot", "ledger", "catch_up", "email", "sms", "outbox", "quiet_hours", "opt_out_query", "ledger_options",
-                               "snapshot_max_age"]
+                               "snapshot_max_age", "attachments_dir", "metrics", "log_format"]
 
     /// Reads crier.yaml's text. Every problem is collected; nil only when the settings cannot be
     /// used at all (a syntax error or a top level that is not a mapping).
@@ -56,6 +56,8 @@ extension Config {
             optOutQuery: OptOutQuery.load(top, file: file, into: &diagnostics),
             snapshotMaxAge: SnapshotMaxAge.load(top, file: file, into: &diagnostics))
         config.postgresLedger = postgres
+        config.attachmentsDir = top.string("attachments_dir", in: "crier.yaml", into: &diagnostics).map { Config.resolve($0, against: directory) }
+        config.loadObservability(top, into: &diagnostics)
         // A PostgreSQL ledger that cannot be used must not fall back to a file of that name.
         return ledgerUnusable ? nil : config
     }
@@ -101,6 +103,23 @@ extension SecretSource {
         if let file { return .file(Config.resolve(file, against: directory)) }
         return nil
     }
+
+    /// Where the `password_env` or `password_file` of `mapping` is written.
+    static func place(in mapping: YAMLMapping, prefix: String) -> SettingPlace? {
+        guard let node = mapping["\(prefix)_env"] ?? mapping["\(prefix)_file"] else { return nil }
+        let location = mapping.file.location(of: node)
+        return SettingPlace(location: location, sourceLine: mapping.file.sourceLine(location.line))
+    }
+}
+
+/// Refuses credentials that would cross the network in clear text: `what` (the setting that
+/// makes it so, at `node`) with credentials, to a host that is not this machine.
+func refuseClearText(_ url: String, credentials: Bool, at node: Node?, in mapping: YAMLMapping, what: String, fix: String,
+                     into diagnostics: inout DiagnosticCollector) {
+    guard credentials, let node, let parsed = URLSetting(url), !parsed.isLoopback else { return }
+    diagnostics.add(mapping.file.error(
+        "\(what) would send the credentials in clear text to \(parsed.host)", at: node,
+        hint: "\(fix); credentials without TLS are accepted only for a server on this machine (localhost, 127.0.0.1, ::1)"))
 }
 
 extension EmailSettings {
@@ -167,6 +186,11 @@ extension SMTPSettings {
         if let node = mapping["url"], !(url.hasPrefix("smtp://") || url.hasPrefix("smtps://")) {
             diagnostics.add(mapping.file.error("\"url\" must start with smtp:// (STARTTLS) or smtps:// (implicit TLS), not \"\(url)\"", at: node))
         }
+        if let node = mapping["url"] {
+            diagnostics.add(contentsOf: URLSetting.secretProblems(
+                of: node, named: "email.smtp.url", in: mapping.file,
+                fix: "set username: and password_env: VARIABLE (or password_file: PATH) instead"))
+        }
         var rate: Double?
         if let node = mapping["rate"] {
             let text = node.scalar?.string ?? ""
@@ -178,11 +202,18 @@ extension SMTPSettings {
                 diagnostics.add(mapping.file.error("\"rate\" must look like 20/s, 300/m or 1000/h, not \(mapping.quoted(node))", at: node))
             }
         }
+        let tls: SMTPSettings.TLS = readChoice(mapping, "tls", default: .required, into: &diagnostics)
+        let username = mapping.string("username", in: "email.smtp", into: &diagnostics)
+        if tls == .none, url.lowercased().hasPrefix("smtp://") {
+            refuseClearText(url, credentials: username != nil, at: mapping["tls"], in: mapping, what: "tls: none with a username",
+                            fix: "Use tls: required (STARTTLS) or an smtps:// URL", into: &diagnostics)
+        }
         return SMTPSettings(
             url: url,
-            tls: readChoice(mapping, "tls", default: .required, into: &diagnostics),
-            username: mapping.string("username", in: "email.smtp", into: &diagnostics),
+            tls: tls,
+            username: username,
             password: SecretSource.load(mapping, prefix: "password", directory: directory, into: &diagnostics),
+            passwordSetting: SecretSource.place(in: mapping, prefix: "password"),
             caFile: mapping.string("ca_file", in: "email.smtp", into: &diagnostics).map { Config.resolve($0, against: directory) },
             connections: mapping.int("connections", in: 1...64, into: &diagnostics) ?? 1,
             ratePerSecond: rate,
@@ -228,11 +259,23 @@ extension SMSSettings {
             if let node = http["url"], !url.isEmpty, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
                 diagnostics.add(http.file.error("\"url\" must start with https:// (or http:// for a gateway on this host), not \"\(url)\"", at: node))
             }
+            if let node = http["url"] {
+                diagnostics.add(contentsOf: URLSetting.secretProblems(
+                    of: node, named: "sms.http.url", in: http.file,
+                    fix: "set username: and password_env: VARIABLE (or password_file: PATH) instead"))
+            }
+            let username = http.string("username", in: "sms.http", into: &diagnostics)
+            let password = SecretSource.load(http, prefix: "password", directory: directory, into: &diagnostics)
+            if url.lowercased().hasPrefix("http://") {
+                refuseClearText(url, credentials: username != nil || password != nil, at: http["url"], in: http, what: "an http:// gateway URL with credentials",
+                                fix: "Use the gateway's https:// URL", into: &diagnostics)
+            }
             settings.http = HTTPGatewaySettings(
                 url: url,
                 format: readChoice(http, "format", default: .json, into: &diagnostics),
-                username: http.string("username", in: "sms.http", into: &diagnostics),
-                password: SecretSource.load(http, prefix: "password", directory: directory, into: &diagnostics),
+                username: username,
+                password: password,
+                passwordSetting: SecretSource.place(in: http, prefix: "password"),
                 from: http.string("from", in: "sms.http", into: &diagnostics))
         }
         if let gateway = mapping.mapping("email_gateway", in: "sms", into: &diagnostics) {

@@ -27,11 +27,17 @@ package struct Config: Sendable {
     package var optOutQuery: OptOutQuery? = nil
     /// The oldest snapshot that may be planned over (`snapshot_max_age:`); nil: any age.
     package var snapshotMaxAge: SnapshotMaxAge? = nil
+    /// The only folder `file:` attachments may come from (`attachments_dir:`), absolute.
+    package var attachmentsDir: String? = nil
     /// A PostgreSQL ledger (`ledger: postgresql://...`); nil: the SQLite file at `ledgerPath`.
     package var postgresLedger: PostgresLedgerSettings? = nil
 
     /// Where the ledger lives.
     package var ledger: LedgerLocation { postgresLedger.map(LedgerLocation.postgresql) ?? .sqlite(path: ledgerPath) }
+    /// Where `run` and `execute` write Prometheus metrics (`metrics: { textfile: PATH }`), absolute.
+    package var metricsTextfile: String? = nil
+    /// How log lines are written (`log_format:`); `--log-format` overrides it.
+    package var logFormat: LogFormat = .text
 
     /// The default catch-up window: 6 hours.
     package static let defaultCatchUpSeconds = 6 * 3600
@@ -76,6 +82,8 @@ package struct SMTPSettings: Sendable {
     package var username: String?
     /// Where the password comes from.
     package var password: SecretSource?
+    /// Where `password_env` / `password_file` is written, for warnings about it.
+    package var passwordSetting: SettingPlace? = nil
     /// Extra trust anchor (PEM), absolute path.
     package var caFile: String?
     /// Parallel SMTP sessions.
@@ -92,6 +100,20 @@ package enum SecretSource: Sendable, Equatable {
     case environment(String)
     /// A file's absolute path.
     case file(String)
+}
+
+/// Where a setting is written: its location and source line, for a diagnostic about it found
+/// later (a `password_env` variable that is unset when `validate` runs).
+package struct SettingPlace: Sendable, Equatable {
+    /// The setting's value's location.
+    package var location: FileLocation
+    /// Its source line.
+    package var sourceLine: String?
+
+    /// A warning placed at this setting.
+    package func warning(_ message: String, hint: String) -> Diagnostic {
+        .warning(message, at: location, hint: hint, sourceLine: sourceLine)
+    }
 }
 
 /// How SMS are sent.
@@ -139,6 +161,8 @@ package struct HTTPGatewaySettings: Sendable {
     package var username: String?
     /// Where the password or token comes from.
     package var password: SecretSource?
+    /// Where `password_env` / `password_file` is written, for warnings about it.
+    package var passwordSetting: SettingPlace? = nil
     /// The sender number or id, if the gateway wants one.
     package var from: String?
 }

@@ -25,6 +25,15 @@ package struct ConfigRepository: Sendable {
             return nil
         }
         let templates = TemplateSet.load(files: files.templates, unreadable: files.encodingProblems, into: &diagnostics)
+        if config.attachmentsDir == nil {
+            for template in templates.email.values.sorted(by: { $0.name < $1.name }) {
+                for attachment in template.attachments {
+                    guard case .file = attachment.source else { continue }
+                    diagnostics.error("a `file:` attachment needs attachments_dir in crier.yaml: files are only ever read from there",
+                                      at: attachment.location, hint: "Add e.g. `attachments_dir: attachments` to crier.yaml")
+                }
+            }
+        }
         var schedules: [Schedule] = []
         var invalid: [String] = []
         for file in files.schedules {

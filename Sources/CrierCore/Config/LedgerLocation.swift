@@ -163,7 +163,8 @@ package struct PostgresLedgerSettings: Sendable, Equatable {
 
 extension PostgresLedgerSettings {
     /// Reads `ledger:` (a PostgreSQL URL or keyword string) and `ledger_options:` of crier.yaml.
-    /// A password in the connection is refused, and masked in the message's source line.
+    /// A password in the connection is refused (and masked in the message's source line, as
+    /// every diagnostic is).
     static func load(_ node: Node, text: String, in top: YAMLMapping, directory: String,
                      into diagnostics: inout DiagnosticCollector) -> PostgresLedgerSettings? {
         var password: SecretSource?
@@ -175,12 +176,10 @@ extension PostgresLedgerSettings {
         case .success(let settings):
             return settings
         case .failure(.password):
-            let location = top.file.location(of: node)
-            let line = top.file.sourceLine(location.line).map { masked($0, connection: text) }
-            diagnostics.add(.error(
-                "a password in the ledger's connection is refused: secrets do not belong in YAML kept in git", at: location,
-                hint: "Remove it, and give it with ledger_options: {password_env: VARIABLE_NAME}, PGPASSWORD or ~/.pgpass",
-                sourceLine: line))
+            // Diagnostic masks the source line by the Redaction rule.
+            diagnostics.add(top.file.error(
+                "a password in the ledger's connection is refused: secrets do not belong in YAML kept in git", at: node,
+                hint: "Remove it, and give it with ledger_options: {password_env: VARIABLE_NAME}, PGPASSWORD or ~/.pgpass"))
         case .failure(.schema(let name)):
             diagnostics.add(top.file.error(
                 "the ledger's schema \"\(name)\" is not a plain SQL name", at: node,
@@ -190,12 +189,5 @@ extension PostgresLedgerSettings {
                                            hint: "Write it as host=db1 dbname=crier, or as a postgresql:// URL"))
         }
         return nil
-    }
-
-    /// `line` with the connection's user-info and options replaced by `****`.
-    private static func masked(_ line: String, connection: String) -> String {
-        guard let range = line.range(of: connection) else { return "ledger: ****" }
-        return line.replacingCharacters(in: range, with: connection.contains("://")
-            ? String(connection[..<connection.range(of: "://")!.upperBound]) + "****" : "****")
     }
 }

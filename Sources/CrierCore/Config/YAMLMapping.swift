@@ -28,8 +28,15 @@ package struct YAMLMapping {
     /// Reports every key not in `allowed`, with a suggestion.
     package func rejectUnknownKeys(allowed: [String], in what: String, into diagnostics: inout DiagnosticCollector) {
         for entry in entries where !allowed.contains(entry.key) {
-            diagnostics.add(file.error("unknown key \"\(entry.key)\" in \(what)", at: entry.keyNode,
-                                       hint: Suggestion.hint(for: entry.key, in: allowed)))
+            var hint = Suggestion.hint(for: entry.key, in: allowed)
+            // A misspelt `password:` holds a secret: point at where secrets go, never repeat it.
+            if Redaction.isSecretKey(entry.key) {
+                let sources = allowed.filter { $0.hasSuffix("_env") || $0.hasSuffix("_file") }
+                hint = sources.isEmpty
+                    ? "Secrets do not belong in YAML kept in git: remove it"
+                    : "Secrets do not belong in YAML kept in git: use " + sources.joined(separator: " or ") + " instead"
+            }
+            diagnostics.add(file.error("unknown key \"\(entry.key)\" in \(what)", at: entry.keyNode, hint: hint))
         }
     }
 

@@ -12,6 +12,11 @@ package enum WallClock {
     }
 
     /// The first instant of `date` in `zone` (later than local midnight when midnight falls in a DST gap).
+    package static func startOfDay(containing instant: Date, in zone: TimeZone) -> Date {
+        startOfDay(components(of: instant, in: zone).date, in: zone)
+    }
+
+    /// The first instant of `date` in `zone`.
     package static func startOfDay(_ date: LocalDate, in zone: TimeZone) -> Date {
         instant(date, hour: 0, minute: 0, in: zone)
     }

@@ -43,19 +43,21 @@ package struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
         Diagnostic(.warning, message, at: location, hint: hint, sourceLine: sourceLine)
     }
 
-    /// `FILE:LINE:COL: error: message. hint`, then the source line and a caret when known.
+    /// `FILE:LINE:COL: error: message. hint`, then the source line and a caret when known;
+    /// secrets masked by `Redaction`, so that a refused password never reaches a log.
     package var description: String {
         var text = ""
         if let location { text += "\(location): " }
-        text += "\(severity.rawValue): \(message)"
+        text += "\(severity.rawValue): \(Redaction.redact(message))"
         if let hint, !hint.isEmpty {
             if !(text.hasSuffix(".") || text.hasSuffix("?") || text.hasSuffix(":")) { text += "." }
-            text += " \(hint)"
+            text += " \(Redaction.redact(hint))"
         }
         if let sourceLine, let location, location.line > 0 {
-            text += "\n    \(sourceLine)"
-            if location.column > 0 {
-                let prefix = sourceLine.prefix(location.column - 1).map { $0 == "\t" ? "\t" : " " }
+            let (shown, column) = Redaction.redact(line: sourceLine, column: location.column)
+            text += "\n    \(shown)"
+            if column > 0 {
+                let prefix = shown.prefix(column - 1).map { $0 == "\t" ? "\t" : " " }
                 text += "\n    " + prefix.joined() + "^"
             }
         }

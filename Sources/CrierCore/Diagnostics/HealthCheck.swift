@@ -32,11 +32,12 @@ package struct HealthCheck: Sendable, Equatable {
         self.fix = fix
     }
 
-    /// `FAIL  smtp certificate   DETAIL. Fix: FIX`: one line, status and name in columns.
+    /// `FAIL  smtp certificate   DETAIL. Fix: FIX`: one line, status and name in columns,
+    /// masked by `Redaction` (a server's reply or a URL may carry a secret).
     package var line: String {
         let label = status == .fail ? "FAIL" : status.rawValue
         var text = label.padding(toLength: 6, withPad: " ", startingAt: 0) + name.padding(toLength: max(22, name.count + 2), withPad: " ", startingAt: 0) + detail
         if let fix, status == .fail || status == .warn { text += ". Fix: " + fix }
-        return text
+        return Redaction.redact(text)
     }
 }

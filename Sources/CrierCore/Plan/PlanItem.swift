@@ -43,6 +43,8 @@ package struct PlanItem: Sendable, Equatable, Codable {
     package var cc: String?
     /// Email Bcc.
     package var bcc: String?
+    /// Email attachments (PDF markup or file paths; the bytes are made at delivery).
+    package var attachments: [PlannedAttachment]?
 
     /// An item; content fields default to absent.
     package init(id: String, schedule: String, slot: String, key: String, occurrence: String, channel: Channel,
@@ -70,7 +72,7 @@ package struct PlanItem: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, schedule, slot, key, occurrence, channel, recipient, action, reason, body, segments, encoding
-        case subject, html, cc, bcc
+        case subject, html, cc, bcc, attachments
         case replyTo = "reply_to"
     }
 
@@ -99,6 +101,7 @@ package struct PlanItem: Sendable, Equatable, Codable {
         add("bcc", bcc)
         add("body", body)
         add("html", html)
+        if let attachments { pairs.append(("attachments", .array(attachments.map(\.json)))) }
         if let segments { pairs.append(("segments", .int(segments))) }
         add("encoding", encoding)
         return .object(pairs)

@@ -52,7 +52,8 @@ extension Planner {
         for slotText in Set(deferred.values).sorted() {
             guard let slot = Timestamp.parseISO(slotText) else { continue }
             let maker = ItemMaker(schedule: schedule, slotText: slotText, region: repository.config.sms.defaultRegion,
-                                  renderer: MessageRenderer(templates: repository.templates, sms: repository.config.sms))
+                                  renderer: MessageRenderer(templates: repository.templates, sms: repository.config.sms,
+                                                            attachmentFiles: attachmentFiles))
             let found: SlotItems
             switch schedule.trigger {
             case .upcoming(let upcoming):

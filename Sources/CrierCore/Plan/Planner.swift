@@ -12,6 +12,8 @@ package struct Planner {
     package var snapshotSHA256: String
     /// Only these schedules, when given.
     package var selection: Set<String>?
+    /// Checks `file:` attachments while planning; nil: by their path's text only.
+    package var attachmentFiles: (any AttachmentSource)?
 
     /// A planner for `repository` at `at`.
     package init(repository: ConfigRepository, at: Date, snapshotSHA256: String, selection: Set<String>? = nil) {
@@ -77,7 +79,7 @@ package struct Planner {
         let channels = config.smtpChannels
         guard let limit = config.email.smtp?.maxPerDay, !channels.isEmpty else { return plan }
         do {
-            let used = try ledger.dailyCapUsage(channels: channels, since: DailyCap.startOfDay(at, in: config.timeZone))
+            let used = try ledger.dailyCapUsage(channels: channels, since: WallClock.startOfDay(containing: at, in: config.timeZone))
             return plan.applyingDailyCap(remaining: max(0, limit - used), channels: channels)
         } catch {
             diagnostics.error("cannot read today's sent messages for max_per_day: \(error)", at: FileLocation(file: config.ledgerPath))
@@ -130,8 +132,9 @@ package struct Planner {
             decision.status = .invalid
             return (decision, [])
         }
+        let renderer = MessageRenderer(templates: repository.templates, sms: repository.config.sms, attachmentFiles: attachmentFiles)
         let maker = ItemMaker(schedule: schedule, slotText: decision.slot ?? "", region: repository.config.sms.defaultRegion,
-                              renderer: MessageRenderer(templates: repository.templates, sms: repository.config.sms))
+                              renderer: renderer)
         var items: [PlanItem]
         var rowCount = 0, nullKeys = 0
         do {

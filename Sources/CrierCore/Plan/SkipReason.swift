@@ -20,6 +20,8 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     case invalidText(String)
     /// A rendered header (subject, reply_to, cc, bcc) holds CR or LF.
     case invalidHeader(String)
+    /// A `file:` attachment leaves `attachments_dir` (by `..` or a symbolic link), is missing or is no regular file: never read.
+    case invalidAttachment
     /// The trigger's time column cannot be read as a timestamp.
     case invalidTime(String)
     /// An earlier overdue occurrence that a later one replaces: never sent late.
@@ -45,6 +47,7 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         case .invalidText(let name): return "invalid-text: \(name)"
         case .invalidHeader(let name): return "invalid-header: \(name)"
         case .invalidTime(let column): return "invalid-time: \(column)"
+        case .invalidAttachment: return "invalid-attachment"
         case .superseded: return "superseded"
         case .quietHours: return "quiet-hours"
         case .eventStarted: return "event-started"

@@ -16,6 +16,8 @@ package protocol LedgerHistory {
     func optOuts() throws -> [OptOutEntry]
     /// Items waiting to be delivered, oldest first: what the next run delivers (the preview's backlog).
     func pending() throws -> [LedgerItem]
+    /// The recorded content of the items with `ids` (subject, body, attachments), by id.
+    func contents(ids: [String]) throws -> [String: PlanItem]
 }
 
 /// A ledger opened for reading: planning's view and the history.

@@ -16,6 +16,8 @@ package struct RenderedMessage: Sendable, Equatable {
     package var cc: String?
     /// Email Bcc.
     package var bcc: String?
+    /// Email attachments.
+    package var attachments: [PlannedAttachment]?
 
     /// A message with only a body.
     package init(body: String) { self.body = body }
@@ -27,11 +29,14 @@ package struct MessageRenderer: Sendable {
     package var templates: TemplateSet
     /// SMS limits.
     package var sms: SMSSettings
+    /// Checks `file:` attachments at planning; nil: by their path's text only.
+    package var attachmentFiles: (any AttachmentSource)?
 
     /// A renderer over `templates` with `sms` limits.
-    package init(templates: TemplateSet, sms: SMSSettings) {
+    package init(templates: TemplateSet, sms: SMSSettings, attachmentFiles: (any AttachmentSource)? = nil) {
         self.templates = templates
         self.sms = sms
+        self.attachmentFiles = attachmentFiles
     }
 
     /// The message for `row` on `channel`, or the reason it is skipped (with what could be rendered).
@@ -61,15 +66,39 @@ package struct MessageRenderer: Sendable {
             message.replyTo = header(template.replyTo)
             message.cc = header(template.cc)
             message.bcc = header(template.bcc)
+            if !template.attachments.isEmpty {
+                let attachments = template.attachments.compactMap { attachment -> PlannedAttachment? in
+                    if let when = attachment.when, when.render(context).isEmpty { return nil }
+                    switch attachment.source {
+                    case .pdf(let name):
+                        return PlannedAttachment(filename: header(attachment.filename) ?? "\(name).pdf", pdf: name,
+                                                 markup: templates.pdf[name]?.render(context) ?? "")
+                    case .file(let path):
+                        let file = trimTrailing(path.render(context)).trimmingCharacters(in: .whitespaces)
+                        return PlannedAttachment(filename: header(attachment.filename) ?? String(file.split(separator: "/").last ?? ""), file: file)
+                    }
+                }
+                message.attachments = attachments.isEmpty ? nil : attachments
+            }
             if let name = context.missing.first { return (nil, .missingVariable(name)) }
             if let name = context.invalidText.first { return (nil, .invalidText(name)) }
-            for (name, value) in [("subject", message.subject), ("reply_to", message.replyTo), ("cc", message.cc), ("bcc", message.bcc)] {
+            let filenames = (message.attachments ?? []).map { ("filename", Optional($0.filename)) }
+            for (name, value) in [("subject", message.subject), ("reply_to", message.replyTo), ("cc", message.cc), ("bcc", message.bcc)] + filenames {
                 if let value, value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
                     return (message, .invalidHeader(name))
                 }
             }
             for (name, value) in [("reply_to", message.replyTo), ("cc", message.cc), ("bcc", message.bcc)] {
                 if let value, (try? Mailbox.parseList(value)) == nil { return (message, .invalidHeader(name)) }
+            }
+            for index in (message.attachments ?? []).indices {
+                guard let path = message.attachments?[index].file else { continue }
+                guard PlannedAttachment.staysInside(path) else { return (message, .invalidAttachment) }
+                switch attachmentFiles?.inspect(path: path) {
+                case .success(let size)?: message.attachments?[index].size = size
+                case .failure?: return (message, .invalidAttachment)
+                case nil: break
+                }
             }
             return (message, nil)
         }

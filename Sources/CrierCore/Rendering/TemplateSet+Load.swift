@@ -43,6 +43,13 @@ extension TemplateSet {
                 } else {
                     set.broken.insert("email:\(id)")
                 }
+            } else if name.hasSuffix(pdfSuffix) {
+                let id = String(name.dropLast(pdfSuffix.count))
+                if let markup = CompiledTemplate.compile(file.text, at: start, html: true, into: &diagnostics) {
+                    set.pdf[id] = markup
+                } else {
+                    set.broken.insert("pdf:\(id)")
+                }
             } else if name.hasSuffix(".email.html.mustache") {
                 let id = String(name.dropLast(".email.html.mustache".count))
                 if !files.contains(where: { $0.path.hasSuffix("/\(id).email.mustache") || $0.path == "\(id).email.mustache" }) {
@@ -51,9 +58,10 @@ extension TemplateSet {
                 }
             } else {
                 diagnostics.warning("not a template name crier knows; ignored", at: FileLocation(file: file.path),
-                                    hint: "Name templates NAME.sms.mustache, NAME.email.mustache or NAME.email.html.mustache")
+                                    hint: "Name templates NAME.sms.mustache, NAME.email.mustache, NAME.email.html.mustache or NAME.pdf.mustache")
             }
         }
+        set.checkPDFReferences(into: &diagnostics)
         return set
     }
 
@@ -72,7 +80,7 @@ extension TemplateSet {
             else { diagnostics.error("the front matter needs `subject:`", at: FileLocation(file: path, line: 2, column: 1)) }
             return nil
         }
-        mapping.rejectUnknownKeys(allowed: ["subject", "reply_to", "cc", "bcc"], in: "the front matter", into: &diagnostics)
+        mapping.rejectUnknownKeys(allowed: ["subject", "reply_to", "cc", "bcc", "attachments"], in: "the front matter", into: &diagnostics)
         func part(_ key: String, required: Bool) -> CompiledTemplate? {
             guard let value = mapping.string(key, required: required, in: "the front matter", into: &diagnostics),
                   let node = mapping[key] else { return nil }
@@ -82,6 +90,7 @@ extension TemplateSet {
         let replyTo = part("reply_to", required: false)
         let cc = part("cc", required: false)
         let bcc = part("bcc", required: false)
+        let attachments = mapping["attachments"].map { loadAttachments($0, in: front, into: &diagnostics) } ?? []
         let bodyText = lines[(close + 1)...].joined(separator: "\n")
         let body = CompiledTemplate.compile(bodyText, at: FileLocation(file: path, line: close + 2, column: 1), html: false, into: &diagnostics)
         var htmlTemplate: CompiledTemplate?
@@ -90,6 +99,7 @@ extension TemplateSet {
             if htmlTemplate == nil { return nil }
         }
         guard !diagnostics.diagnostics[before...].contains(where: { $0.severity == .error }), let subject, let body else { return nil }
-        return EmailTemplate(name: id, subject: subject, replyTo: replyTo, cc: cc, bcc: bcc, text: body, html: htmlTemplate)
+        return EmailTemplate(name: id, subject: subject, replyTo: replyTo, cc: cc, bcc: bcc, text: body, html: htmlTemplate,
+                             attachments: attachments)
     }
 }

@@ -23,10 +23,12 @@ package struct EmailTemplate: Sendable {
     package var text: CompiledTemplate
     /// HTML alternative, HTML-escaped.
     package var html: CompiledTemplate?
+    /// `attachments:` of the front matter.
+    package var attachments: [AttachmentTemplate] = []
 
-    /// Every part, for variable checks.
+    /// Every part, for variable checks (the PDF templates aside: see `TemplateSet.variables`).
     package var parts: [CompiledTemplate] {
-        [subject, text] + [replyTo, cc, bcc, html].compactMap { $0 }
+        [subject, text] + [replyTo, cc, bcc, html].compactMap { $0 } + attachments.flatMap(\.parts)
     }
 }
 
@@ -36,6 +38,8 @@ package struct TemplateSet: Sendable {
     package var sms: [String: SMSTemplate] = [:]
     /// Email templates by name.
     package var email: [String: EmailTemplate] = [:]
+    /// PDF attachment templates by name (`templates/NAME.pdf.mustache`, Pango markup, escaped).
+    package var pdf: [String: CompiledTemplate] = [:]
     /// Names (as `channel:name`) whose files exist but did not compile.
     package var broken: Set<String> = []
 
@@ -66,7 +70,12 @@ package struct TemplateSet: Sendable {
     package func variables(_ name: String, for channel: Channel) -> [CompiledTemplate] {
         switch channel {
         case .sms: return sms[name].map { [$0.body] } ?? []
-        case .email: return email[name]?.parts ?? []
+        case .email:
+            guard let template = email[name] else { return [] }
+            return template.parts + template.attachments.compactMap { attachment in
+                if case .pdf(let name) = attachment.source { return pdf[name] }
+                return nil
+            }
         }
     }
 }

@@ -113,6 +113,7 @@ package struct ItemMaker {
             item.replyTo = message.replyTo
             item.cc = message.cc
             item.bcc = message.bcc
+            item.attachments = message.attachments
         }
         if let reason {
             item.action = .skip

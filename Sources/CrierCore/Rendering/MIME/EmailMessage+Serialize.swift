@@ -8,24 +8,74 @@ extension EmailMessage {
     static let maxMessageIDLength = 900
 
     /// The complete message as CRLF bytes in fixed header order; validates every mailbox (Bcc too) and always uses UTF-8 quoted-printable bodies.
+    /// With attachments it is `multipart/mixed`: the text (or its `multipart/alternative`) first, then each file in base64.
     package func serialize(includeBcc: Bool) throws(MIMEError) -> [UInt8] {
         var headers = try headerLines(includeBcc: includeBcc)
         let textBody = QuotedPrintable.encode(text)
-        let body: String
+        var contentHeaders: [String]
+        var body: String
         if let html {
             let htmlBody = QuotedPrintable.encode(html)
             let boundary = Self.boundary(for: messageID, avoiding: [textBody, htmlBody])
-            headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
-            headers.append("Content-Transfer-Encoding: 7bit")
+            contentHeaders = ["Content-Type: multipart/alternative; boundary=\"\(boundary)\"", "Content-Transfer-Encoding: 7bit"]
             body = "--\(boundary)\r\n" + Self.partHeaders(type: "text/plain") + "\r\n" + textBody
                 + "\r\n--\(boundary)\r\n" + Self.partHeaders(type: "text/html") + "\r\n" + htmlBody
                 + "\r\n--\(boundary)--\r\n"
         } else {
-            headers.append("Content-Type: text/plain; charset=utf-8")
-            headers.append("Content-Transfer-Encoding: quoted-printable")
+            contentHeaders = ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"]
             body = textBody.isEmpty || textBody.utf8.last == 10 ? textBody : textBody + "\r\n"
         }
+        if !attachments.isEmpty {
+            // Base64 and quoted-printable never hold `=_`, so a boundary seeded apart from the inner one is safe.
+            let boundary = Self.boundary(for: messageID + "/mixed", avoiding: [body])
+            var mixed = "--\(boundary)\r\n" + contentHeaders.map { $0 + "\r\n" }.joined() + "\r\n" + body
+            for attachment in attachments {
+                mixed += "\r\n--\(boundary)\r\n" + (try Self.attachmentHeaders(attachment)) + "\r\n" + Self.base64Lines(attachment.data)
+            }
+            body = mixed + "\r\n--\(boundary)--\r\n"
+            contentHeaders = ["Content-Type: multipart/mixed; boundary=\"\(boundary)\"", "Content-Transfer-Encoding: 7bit"]
+        }
+        headers += contentHeaders
         return Array((headers.map { $0 + "\r\n" }.joined() + "\r\n" + body).utf8)
+    }
+
+    /// Content-Type, Content-Disposition and Content-Transfer-Encoding of an attachment part
+    /// (CRLF-terminated). A printable-ASCII file name is quoted; any other is written the RFC
+    /// 2231 way (`filename*=utf-8''...`), which mail programs decode.
+    static func attachmentHeaders(_ attachment: MailAttachment) throws(MIMEError) -> String {
+        let name = attachment.filename
+        try HeaderEncoding.requireSingleLine(name, header: "filename")
+        let plain = name.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) && $0 != "\"" && $0 != "\\" }
+        let parameter: (String) -> String
+        if plain, name.utf8.count <= 200 {
+            parameter = { "\($0)=\"\(name)\"" }
+        } else {
+            let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+            let encoded = name.utf8.map { unreserved.contains($0) ? String(UnicodeScalar($0)) : "%" + pad16($0) }.joined()
+            parameter = { "\($0)*=utf-8''\(encoded)" }
+        }
+        return "Content-Type: \(attachment.contentType); \(parameter("name"))\r\n"
+            + "Content-Disposition: attachment; \(parameter("filename"))\r\n"
+            + "Content-Transfer-Encoding: base64\r\n"
+    }
+
+    /// Two upper-case hex digits.
+    private static func pad16(_ byte: UInt8) -> String {
+        let hex = String(byte, radix: 16, uppercase: true)
+        return byte < 16 ? "0" + hex : hex
+    }
+
+    /// `data` in base64, 76 characters a line, each line CRLF-terminated.
+    static func base64Lines(_ data: [UInt8]) -> String {
+        let text = Data(data).base64EncodedString()
+        var lines = ""
+        var start = text.startIndex
+        while start < text.endIndex {
+            let end = text.index(start, offsetBy: 76, limitedBy: text.endIndex) ?? text.endIndex
+            lines += text[start..<end] + "\r\n"
+            start = end
+        }
+        return lines
     }
 
     /// The folded header fields from Date through MIME-Version, in the fixed order (Content-* are added by `serialize`).

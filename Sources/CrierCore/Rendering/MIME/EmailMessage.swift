@@ -28,6 +28,8 @@ package struct EmailMessage: Sendable, Equatable {
     package var envelopeFrom: String?
     /// Envelope-only recipients (`archive_bcc`): they get the message but appear in no header.
     package var envelopeBcc: [String]
+    /// Files attached; when any, the message is `multipart/mixed`.
+    package var attachments: [MailAttachment]
 
     /// The SMTP MAIL FROM address.
     package var envelopeSender: String { envelopeFrom ?? from.address }
@@ -55,7 +57,8 @@ package struct EmailMessage: Sendable, Equatable {
         text: String,
         html: String? = nil,
         envelopeFrom: String? = nil,
-        envelopeBcc: [String] = []
+        envelopeBcc: [String] = [],
+        attachments: [MailAttachment] = []
     ) {
         self.from = from
         self.to = to
@@ -70,6 +73,7 @@ package struct EmailMessage: Sendable, Equatable {
         self.html = html
         self.envelopeFrom = envelopeFrom
         self.envelopeBcc = envelopeBcc
+        self.attachments = attachments
     }
 }
 

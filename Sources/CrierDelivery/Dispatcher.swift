@@ -1,3 +1,4 @@
+import CrierCore
 import Foundation
 import Logging
 
@@ -110,7 +111,7 @@ package struct Dispatcher: Delivery {
     /// The day's cap with what the ledger says today used, when `maxPerDay` is set.
     private func dailyCap(_ ledger: any Ledger) throws -> DailyCap? {
         guard let maxPerDay else { return nil }
-        let used = try ledger.sentCount(channels: maxPerDay.channels, since: DailyCap.startOfDay(clock.now, in: maxPerDay.timeZone))
+        let used = try ledger.sentCount(channels: maxPerDay.channels, since: WallClock.startOfDay(containing: clock.now, in: maxPerDay.timeZone))
         return DailyCap(limit: maxPerDay.limit, alreadySent: used, channels: maxPerDay.channels)
     }
 
@@ -238,13 +239,15 @@ package struct Dispatcher: Delivery {
             switch attempts.handle(transport.deliver(message, handOver: handOver)) {
             case .recordSent(let providerID):
                 summary.sent += 1
+                logger.info("delivered", metadata: ["item": "\(item.id)", "schedule": "\(item.schedule)", "channel": "\(item.channel.rawValue)",
+                                                    "transport": "\(transport.name)"])
                 return Settlement(id: item.id, runID: runID, state: .sent, providerID: providerID)
             case .retry(let delay):
                 sleep(delay)
             case .leaveForNextRun(let error):
                 summary.leftForRetry += 1
                 summary.errors.append((item.id, error))
-                logger.warning("delivery deferred", metadata: ["item": "\(item.id)", "error": "\(error)"])
+                logger.warning("delivery deferred", metadata: ["item": "\(item.id)", "schedule": "\(item.schedule)", "error": "\(error)"])
                 return Settlement(id: item.id, runID: runID, state: .pending, error: error)
             case .stopTransport(let fault):
                 summary.leftForRetry += 1
@@ -256,27 +259,25 @@ package struct Dispatcher: Delivery {
             case .giveUp(let error):
                 summary.failed += 1
                 summary.errors.append((item.id, error))
-                logger.error("delivery failed", metadata: ["item": "\(item.id)", "error": "\(error)"])
+                logger.error("delivery failed", metadata: ["item": "\(item.id)", "schedule": "\(item.schedule)", "error": "\(error)"])
                 return Settlement(id: item.id, runID: runID, state: .failed, error: error)
             }
         }
     }
 }
 
-/// The pending items, handed out one at a time to the workers.
-/// Stops handing out items once `giveUpAfter` outcomes in a row were deferrals.
+/// The pending items, handed out one at a time to the workers, under the core's
+/// `DeliveryQueuePolicy` (which stops the run after too many deferrals in a row).
 private final class WorkQueue: @unchecked Sendable {
     private let entries: [LedgerItem]
-    private let giveUpAfter: Int
+    private var policy: DeliveryQueuePolicy
     private var index = 0
-    private var deferralsInARow = 0
-    private var tripped = false
     private var stopped: [String: TransportFault] = [:]
     private let lock = NSLock()
 
     init(_ entries: [LedgerItem], giveUpAfter: Int) {
         self.entries = entries
-        self.giveUpAfter = giveUpAfter
+        policy = DeliveryQueuePolicy(giveUpAfter: giveUpAfter)
     }
 
     /// All items, handed out or not.
@@ -285,7 +286,7 @@ private final class WorkQueue: @unchecked Sendable {
     func next() -> LedgerItem? {
         lock.lock()
         defer { lock.unlock() }
-        guard !tripped, index < entries.count else { return nil }
+        guard !policy.stopped, index < entries.count else { return nil }
         index += 1
         return entries[index - 1]
     }
@@ -307,16 +308,15 @@ private final class WorkQueue: @unchecked Sendable {
     /// Records whether an item was left for the next run (true) or settled (false).
     func note(deferred: Bool) {
         lock.lock()
-        deferralsInARow = deferred ? deferralsInARow + 1 : 0
-        if giveUpAfter > 0, deferralsInARow >= giveUpAfter { tripped = true }
+        _ = policy.note(deferred: deferred)
         lock.unlock()
     }
 
-    /// Items never handed out because the queue tripped.
+    /// Items never handed out because the queue stopped.
     var untried: Int {
         lock.lock()
         defer { lock.unlock() }
-        return tripped ? entries.count - index : 0
+        return policy.stopped ? entries.count - index : 0
     }
 }
 

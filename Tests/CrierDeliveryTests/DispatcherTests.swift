@@ -2,6 +2,7 @@
 import Foundation
 import Logging
 import Testing
+@testable import CrierDelivery
 @testable import CrierSQLite
 
 /// The dispatcher over a real ledger, with parallel workers, the daily cap and the rate. The

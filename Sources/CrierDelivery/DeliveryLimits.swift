@@ -1,3 +1,4 @@
+import CrierCore
 import Foundation
 
 /// `email.smtp.max_per_day`: how many messages the SMTP server may take in one local day
@@ -43,11 +44,6 @@ package final class DailyCap: @unchecked Sendable {
         defer { lock.unlock() }
         return max(0, limit - used)
     }
-
-    /// Where "today" starts: the first instant of the local day holding `instant` in `zone`.
-    package static func startOfDay(_ instant: Date, in zone: TimeZone) -> Date {
-        WallClock.startOfDay(WallClock.components(of: instant, in: zone).date, in: zone)
-    }
 }
 
 /// `email.smtp.rate`: at most `perSecond` messages a second over all workers, spaced evenly.
@@ -81,23 +77,5 @@ package final class Throttle: @unchecked Sendable {
         next = turn + interval
         lock.unlock()
         if turn > current { sleep(turn - current) }
-    }
-}
-
-extension Plan {
-    /// The plan with the `send` items of `channels` beyond the first `remaining` skipped as
-    /// `daily-cap`: they are recorded as pending and wait for a run with room under the cap.
-    package func applyingDailyCap(remaining: Int, channels: Set<Channel>) -> Plan {
-        var copy = self
-        var left = remaining
-        for index in copy.items.indices where copy.items[index].action == .send && channels.contains(copy.items[index].channel) {
-            if left > 0 {
-                left -= 1
-            } else {
-                copy.items[index].action = .skip
-                copy.items[index].reason = SkipReason.dailyCap.description
-            }
-        }
-        return copy
     }
 }

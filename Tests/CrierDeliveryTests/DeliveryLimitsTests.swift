@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-@testable import CrierCore
+import CrierCore
+@testable import CrierDelivery
 
-@Suite("Delivery limits: daily cap and rate")
+@Suite("Delivery limits: the daily cap and the rate, shared by the workers")
 struct DeliveryLimitsTests {
     @Test func theCapCountsWhatWasSentTodayAndTakesBackFailures() {
         let cap = DailyCap(limit: 3, alreadySent: 1, channels: [.email])
@@ -17,16 +18,6 @@ struct DeliveryLimitsTests {
         #expect(cap.remaining == 0)
     }
 
-    @Test func theDayStartsAtLocalMidnight() throws {
-        let auckland = try #require(TimeZone(identifier: "Pacific/Auckland"))
-        // 2026-11-23 09:30 UTC is 22:30 NZDT (UTC+13): the day began at 2026-11-22 11:00 UTC.
-        let start = DailyCap.startOfDay(Date(timeIntervalSince1970: 1_795_426_200), in: auckland)
-        #expect(Timestamp.utc(start) == "2026-11-22T11:00:00Z")
-        // 11:30 UTC is 00:30 the next day there.
-        let next = DailyCap.startOfDay(Date(timeIntervalSince1970: 1_795_426_200 + 7200), in: auckland)
-        #expect(Timestamp.utc(next) == "2026-11-23T11:00:00Z")
-    }
-
     @Test func theThrottleSpacesMessagesEvenlyAcrossCallers() {
         let clock = FakeMonotonic()
         let throttle = Throttle(perSecond: 4, channels: [.email], now: { clock.now }, sleep: { clock.sleep($0) })
@@ -39,18 +30,6 @@ struct DeliveryLimitsTests {
         #expect(clock.sleeps.count == 4, "after a quiet spell the next message goes at once")
     }
 
-    @Test func theCapSkipsTheSendItemsBeyondWhatIsLeftInPlanOrder() {
-        func item(_ key: String, _ channel: Channel, _ action: PlanItem.Action = .send) -> PlanItem {
-            PlanItem(id: key, schedule: "s", slot: "x", key: key, occurrence: "o", channel: channel, recipient: "r",
-                     action: action, reason: action == .skip ? "opted-out" : nil)
-        }
-        let plan = Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s", schedules: [],
-                        items: [item("a", .email), item("b", .email, .skip), item("c", .sms), item("d", .email), item("e", .email)])
-        let capped = plan.applyingDailyCap(remaining: 2, channels: [.email])
-        #expect(capped.items.map(\.action) == [.send, .skip, .send, .send, .skip])
-        #expect(capped.items.map(\.reason) == [nil, "opted-out", nil, nil, "daily-cap"])
-        #expect(plan.applyingDailyCap(remaining: 0, channels: [.email, .sms]).items.filter { $0.reason == "daily-cap" }.map(\.key) == ["a", "c", "d", "e"])
-    }
 }
 
 /// A monotonic clock that only moves when told to or when someone sleeps.

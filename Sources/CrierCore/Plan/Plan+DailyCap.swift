@@ -1,0 +1,19 @@
+import Foundation
+
+extension Plan {
+    /// The plan with the `send` items of `channels` beyond the first `remaining` skipped as
+    /// `daily-cap`: they are recorded as pending and wait for a run with room under the cap.
+    package func applyingDailyCap(remaining: Int, channels: Set<Channel>) -> Plan {
+        var copy = self
+        var left = remaining
+        for index in copy.items.indices where copy.items[index].action == .send && channels.contains(copy.items[index].channel) {
+            if left > 0 {
+                left -= 1
+            } else {
+                copy.items[index].action = .skip
+                copy.items[index].reason = SkipReason.dailyCap.description
+            }
+        }
+        return copy
+    }
+}

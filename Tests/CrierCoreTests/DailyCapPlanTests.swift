@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+@testable import CrierCore
+
+@Suite("Daily cap in the plan")
+struct DailyCapPlanTests {
+    @Test func theDayStartsAtLocalMidnight() throws {
+        let auckland = try #require(TimeZone(identifier: "Pacific/Auckland"))
+        // 2026-11-23 09:30 UTC is 22:30 NZDT (UTC+13): the day began at 2026-11-22 11:00 UTC.
+        let start = WallClock.startOfDay(containing: Date(timeIntervalSince1970: 1_795_426_200), in: auckland)
+        #expect(Timestamp.utc(start) == "2026-11-22T11:00:00Z")
+        // 11:30 UTC is 00:30 the next day there.
+        let next = WallClock.startOfDay(containing: Date(timeIntervalSince1970: 1_795_426_200 + 7200), in: auckland)
+        #expect(Timestamp.utc(next) == "2026-11-23T11:00:00Z")
+    }
+
+    @Test func theCapSkipsTheSendItemsBeyondWhatIsLeftInPlanOrder() {
+        func item(_ key: String, _ channel: Channel, _ action: PlanItem.Action = .send) -> PlanItem {
+            PlanItem(id: key, schedule: "s", slot: "x", key: key, occurrence: "o", channel: channel, recipient: "r",
+                     action: action, reason: action == .skip ? "opted-out" : nil)
+        }
+        let plan = Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s", schedules: [],
+                        items: [item("a", .email), item("b", .email, .skip), item("c", .sms), item("d", .email), item("e", .email)])
+        let capped = plan.applyingDailyCap(remaining: 2, channels: [.email])
+        #expect(capped.items.map(\.action) == [.send, .skip, .send, .send, .skip])
+        #expect(capped.items.map(\.reason) == [nil, "opted-out", nil, nil, "daily-cap"])
+        #expect(plan.applyingDailyCap(remaining: 0, channels: [.email, .sms]).items.filter { $0.reason == "daily-cap" }.map(\.key) == ["a", "c", "d", "e"])
+    }
+}
