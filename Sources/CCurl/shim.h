@@ -17,6 +17,9 @@ static const long crier_curl_auth_basic = (long)CURLAUTH_BASIC;
 /// CURLAUTH_BEARER.
 static const long crier_curl_auth_bearer = (long)CURLAUTH_BEARER;
 
+/// CURL_READFUNC_ABORT: a read callback's way to stop the transfer.
+static const size_t crier_curl_readfunc_abort = CURL_READFUNC_ABORT;
+
 typedef size_t (*crier_curl_data_callback)(char *buffer, size_t size, size_t count, void *user);
 
 typedef int (*crier_curl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *user);

@@ -1,15 +1,17 @@
 import CCurl
+import CrierCore
 import Foundation
 
 /// Connect and per-transfer limits, for every transport that goes through libcurl.
 package struct TransportTimeouts: Sendable {
-    /// Seconds to set up the connection (TCP, TLS).
+    /// Seconds to set up the connection: TCP, TLS and the protocol's greeting (SMTP's banner,
+    /// EHLO, STARTTLS and AUTH). A server that accepts TCP and never answers costs this, once.
     package var connect: TimeInterval
     /// Seconds one transfer (an SMTP transaction, an HTTP request) may take in all.
     package var total: TimeInterval
 
-    /// Limits, 30 s each by default.
-    package init(connect: TimeInterval = 30, total: TimeInterval = 30) {
+    /// Limits: 10 s to connect and be greeted, 30 s per transfer by default.
+    package init(connect: TimeInterval = 10, total: TimeInterval = 30) {
         self.connect = connect
         self.total = total
     }
@@ -40,10 +42,38 @@ final class CurlHandle {
 
         /// Whether the transfer worked.
         var ok: Bool { code == CURLE_OK }
+
+        /// The delivery-wide fault libcurl's code stands for, worded for `server` (a URL
+        /// without credentials), or nil when the code may concern this message alone.
+        func fault(server: String) -> TransportFault? {
+            switch code {
+            case CURLE_COULDNT_RESOLVE_HOST:
+                return TransportFault(.outage, "\(server): \(errorText). Check the host name in the URL and the DNS of this machine")
+            case CURLE_COULDNT_CONNECT:
+                return TransportFault(.outage, "\(server): \(errorText). Is the server running and reachable from this machine?")
+            case CURLE_OPERATION_TIMEDOUT:
+                return TransportFault(.outage, "\(server): \(errorText) (the server did not answer). Check the server; the items wait for the next run")
+            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_ISSUER_ERROR,
+                 CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
+                return TransportFault(.configuration, "\(server): the server's certificate is not trusted: \(errorText). Fix the server's certificate, or name its CA in ca_file")
+            case CURLE_SSL_CONNECT_ERROR:
+                return TransportFault(.configuration, "\(server): the TLS handshake failed: \(errorText). Check the port and that the server speaks TLS there")
+            case CURLE_USE_SSL_FAILED:
+                return TransportFault(.configuration, "\(server): the server does not offer STARTTLS, and tls is required: enable STARTTLS on the server or use smtps:// (port 465); crier never sends credentials or mail in clear text unless tls: none")
+            case CURLE_LOGIN_DENIED:
+                let reply = lastRefusal.map { " (\($0))" } ?? ""
+                return TransportFault(.configuration, "\(server): the server refused the username and password\(reply). Check the username and the password's source (password_env or password_file)")
+            default:
+                return nil
+            }
+        }
     }
 
     private static let globalInit: CURLcode = curl_global_init(crier_curl_global_all)
 
+    /// Whether uploads are HTTP POST bodies (read through the same callback) rather than
+    /// SMTP's DATA.
+    var isPost = false
     private let raw: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var lists: [UInt32: UnsafeMutablePointer<curl_slist>] = [:]
@@ -54,6 +84,8 @@ final class CurlHandle {
     fileprivate var lastReply: String?
     fileprivate var lastRefusal: String?
     fileprivate var replies: [String] = []
+    /// Called before the upload's last byte is handed to libcurl; false aborts the transfer.
+    fileprivate var handOver: (() -> Bool)?
 
     /// A handle for `url` that always verifies the server's certificate and host name (with
     /// `caFile` as an extra trust anchor) and keeps to `timeouts`; nil if libcurl cannot make one.
@@ -81,6 +113,10 @@ final class CurlHandle {
             let handle = Unmanaged<CurlHandle>.fromOpaque(user).takeUnretainedValue()
             let n = min(size * count, handle.upload.count - handle.uploadOffset)
             guard n > 0 else { return 0 }
+            if handle.uploadOffset + n == handle.upload.count, let handOver = handle.handOver {
+                handle.handOver = nil
+                guard handOver() else { return crier_curl_readfunc_abort }
+            }
             handle.upload.withUnsafeBytes { bytes in
                 UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + handle.uploadOffset, byteCount: n)
             }
@@ -153,8 +189,11 @@ final class CurlHandle {
         lists[option.rawValue] = list
     }
 
-    /// Runs one transfer, uploading `upload` when given.
-    func perform(upload: [UInt8]? = nil) -> Result {
+    /// Runs one transfer, uploading `upload` when given (SMTP: the message; HTTP: a POST
+    /// body); `handOver` runs just before its last byte goes to libcurl.
+    func perform(upload: [UInt8]? = nil, handOver: (() -> Bool)? = nil) -> Result {
+        self.handOver = handOver
+        defer { self.handOver = nil }
         self.upload = upload ?? []
         uploadOffset = 0
         body.removeAll(keepingCapacity: true)
@@ -164,8 +203,12 @@ final class CurlHandle {
         replies.removeAll()
         errorBuffer[0] = 0
         if let upload {
-            set(CURLOPT_UPLOAD, 1)
-            _ = crier_curl_set_off_t(raw, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.count))
+            if isPost {
+                _ = crier_curl_set_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.count))
+            } else {
+                set(CURLOPT_UPLOAD, 1)
+                _ = crier_curl_set_off_t(raw, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.count))
+            }
         }
         let code = curl_easy_perform(raw)
         var response = 0

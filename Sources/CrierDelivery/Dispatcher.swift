@@ -63,6 +63,9 @@ package struct Dispatcher: Delivery {
             case false?:
                 try ledger.settle(Settlement(id: orphan.item.id, runID: owner, state: .pending, error: "interrupted before delivery; retried"),
                                   at: clock.now)
+            case nil where !orphan.handedOver:
+                try ledger.settle(Settlement(id: orphan.item.id, runID: owner, state: .pending,
+                                             error: "interrupted before the message was handed over; retried"), at: clock.now)
             case nil:
                 let message = "a run died while delivering this item; it may or may not have gone out. Not re-sent"
                 try ledger.settle(Settlement(id: orphan.item.id, runID: owner, state: .uncertain, error: message), at: clock.now)
@@ -138,6 +141,16 @@ package struct Dispatcher: Delivery {
         while let entry = queue.next() {
             let item = entry.item
             guard admit(item, by: shared, into: &summary) else { continue }
+            if let name = transports[item.channel]?.name, let fault = queue.fault(of: name) {
+                // The transport stopped: the item waits for the next run, with the fault as its error.
+                if let settlement = unsettled { record(settlement, in: ledger) }
+                unsettled = nil
+                if (try? ledger.claim(id: item.id, runID: runID, at: clock.now)) == true {
+                    record(Settlement(id: item.id, runID: runID, state: .pending, error: fault.message), in: ledger)
+                }
+                summary.leftForRetry += 1
+                continue
+            }
             let capped = dailyCap?.applies(to: item.channel) == true
             if capped, dailyCap?.take() == false {
                 summary.heldByCap += 1
@@ -161,7 +174,7 @@ package struct Dispatcher: Delivery {
                 if capped { dailyCap?.giveBack() }
                 continue
             }
-            let settlement = attempt(item, runID: runID, transports: transports, into: &summary)
+            let settlement = attempt(item, runID: runID, transports: transports, ledger: ledger, queue: queue, into: &summary)
             if capped, settlement.state != .sent { dailyCap?.giveBack() }
             queue.note(deferred: settlement.state == .pending)
             progress?.advanced()
@@ -204,7 +217,8 @@ package struct Dispatcher: Delivery {
 
     /// Delivers one claimed item (retrying transient trouble per the policy) and counts the
     /// outcome; the caller records it.
-    private func attempt(_ item: PlanItem, runID: Int64, transports: [Channel: any Transport], into summary: inout DeliverySummary) -> Settlement {
+    private func attempt(_ item: PlanItem, runID: Int64, transports: [Channel: any Transport], ledger: any Ledger, queue: WorkQueue,
+                         into summary: inout DeliverySummary) -> Settlement {
         guard let transport = transports[item.channel] else {
             summary.failed += 1
             return Settlement(id: item.id, runID: runID, state: .failed, error: "no transport for \(item.channel.rawValue)")
@@ -219,8 +233,17 @@ package struct Dispatcher: Delivery {
             return Settlement(id: item.id, runID: runID, state: .failed, error: text)
         }
         var attempts = policy
+        let handOver = { [ledger, clock, logger] () -> Bool in
+            do {
+                try ledger.markHandedOver(id: item.id, runID: runID, at: clock.now)
+                return true
+            } catch {
+                logger.error("cannot record the hand-over", metadata: ["item": "\(item.id)", "error": "\(error)"])
+                return false
+            }
+        }
         while true {
-            switch attempts.handle(transport.deliver(message)) {
+            switch attempts.handle(transport.deliver(message, handOver: handOver)) {
             case .recordSent(let providerID):
                 summary.sent += 1
                 logger.info("delivered", metadata: ["item": "\(item.id)", "schedule": "\(item.schedule)", "channel": "\(item.channel.rawValue)",
@@ -233,6 +256,13 @@ package struct Dispatcher: Delivery {
                 summary.errors.append((item.id, error))
                 logger.warning("delivery deferred", metadata: ["item": "\(item.id)", "schedule": "\(item.schedule)", "error": "\(error)"])
                 return Settlement(id: item.id, runID: runID, state: .pending, error: error)
+            case .stopTransport(let fault):
+                summary.leftForRetry += 1
+                summary.errors.append((item.id, fault.message))
+                summary.faults[transport.name] = summary.faults[transport.name] ?? fault
+                queue.stop(transport.name, fault)
+                logger.error("transport stopped for this run", metadata: ["transport": "\(transport.name)", "error": "\(fault.message)"])
+                return Settlement(id: item.id, runID: runID, state: .pending, error: fault.message)
             case .giveUp(let error):
                 summary.failed += 1
                 summary.errors.append((item.id, error))
@@ -249,6 +279,7 @@ private final class WorkQueue: @unchecked Sendable {
     private let entries: [LedgerItem]
     private var policy: DeliveryQueuePolicy
     private var index = 0
+    private var stopped: [String: TransportFault] = [:]
     private let lock = NSLock()
 
     init(_ entries: [LedgerItem], giveUpAfter: Int) {
@@ -265,6 +296,20 @@ private final class WorkQueue: @unchecked Sendable {
         guard !policy.stopped, index < entries.count else { return nil }
         index += 1
         return entries[index - 1]
+    }
+
+    /// Stops handing out the items of transport `name` for this run (the first fault is kept).
+    func stop(_ name: String, _ fault: TransportFault) {
+        lock.lock()
+        if stopped[name] == nil { stopped[name] = fault }
+        lock.unlock()
+    }
+
+    /// The fault that stopped transport `name`, if it stopped.
+    func fault(of name: String) -> TransportFault? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped[name]
     }
 
     /// Records whether an item was left for the next run (true) or settled (false).

@@ -35,9 +35,9 @@ package struct EmailGatewaySMSTransport: Transport {
     }
 
     /// Sends an SMS as email.
-    package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
-        guard case .sms(let itemID, let sms) = message else { return email.deliver(message) }
-        return email.deliver(.email(itemID: itemID, self.email(for: sms, itemID: itemID)))
+    package func deliver(_ message: OutboundMessage, handOver: @escaping () -> Bool) -> DeliveryOutcome {
+        guard case .sms(let itemID, let sms) = message else { return email.deliver(message, handOver: handOver) }
+        return email.deliver(.email(itemID: itemID, self.email(for: sms, itemID: itemID)), handOver: handOver)
     }
 
     /// What the email transport knows of the item's email.

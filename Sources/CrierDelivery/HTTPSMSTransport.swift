@@ -9,8 +9,9 @@ import Foundation
 /// - `json`: POST `{"to", "from", "body", "reference": item id}`; bearer token = the password
 ///   when no username is set, else basic auth; the message id is the response's JSON `id`.
 ///
-/// 2xx → delivered; 429 and 5xx, and network trouble → transient; other 4xx → permanent with
-/// the start of the response body.
+/// 2xx → delivered; 429 and 5xx, and a dropped connection → transient; 401 and 403 (the
+/// credentials), a missing secret, TLS trouble and a gateway refusing, unreachable or silent →
+/// `unavailable`, for the whole transport; other 4xx → permanent with the start of the response body.
 package final class HTTPSMSTransport: Transport {
     /// Where and how to post.
     package let settings: HTTPGatewaySettings
@@ -34,18 +35,18 @@ package final class HTTPSMSTransport: Transport {
     package func reconcile(itemID: String, channel: Channel) -> Bool? { nil }
 
     /// Posts one SMS; error texts pass through `Redaction` (the URL's query, a token echoed back).
-    package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
+    package func deliver(_ message: OutboundMessage, handOver: @escaping () -> Bool) -> DeliveryOutcome {
         guard case .sms(let itemID, let sms) = message else {
             return .permanent("http: the SMS gateway cannot deliver an email")
         }
-        return post(sms, itemID: itemID).redacted
+        return post(sms, itemID: itemID, handOver: handOver).redacted
     }
 
-    private func post(_ sms: SMSMessage, itemID: String) -> DeliveryOutcome {
+    private func post(_ sms: SMSMessage, itemID: String, handOver: @escaping () -> Bool) -> DeliveryOutcome {
         let password: String?
         switch self.password {
         case .success(let value): password = value
-        case .failure(let problem): return .transient(problem.message)
+        case .failure(let problem): return .unavailable(TransportFault(.configuration, problem.message))
         }
         let credentials = settings.username != nil || password != nil
         if let refusal = SecretProblem.refusal(url: settings.url, credentials: credentials, plainText: settings.url.lowercased().hasPrefix("http://"), owner: "sms.http") {
@@ -72,13 +73,17 @@ package final class HTTPSMSTransport: Transport {
         headers.append("Accept: application/json")
         Self.authenticate(handle, settings: settings, password: password)
         handle.set(CURLOPT_HTTPHEADER, list: headers)
-        handle.set(CURLOPT_COPYPOSTFIELDS, body)
-        let result = handle.perform()
+        let result = handle.perform(upload: Array(body.utf8), handOver: handOver)
         let status = result.responseCode
+        let server = "sms.http \(settings.url)"
+        if result.code == CURLE_ABORTED_BY_CALLBACK { return .unmarked }
+        if let fault = result.fault(server: server) { return .unavailable(fault) }
         guard result.ok, status > 0 else {
             return .transient("http \(settings.url): \(result.errorText)")
         }
         switch status {
+        case 401, 403:
+            return .unavailable(TransportFault(.configuration, "\(server): the gateway refused the credentials (\(status)): \(Self.excerpt(result.body)). Check sms.http.username and the password's source (password_env or password_file)"))
         case 200..<300:
             return .delivered(providerID: Self.messageID(in: result.body, key: settings.format == .twilio ? "sid" : "id"))
         case 429, 500..<600:
@@ -100,6 +105,7 @@ package final class HTTPSMSTransport: Transport {
         if let handle { return handle }
         guard let handle = Self.handle(settings: settings, timeouts: timeouts) else { return nil }
         handle.set(CURLOPT_POST, 1)
+        handle.isPost = true
         self.handle = handle
         return handle
     }

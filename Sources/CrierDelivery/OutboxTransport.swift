@@ -22,8 +22,8 @@ package struct OutboxTransport: Transport {
     /// `outbox`.
     package var name: String { "outbox" }
 
-    /// Writes the message's file.
-    package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
+    /// Writes the message's file; the rename is the hand-over.
+    package func deliver(_ message: OutboundMessage, handOver: @escaping () -> Bool) -> DeliveryOutcome {
         do {
             switch message {
             case .email(let id, let email):
@@ -35,17 +35,19 @@ package struct OutboxTransport: Transport {
                         ("mail_from", .string(email.envelopeSender)),
                         ("rcpt_to", .array(email.envelopeRecipients.map(JSONValue.string))),
                     ])
-                    try write(Array(envelope.rendered().utf8), to: "\(directory)/envelope/\(id).json")
+                    try write(Array(envelope.rendered().utf8), to: "\(directory)/envelope/\(id).json", handOver: { true })
                 }
-                try write(bytes, to: path(id: id, channel: .email))
+                try write(bytes, to: path(id: id, channel: .email), handOver: handOver)
             case .sms(let id, let sms):
                 let json = JSONValue.object([
                     ("recipient", .string(sms.recipient)), ("body", .string(sms.body)),
                     ("segments", .int(sms.segments)), ("encoding", .string(sms.encoding)),
                 ])
-                try write(Array(json.rendered().utf8), to: path(id: id, channel: .sms))
+                try write(Array(json.rendered().utf8), to: path(id: id, channel: .sms), handOver: handOver)
             }
             return .delivered(providerID: nil)
+        } catch OutboxError.unmarked {
+            return .unmarked
         } catch let error as MIMEError {
             return .permanent(error.message)
         } catch let error as OutboxError {
@@ -55,9 +57,17 @@ package struct OutboxTransport: Transport {
         }
     }
 
-    /// A file that exists was delivered; a missing one was not (rename is atomic).
+    /// A file that exists was delivered; a missing one was not (rename is atomic). The
+    /// temporary files a killed run left for the item (`.ID.eml.PID.tmp`) are removed.
     package func reconcile(itemID: String, channel: Channel) -> Bool? {
-        FileManager.default.fileExists(atPath: path(id: itemID, channel: channel))
+        let target = path(id: itemID, channel: channel)
+        let folder = (target as NSString).deletingLastPathComponent
+        let prefix = ".\((target as NSString).lastPathComponent)."
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            let pid = Int32(name.dropFirst(prefix.count).dropLast(4)) ?? 0
+            if pid != getpid(), pid <= 0 || kill(pid, 0) != 0 { unlink("\(folder)/\(name)") }
+        }
+        return FileManager.default.fileExists(atPath: target)
     }
 
     /// Where the item's file goes.
@@ -68,7 +78,7 @@ package struct OutboxTransport: Transport {
         }
     }
 
-    private func write(_ bytes: [UInt8], to path: String) throws {
+    private func write(_ bytes: [UInt8], to path: String, handOver: () -> Bool) throws {
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = "\(folder)/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
@@ -92,6 +102,10 @@ package struct OutboxTransport: Transport {
             throw OutboxError.io(temporary, code)
         }
         close(fd)
+        guard handOver() else {
+            unlink(temporary)
+            throw OutboxError.unmarked
+        }
         guard rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)
@@ -109,11 +123,15 @@ package struct OutboxTransport: Transport {
 package enum OutboxError: Error, CustomStringConvertible {
     /// A system call failed on a path.
     case io(String, Int32)
+    /// The ledger could not record the hand-over, so the file was not put in place.
+    case unmarked
 
     /// The path and the system's reason.
     package var description: String {
         switch self {
         case .io(let path, let code): return "\(path): \(String(cString: strerror(code)))"
+        case .unmarked: return "the ledger could not record the hand-over"
+
         }
     }
 }

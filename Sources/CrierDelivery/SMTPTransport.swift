@@ -7,8 +7,11 @@ import Foundation
 /// one connection is reused across messages. A message with several envelope recipients is
 /// sent in one transaction per recipient, so a recipient refused at RCPT fails alone.
 ///
-/// Outcomes: 2xx → delivered; 4xx and network trouble → transient; 5xx → permanent, with the
-/// server's reply line. The password is read when the first message goes out and never appears in errors.
+/// Outcomes: 2xx → delivered; a 5xx at RCPT or after DATA → permanent for that recipient, with
+/// the server's reply line; 4xx and a dropped connection → transient. Faults that are no
+/// recipient's (credentials refused, TLS, STARTTLS missing, the sender refused, a missing
+/// secret, a server refusing, unreachable or silent) → `unavailable`, for the whole transport.
+/// The password is read when the first message goes out and never appears in errors.
 package final class SMTPTransport: Transport {
     /// Connect and per-transaction limits.
     package typealias Timeouts = TransportTimeouts
@@ -35,11 +38,11 @@ package final class SMTPTransport: Transport {
     package var name: String { "smtp" }
 
     /// Sends an email; an SMS is refused (the email gateway turns SMS into email first).
-    package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
+    package func deliver(_ message: OutboundMessage, handOver: @escaping () -> Bool) -> DeliveryOutcome {
         guard case .email(let itemID, let email) = message else {
             return .permanent("smtp: cannot deliver an SMS; use sms.transport email-gateway")
         }
-        return send(email, itemID: itemID).redacted
+        return send(email, itemID: itemID, handOver: handOver).redacted
     }
 
     /// SMTP cannot tell whether a message went out before a crash.
@@ -47,7 +50,8 @@ package final class SMTPTransport: Transport {
 
     /// Sends `email` to every envelope recipient (To, Cc, Bcc, archive); Bcc and the archive are
     /// not in the header. MAIL FROM is the envelope sender (`envelope_from`, else From).
-    package func send(_ email: EmailMessage, itemID: String) -> DeliveryOutcome {
+    /// `handOver` runs once, before the first transaction's last byte.
+    package func send(_ email: EmailMessage, itemID: String, handOver: @escaping () -> Bool = { true }) -> DeliveryOutcome {
         let bytes: [UInt8]
         do {
             bytes = try email.serialize(includeBcc: false)
@@ -59,7 +63,7 @@ package final class SMTPTransport: Transport {
         let password: String?
         switch self.password {
         case .success(let value): password = value
-        case .failure(let problem): return .transient(problem.message)
+        case .failure(let problem): return .unavailable(TransportFault(.configuration, problem.message))
         }
         let plainText = settings.tls == .none && !settings.url.lowercased().hasPrefix("smtps://")
         if let refusal = SecretProblem.refusal(url: settings.url, credentials: settings.username != nil, plainText: plainText, owner: "email.smtp") {
@@ -74,9 +78,22 @@ package final class SMTPTransport: Transport {
         var rejected: [String] = []
         var deferred: [String] = []
         var providerID: String?
+        var marked = false
+        let markOnce = {
+            if !marked { marked = handOver() }
+            return marked
+        }
         for recipient in recipients where !done.contains(recipient) {
             handle.set(CURLOPT_MAIL_RCPT, list: ["<\(recipient)>"])
-            let result = handle.perform(upload: bytes)
+            let result = handle.perform(upload: bytes, handOver: markOnce)
+            if result.code == CURLE_ABORTED_BY_CALLBACK {
+                accepted[itemID] = done.isEmpty ? nil : done
+                return .unmarked
+            }
+            if let fault = fault(of: result, sender: email.envelopeSender) {
+                accepted[itemID] = done.isEmpty ? nil : done
+                return .unavailable(fault)
+            }
             if result.ok {
                 done.insert(recipient)
                 providerID = providerID ?? Self.queueID(result.lastReply)
@@ -101,6 +118,19 @@ package final class SMTPTransport: Transport {
             return .permanent(rejected.joined(separator: "; ") + others)
         }
         return .delivered(providerID: providerID)
+    }
+
+    /// A fault of the whole transport in `result`: libcurl's connection, TLS and login
+    /// faults, or the server refusing the sender (MAIL FROM), which no recipient can fix.
+    private func fault(of result: CurlHandle.Result, sender: String) -> TransportFault? {
+        let server = "email.smtp \(settings.url)"
+        if let fault = result.fault(server: server) { return fault }
+        guard result.errorText.hasPrefix("MAIL failed"), (500..<600).contains(result.responseCode) else { return nil }
+        let reply = result.lastRefusal ?? "\(result.responseCode)"
+        if result.responseCode == 530 {
+            return TransportFault(.configuration, "\(server): the server refused MAIL FROM with \(reply): it wants STARTTLS (set tls: required) or a login (set username and password_env)")
+        }
+        return TransportFault(.configuration, "\(server): the server refused the sender <\(sender)> with \(reply). Check email.from and the server's relay rules")
     }
 
     /// The error text of a failed transaction: the server's reply when it gave one, else libcurl's.

@@ -95,10 +95,25 @@ extension PostgresLedger: Ledger {
         try locked { connection in
             var items: [LedgerItem] = []
             try connection.forEachRow("""
-                SELECT payload, state, attempts, last_error, claimed_by FROM items WHERE state = 'sending'
+                SELECT payload, state, attempts, last_error, claimed_by,
+                  EXISTS (SELECT 1 FROM item_events e WHERE e.item_id = items.id AND e.state = 'handed-over'
+                          AND e.id > (SELECT MAX(s.id) FROM item_events s WHERE s.item_id = items.id AND s.state = 'sending')) AS handed_over
+                FROM items WHERE state = 'sending'
                 ORDER BY created_at, schedule, key, recipient
-                """) { items.append(try Self.ledgerItem($0)) }
+                """) { row in
+                var item = try Self.ledgerItem(row)
+                item.handedOver = row["handed_over"] == "t"
+                items.append(item)
+            }
             return items
+        }
+    }
+
+    /// Records the hand-over of `id`'s message as an event of its claiming run.
+    package func markHandedOver(id: String, runID: Int64, at: Date) throws {
+        try locked { connection in
+            try connection.execute("INSERT INTO item_events (item_id, run_id, at, state) VALUES ($1, $2, $3, 'handed-over')",
+                                   [id, "\(runID)", Timestamp.utc(at)])
         }
     }
 

@@ -3,35 +3,39 @@ import Foundation
 import Glibc
 #endif
 
-/// An exclusive lock on the ledger for the length of a run (`LEDGER.lock`, flock). The kernel
-/// releases it when the process dies, so a crashed run never leaves it held.
+/// An exclusive lock on the ledger for the length of a run: `flock` on the ledger file itself,
+/// so that deleting some lock file cannot let a second run in. The kernel releases it when the
+/// process dies, so a crashed run never leaves it held. `LEDGER.lock` only names the holder's
+/// pid for the message a second run prints.
+///
+/// The descriptor is never closed while the process lives: closing any descriptor of the
+/// ledger file would drop SQLite's own POSIX locks on it. Releasing unlocks it; exit closes it.
 package final class LedgerLock {
     private let fd: Int32
-    /// The lock file's path.
+    /// The locked file (the ledger).
     package let path: String
 
-    /// Takes the lock without waiting; throws `.held` (with the holder's pid when known).
+    /// Takes the lock without waiting (creating an empty ledger file, and its folder, when
+    /// absent); throws `.held` with the holder's pid when known.
     package init(ledgerPath: String) throws {
-        path = ledgerPath + ".lock"
+        path = ledgerPath
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // A read-only ledger can still be locked; opening it for the run then says what to fix.
+        if fd < 0, errno == EACCES || errno == EROFS { fd = open(path, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw LedgerLockError.cannotOpen(path, String(cString: strerror(errno))) }
+        self.fd = fd
+        let holderNote = path + ".lock"
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let count = pread(fd, &buffer, 31, 0)
-            let holder = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : nil
-            close(fd)
-            throw LedgerLockError.held(path, pid: holder)
+            let holder = (try? String(contentsOfFile: holderNote, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw LedgerLockError.held(path, pid: holder?.isEmpty == false ? holder : nil)
         }
-        let pid = "\(getpid())\n"
-        _ = ftruncate(fd, 0)
-        _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+        try? "\(getpid())\n".write(toFile: holderNote, atomically: false, encoding: .utf8)
     }
 
     deinit {
         _ = flock(fd, LOCK_UN)
-        close(fd)
     }
 }
 
@@ -39,7 +43,7 @@ package final class LedgerLock {
 package enum LedgerLockError: Error, CustomStringConvertible {
     /// Another process holds it.
     case held(String, pid: String?)
-    /// The lock file cannot be opened.
+    /// The ledger file cannot be opened.
     case cannotOpen(String, String)
 
     /// A message for people.
@@ -48,7 +52,7 @@ package enum LedgerLockError: Error, CustomStringConvertible {
         case .held(let path, let pid):
             return "another crier run\(pid.map { " (pid \($0))" } ?? "") holds the ledger (\(path)); this run does nothing and exits 75 so that the next timer tick tries again"
         case .cannotOpen(let path, let reason):
-            return "\(path): error: cannot open the ledger lock: \(reason)"
+            return "\(path): error: cannot open the ledger to lock it: \(reason). Check that the folder exists and the user running crier may write it"
         }
     }
 }

@@ -19,6 +19,7 @@ package final class LedgerStore: Ledger {
         self.lock = lock
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try LedgerFileAccess.prepareForWriting(path)
         queue = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false))
         try queue.writeWithoutTransaction { db in
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
@@ -159,9 +160,35 @@ package final class LedgerStore: Ledger {
         return result
     }
 
-    /// Items a dead run left in `sending` (this run holds the lock, so every other run is gone).
+    /// Items a dead run left in `sending`, each with whether its message was being handed over
+    /// (a `handed-over` event after its last `sending` one). This run holds the lock; items
+    /// claimed by a run whose process is still alive on this machine are left alone all the same.
     package func orphanedSending() throws -> [LedgerItem] {
-        try items(sql: "SELECT * FROM items WHERE state = 'sending' ORDER BY created_at, schedule, key, recipient")
+        let rows = try queue.read { db in
+            try GRDB.Row.fetchAll(db, sql: """
+                SELECT items.*, runs.pid AS claimer_pid,
+                  EXISTS (SELECT 1 FROM item_events e WHERE e.item_id = items.id AND e.state = 'handed-over'
+                          AND e.id > (SELECT MAX(s.id) FROM item_events s WHERE s.item_id = items.id AND s.state = 'sending')) AS handed_over
+                FROM items LEFT JOIN runs ON runs.id = items.claimed_by
+                WHERE items.state = 'sending' ORDER BY items.created_at, items.schedule, items.key, items.recipient
+                """)
+        }
+        return try rows.filter { row in
+            guard let pid: Int32 = row["claimer_pid"] else { return true }
+            return pid == getpid() || !ProcessLiveness.isCrier(pid: pid)
+        }.map { row in
+            var item = try Self.ledgerItem(row)
+            item.handedOver = row["handed_over"]
+            return item
+        }
+    }
+
+    /// Records the hand-over of `id`'s message as an event of its claiming run.
+    package func markHandedOver(id: String, runID: Int64, at: Date) throws {
+        try queue.write { db in
+            try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state) VALUES (?, ?, ?, 'handed-over')")
+                .execute(arguments: [id, runID, Timestamp.utc(at)])
+        }
     }
 
     /// Pending items in plan order.

@@ -58,7 +58,7 @@ package final class SnapshotReader: PreparingRowSource {
                     var values: [SQLValue] = []
                     values.reserveCapacity(count)
                     for index in 0..<count {
-                        values.append(Self.value(row[index] as DatabaseValue))
+                        values.append(Self.text(statement, column: index) ?? Self.value(row[index] as DatabaseValue))
                     }
                     try body(CrierCore.Row(shape: shape, values: values))
                 }
@@ -128,14 +128,30 @@ package final class SnapshotReader: PreparingRowSource {
 
     private static func queryError(_ error: DatabaseError) -> QueryError {
         let message = error.message ?? "SQLite error \(error.resultCode.rawValue)"
-        var token: String?
+        if message.hasPrefix("Multiple statements found") {
+            return QueryError(message: "the query holds more than one statement", token: ";", kind: .severalStatements)
+        }
         for prefix in ["no such column: ", "no such table: ", "no such function: "] {
-            if let range = message.range(of: prefix) { token = String(message[range.upperBound...]) }
+            if let range = message.range(of: prefix) {
+                return QueryError(message: message, token: String(message[range.upperBound...]), kind: .unknownName)
+            }
         }
-        if token == nil, let start = message.range(of: "near \""), let end = message[start.upperBound...].firstIndex(of: "\"") {
-            token = String(message[start.upperBound..<end])
+        if message.hasPrefix("incomplete input") { return QueryError(message: message, kind: .incomplete) }
+        if let start = message.range(of: "near \""), let end = message[start.upperBound...].firstIndex(of: "\"") {
+            return QueryError(message: message, token: String(message[start.upperBound..<end]), kind: message.hasSuffix("syntax error") ? .syntax : .other)
         }
-        return QueryError(message: message, token: token)
+        return QueryError(message: message)
+    }
+
+    /// A text column read from its bytes (GRDB would decode them with U+FFFD in silence);
+    /// nil for a column of another type.
+    private static func text(_ statement: Statement, column: Int) -> SQLValue? {
+        let raw = statement.sqliteStatement
+        let index = Int32(column)
+        guard sqlite3_column_type(raw, index) == SQLITE_TEXT, let start = sqlite3_column_text(raw, index) else { return nil }
+        let bytes = UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, index)))
+        if let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
+        return .invalidText(Array(bytes))
     }
 
     private static func value(_ value: DatabaseValue) -> SQLValue {
@@ -154,7 +170,7 @@ package final class SnapshotReader: PreparingRowSource {
         case .integer(let number): return number.databaseValue
         case .real(let number): return number.databaseValue
         case .text(let text): return text.databaseValue
-        case .blob(let bytes): return Data(bytes).databaseValue
+        case .blob(let bytes), .invalidText(let bytes): return Data(bytes).databaseValue
         }
     }
 }

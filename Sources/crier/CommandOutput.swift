@@ -11,9 +11,9 @@ enum CommandOutput {
             return
         }
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+            try OutputFile.write(Array(text.utf8), to: file)
         } catch {
-            printError("\(file): error: cannot write \(what): \(error.localizedDescription). Check that its folder exists and is writable")
+            printError("\(file): error: cannot write \(what): \(error.reason). Check that its folder exists and is writable")
             throw Exit.usage
         }
         if isPage { printError("wrote \(what) to \(file): open it in a web browser") }

@@ -41,7 +41,7 @@ enum Exit {
     /// The code of a run's `report`: 65 when planning (or loading, `invalid`) found errors,
     /// 1 when deliveries failed or are uncertain, 75 when some wait for the next run.
     static func of(_ report: RunReport, invalid: Bool) -> ExitCode {
-        combine(invalid: invalid || report.hasErrors, failed: report.summary.failed > 0 || report.summary.uncertain > 0,
+        combine(invalid: invalid || report.hasErrors || report.summary.hasConfigurationFault, failed: report.summary.failed > 0 || report.summary.uncertain > 0,
                 temporary: report.summary.leftForRetry > 0)
     }
 

@@ -48,6 +48,9 @@ extension Doctor {
         case .transient(let error), .permanent(let error):
             return HealthCheck(name, .fail, "not sent to \(address) through \(transport.name): \(error)",
                                fix: "see the failing checks above; for a refused recipient, try another address")
+        case .unavailable(let fault):
+            return HealthCheck(name, .fail, "not sent to \(address) through \(transport.name): \(fault.message)",
+                               fix: "fix the \(fault.kind == .configuration ? "configuration" : "server or network") as the message says")
         }
     }
 }

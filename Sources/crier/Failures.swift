@@ -18,7 +18,7 @@ struct Failures: ParsableCommand {
 
     func run() throws {
         guard let seconds = DurationText.seconds(since) else {
-            printError("error: --since \"\(since)\" is not a span such as 30m, 24h or 5d")
+            printError("error: --since \"\(since)\" is not \(DurationText.examples)")
             throw Exit.usage
         }
         let now = try at.map(EvaluationOptions.instant) ?? SystemClock().now

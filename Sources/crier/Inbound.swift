@@ -23,9 +23,17 @@ struct Inbound: ParsableCommand {
             printError("\(file): error: cannot read the file. Check the path")
             throw Exit.usage
         }
+        let text: String
+        switch UTF8Text.decode(Array(data), path: file) {
+        case .success(let decoded): text = decoded
+        case .failure(let problem):
+            // Nothing is imported: a reply read with U+FFFD could miss a STOP.
+            printError(problem.description)
+            throw Exit.invalid
+        }
         let inbound: InboundFile
         do {
-            inbound = try InboundFile.read(path: file, text: String(decoding: data, as: UTF8.self), region: config.sms.defaultRegion)
+            inbound = try InboundFile.read(path: file, text: text, region: config.sms.defaultRegion)
         } catch {
             printError(error.description)
             throw Exit.invalid

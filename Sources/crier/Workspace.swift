@@ -19,18 +19,33 @@ struct Workspace {
     /// say why). Exits 65 when crier.yaml itself cannot be used.
     static func load(configPath: String?, printDiagnostics: Bool = true) throws -> Workspace {
         let path = configPath ?? "crier.yaml"
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            let inside = (path as NSString).appendingPathComponent("crier.yaml")
+            printError("\(path): error: --config names a folder, not a file. Pass the file: --config \(inside)")
+            throw Exit.invalid
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
-            printError(exists ? "\(path): error: cannot read crier.yaml as UTF-8 text"
+            printError(exists ? "\(path): error: cannot read crier.yaml. Check its permissions"
                               : "\(path): error: no crier.yaml here. Run crier in a config repository, or pass --config PATH/crier.yaml")
+            throw Exit.invalid
+        }
+        let text: String
+        switch UTF8Text.decode(Array(data), path: path) {
+        case .success(let decoded): text = decoded
+        case .failure(let problem):
+            printError(problem.description)
             throw Exit.invalid
         }
         let directory = (path as NSString).deletingLastPathComponent
         let shown = { (relative: String) in directory.isEmpty ? relative : "\(directory)/\(relative)" }
-        let files = ConfigFiles(
+        var problems: [String: Diagnostic] = [:]
+        var files = ConfigFiles(
             configPath: path, directory: directory, configText: text,
-            schedules: readFolder(shown("schedules"), shownAs: shown("schedules")) { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") },
-            templates: readFolder(shown("templates"), shownAs: shown("templates")) { !$0.hasPrefix(".") })
+            schedules: readFolder(shown("schedules"), shownAs: shown("schedules"), problems: &problems) { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") },
+            templates: readFolder(shown("templates"), shownAs: shown("templates"), problems: &problems) { !$0.hasPrefix(".") })
+        files.encodingProblems = problems
         var collector = DiagnosticCollector()
         let repository = ConfigRepository.load(files, into: &collector)
         // Without a repository the command stops here: say why even when asked to stay quiet.
@@ -42,12 +57,16 @@ struct Workspace {
         return Workspace(repository: repository, diagnostics: collector.diagnostics)
     }
 
-    /// The files of `folder` whose names pass `include`, as (shown path, text), sorted.
-    private static func readFolder(_ folder: String, shownAs shown: String, include: (String) -> Bool) -> [(path: String, text: String)] {
+    /// The files of `folder` whose names pass `include`, as (shown path, text), sorted; a file
+    /// that is not UTF-8 gets its problem in `problems` (and lossy text).
+    private static func readFolder(_ folder: String, shownAs shown: String, problems: inout [String: Diagnostic],
+                                   include: (String) -> Bool) -> [(path: String, text: String)] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return [] }
         return names.filter(include).sorted().compactMap { name in
             guard let data = FileManager.default.contents(atPath: "\(folder)/\(name)") else { return nil }
-            return ("\(shown)/\(name)", String(decoding: data, as: UTF8.self))
+            let path = "\(shown)/\(name)"
+            if case .failure(let problem) = UTF8Text.decode(Array(data), path: path) { problems[path] = problem }
+            return (path, String(decoding: data, as: UTF8.self))
         }
     }
 

@@ -98,7 +98,7 @@ struct ConfigLoadTests {
         let (_, diagnostics) = load(text)
         #expect(diagnostics.map(\.message) == [
             "unknown time zone \"Pacific/Aukland\"",
-            "\"catch_up\" must be a duration such as 30m, 6h or 1d, not \"soon\"",
+            "\"catch_up\" must be a duration such as 30m, 6h, 6 hours, 1d or 2 weeks, not \"soon\"",
             "\"transport\" must be one of outbox, http, email-gateway, not \"carrier-pigeon\"",
             "unknown default_region \"XX\"",
             "\"max_segments\" must be a whole number from 1 to 10, not \"0\"",
@@ -125,6 +125,15 @@ struct ConfigLoadTests {
         #expect(DurationText.seconds("h") == nil)
         #expect(DurationText.seconds("1x") == nil)
         #expect(DurationText.format(5400) == "1h30m")
+        // One grammar everywhere: words and compact forms, spaces optional.
+        #expect(DurationText.seconds("6 hours") == 21600)
+        #expect(DurationText.seconds("36 hours") == 129_600)
+        #expect(DurationText.seconds("1 hour 30 minutes") == 5400)
+        #expect(DurationText.seconds("2 weeks") == 1_209_600)
+        #expect(DurationText.seconds("6 H") == 21600)
+        #expect(DurationText.seconds("6 fortnights") == nil)
+        #expect(DurationText.seconds("hours") == nil)
+        #expect(DurationText.seconds("") == nil)
     }
 }
 

@@ -134,7 +134,10 @@ struct PlannerTests {
             "template variable {{at.tme}} is no column of schedule \"reminder\"'s query",
         ])
         #expect(diagnostics.first?.hint == "Did you mean {{name}}?")
-        #expect(diagnostics.first?.location == FileLocation(file: "templates/reminder.sms.mustache", line: 1, column: 1))
+        #expect(diagnostics.map(\.location) == [FileLocation(file: "templates/reminder.sms.mustache", line: 1, column: 6),
+                                                 FileLocation(file: "templates/reminder.sms.mustache", line: 1, column: 15)],
+                "each at its own name inside the {{ }}")
+        #expect(diagnostics.first?.sourceLine == "Hi {{nmae}} {{at.tme}}")
     }
 
     @Test func todayIntervalOnlyTakesFutureStarts() throws {

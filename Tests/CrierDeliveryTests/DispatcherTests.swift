@@ -94,6 +94,38 @@ struct DispatcherTests {
         #expect(try ledger.stateCounts() == [.pending: 30])
     }
 
+    @Test func aDeliveryWideFaultStopsTheTransportAtOnceAndLeavesEveryItemPendingWithIt() throws {
+        let (ledger, run) = try ledger(items: 12)
+        let log = DeliveryLog()
+        let fault = TransportFault(.configuration, "email.smtp smtp://127.0.0.1:2525: the server refused the username and password")
+        var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log, fault: fault))
+        dispatcher.extraWorkers = (1..<3).map { [.email: RecordingTransport(worker: $0, log: log, fault: fault)] }
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
+        #expect(log.attempts <= 3, "at most one attempt per worker, not retries: \(log.attempts)")
+        #expect(summary.failed == 0)
+        #expect(summary.leftForRetry == 12)
+        #expect(summary.faults == ["recording": fault])
+        #expect(summary.hasConfigurationFault)
+        #expect(try ledger.stateCounts() == [.pending: 12])
+        #expect(try ledger.pending().allSatisfy { $0.lastError == fault.message })
+    }
+
+    @Test func anOrphanNotYetHandedOverGoesBackToPendingAndOneHandedOverIsUncertain() throws {
+        let (ledger, run) = try ledger(items: 2)
+        let ids = try ledger.pending().map(\.item.id)
+        #expect(try ledger.claim(id: ids[0], runID: run, at: at))
+        #expect(try ledger.claim(id: ids[1], runID: run, at: at))
+        try ledger.markHandedOver(id: ids[1], runID: run, at: at)
+        let orphans = try ledger.orphanedSending()
+        #expect(orphans.map(\.handedOver) == [false, true])
+        let log = DeliveryLog()
+        let summary = try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
+        #expect(summary.uncertain == 1)
+        #expect(summary.sent == 1)
+        #expect(log.itemIDs == [ids[0]], "the one killed before its hand-over is sent again")
+        #expect(try ledger.stateCounts() == [.sent: 1, .uncertain: 1])
+    }
+
     @Test func aDailyCapPlanItemIsRecordedAsPendingAndDeliverable() throws {
         let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: at, clock: at)
@@ -153,23 +185,27 @@ final class RecordingTransport: Transport, @unchecked Sendable {
     let log: DeliveryLog
     let refuse: Set<String>
     let down: Bool
+    let fault: TransportFault?
 
-    init(worker: Int, log: DeliveryLog, refuse: Set<String> = [], down: Bool = false) {
+    init(worker: Int, log: DeliveryLog, refuse: Set<String> = [], down: Bool = false, fault: TransportFault? = nil) {
         self.worker = worker
         self.log = log
         self.refuse = refuse
         self.down = down
+        self.fault = fault
     }
 
     var name: String { "recording" }
 
-    func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
+    func deliver(_ message: OutboundMessage, handOver: @escaping () -> Bool) -> DeliveryOutcome {
         Thread.sleep(forTimeInterval: 0.002)
         log.tried()
         if down { return .transient("connection refused") }
+        if let fault { return .unavailable(fault) }
         if case .email(_, let email) = message, let key = refuse.first(where: { key in email.to.contains { $0.address.hasPrefix("c\(Int(key.dropFirst())!)@") } }) {
             return .permanent("550 refused \(key)")
         }
+        guard handOver() else { return .unmarked }
         log.add(message.itemID, worker: worker)
         return .delivered(providerID: nil)
     }

@@ -47,6 +47,15 @@ struct HTTPSMSTransportTests {
         }
     }
 
+    /// The text of a delivery-wide fault of `kind`; records an issue otherwise.
+    func text(of outcome: DeliveryOutcome, fault kind: TransportFault.Kind, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        guard case .unavailable(let fault) = outcome, fault.kind == kind else {
+            Issue.record("expected a \(kind) fault, got \(outcome)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return fault.message
+    }
+
     /// Whether any part of the secret shows in `text` (whole, or either side of its colon).
     func leaks(_ text: String) -> Bool {
         text.contains(Self.password) || text.contains("t0k") || text.contains("en/Pa55")
@@ -207,22 +216,24 @@ struct HTTPSMSTransportTests {
         #expect(transport.deliver(sms(id: "j")) == .delivered(providerID: "SM00000000000000000000000000000002"))
     }
 
-    @Test func a401IsPermanent() throws {
+    @Test func a401IsAConfigurationFaultOfTheWholeGateway() throws {
         let server = try HTTPGatewayTestServer()
         defer { server.stop() }
         let outcome = transport(json(server)).deliver(sms("+64210000401"))
-        guard let text = text(of: outcome, transient: false) else { return }
-        #expect(text.hasPrefix("http: gateway answered 401: "), "\(text)")
+        guard let text = text(of: outcome, fault: .configuration) else { return }
+        #expect(text.hasPrefix("sms.http http://127.0.0.1:\(server.port)/v1/sms: the gateway refused the credentials (401): "), "\(text)")
+        #expect(text.hasSuffix("Check sms.http.username and the password's source (password_env or password_file)"), "\(text)")
         #expect(!leaks(text), "\(text)")
     }
 
-    @Test func connectionRefusedIsTransientAndShowsNoCredentials() throws {
+    @Test func connectionRefusedIsAnOutageAndShowsNoCredentials() throws {
         let server = try HTTPGatewayTestServer()
         let url = "http://127.0.0.1:\(server.port)/v1/sms?api_key=urlsecret&x=1"
         server.stop()
         let outcome = transport(json(server, url: url)).deliver(sms())
-        guard let text = text(of: outcome, transient: true) else { return }
-        #expect(text.hasPrefix("http http://127.0.0.1:\(server.port)/v1/sms?api_key=***&x=***: "), "\(text)")
+        guard let text = text(of: outcome, fault: .outage) else { return }
+        #expect(text.hasPrefix("sms.http http://127.0.0.1:\(server.port)/v1/sms?api_key=***&x=***: "), "\(text)")
+        #expect(text.hasSuffix("Is the server running and reachable from this machine?"), "\(text)")
         #expect(!text.contains("urlsecret"), "\(text)")
         #expect(!leaks(text), "\(text)")
     }
@@ -238,14 +249,14 @@ struct HTTPSMSTransportTests {
         #expect(server.requests().isEmpty)
     }
 
-    @Test func aSlowServerBeyondTheTimeoutIsTransientAndTheNextMessageGoesThrough() throws {
+    @Test func aSlowServerBeyondTheTimeoutIsAnOutageAndTheNextMessageGoesThrough() throws {
         let server = try HTTPGatewayTestServer(["--slow", "4"])
         defer { server.stop() }
         let transport = transport(twilio(server), timeouts: .init(connect: 1, total: 1))
         let started = Date()
         let outcome = transport.deliver(sms("+64210000555"))
         let elapsed = Date().timeIntervalSince(started)
-        guard let text = text(of: outcome, transient: true) else { return }
+        guard let text = text(of: outcome, fault: .outage) else { return }
         #expect(text.lowercased().contains("timeout") || text.contains("timed out"), "\(text)")
         #expect(!leaks(text), "\(text)")
         #expect(elapsed < 3, "took \(elapsed) s")
@@ -282,14 +293,14 @@ struct HTTPSMSTransportTests {
         #expect(!text.contains("\u{FFFD}"), "\(text)")
     }
 
-    @Test func httpsToAnUnknownCertificateIsTransientAndSendsNothing() throws {
+    @Test func httpsToAnUnknownCertificateIsAConfigurationFaultAndSendsNothing() throws {
         let certificates = try TestCertificates()
         let server = try HTTPGatewayTestServer(["--tlscert", certificates.certFile, "--tlskey", certificates.keyFile])
         defer { server.stop() }
         let outcome = transport(json(server, url: "https://127.0.0.1:\(server.port)/v1/sms")).deliver(sms())
-        guard let text = text(of: outcome, transient: true) else { return }
-        #expect(text.hasPrefix("http https://127.0.0.1:\(server.port)/v1/sms: "), "\(text)")
-        #expect(text.contains("certificate"), "\(text)")
+        guard let text = text(of: outcome, fault: .configuration) else { return }
+        #expect(text.hasPrefix("sms.http https://127.0.0.1:\(server.port)/v1/sms: the server's certificate is not trusted: "), "\(text)")
+        #expect(text.hasSuffix("Fix the server's certificate, or name its CA in ca_file"), "\(text)")
         #expect(server.requests().isEmpty)
     }
 
@@ -298,7 +309,8 @@ struct HTTPSMSTransportTests {
         let server = try HTTPGatewayTestServer()
         defer { server.stop() }
         let outcome = transport(json(server, url: "127.0.0.1:\(server.port)/v1/sms")).deliver(sms())
-        guard let text = text(of: outcome, transient: true) else { return }
+        guard let text = text(of: outcome, fault: .configuration) else { return }
+        #expect(text.contains("TLS handshake failed"), "\(text)")
         #expect(!leaks(text), "\(text)")
         #expect(server.requests().isEmpty, "sent in clear: \(server.requests().map(\.headers))")
     }
@@ -315,11 +327,11 @@ struct HTTPSMSTransportTests {
         #expect(!leaks(text), "\(text)")
     }
 
-    @Test func aMissingPasswordVariableIsTransientNamesTheVariableAndSendsNothing() throws {
+    @Test func aMissingPasswordVariableIsAConfigurationFaultNamesTheVariableAndSendsNothing() throws {
         let server = try HTTPGatewayTestServer()
         defer { server.stop() }
         let outcome = transport(twilio(server, password: .environment("CRIER_TEST_NO_SUCH_TOKEN")), environment: [:]).deliver(sms())
-        #expect(outcome == .transient("sms.http: the password variable CRIER_TEST_NO_SUCH_TOKEN is not set in the environment of crier"))
+        #expect(outcome == .unavailable(TransportFault(.configuration, "sms.http: the password variable CRIER_TEST_NO_SUCH_TOKEN is not set in the environment of crier")))
         #expect(server.requests().isEmpty)
     }
 
@@ -402,10 +414,10 @@ struct EmailGatewaySMSTransportTests {
         server.stop()
         let outcome = try gateway(server).deliver(.sms(itemID: "i",
             SMSMessage(recipient: "+64211234567", body: "hi", segments: 1, encoding: "GSM-7")))
-        guard case .transient(let text) = outcome else {
-            Issue.record("expected transient, got \(outcome)")
+        guard case .unavailable(let fault) = outcome, fault.kind == .outage else {
+            Issue.record("expected an outage, got \(outcome)")
             return
         }
-        #expect(text.hasPrefix("smtp \(url): "), "\(text)")
+        #expect(fault.message.hasPrefix("email.smtp \(url): "), "\(fault.message)")
     }
 }

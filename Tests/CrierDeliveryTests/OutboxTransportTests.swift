@@ -45,4 +45,25 @@ struct OutboxTransportTests {
             return
         }
     }
+
+    @Test func reconcilingRemovesTheTemporaryFilesOfADeadRunAndKeepsALiveOnes() throws {
+        let outbox = OutboxTransport(directory: directory)
+        try FileManager.default.createDirectory(atPath: directory + "/email", withIntermediateDirectories: true)
+        let dead = directory + "/email/.abc.eml.999999999.tmp"
+        let live = directory + "/email/.abc.eml.\(getpid()).tmp"
+        let other = directory + "/email/.abd.eml.999999999.tmp"
+        for path in [dead, live, other] { FileManager.default.createFile(atPath: path, contents: Data("partial".utf8)) }
+        #expect(outbox.reconcile(itemID: "abc", channel: .email) == false)
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: live), "a live process's file is its own business")
+        #expect(FileManager.default.fileExists(atPath: other), "another item's file waits for that item")
+    }
+
+    @Test func aRefusedHandOverPutsNoFileInPlace() throws {
+        let outbox = OutboxTransport(directory: directory)
+        let sms = SMSMessage(recipient: "+64211234567", body: "b", segments: 1, encoding: "GSM-7")
+        #expect(outbox.deliver(.sms(itemID: "x", sms)) { false } == .unmarked)
+        #expect(outbox.reconcile(itemID: "x", channel: .sms) == false)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/sms").isEmpty)
+    }
 }

@@ -49,7 +49,7 @@ struct SMTPTransportTests {
         defer { server.stop() }
         let transport = SMTPTransport(settings: settings(server))
         for n in 0..<3 {
-            #expect(transport.deliver(.email(itemID: "m\(n)", try message(id: "m\(n)"))) != nil)
+            #expect(transport.deliver(.email(itemID: "m\(n)", try message(id: "m\(n)"))) == .delivered(providerID: "Q00000\(n + 1)"))
         }
         let received = server.received()
         #expect(received.count == 3)
@@ -81,40 +81,41 @@ struct SMTPTransportTests {
         #expect(server.received().first?.tls == true)
         // Without the CA the server's certificate is not trusted: nothing is sent.
         let untrusted = SMTPTransport(settings: settings(server, tls: .required, url: smtps)).deliver(.email(itemID: "i2", try message()))
-        guard case .transient = untrusted else {
-            Issue.record("expected transient, got \(untrusted)")
-            return
-        }
+        guard let text = fault(untrusted, .configuration) else { return }
+        #expect(text.contains("the server's certificate is not trusted"), "\(text)")
         #expect(server.received().count == 1)
     }
 
-    @Test func startTLSWithoutTheCAIsRefusedAndNothingIsSent() throws {
+    /// The message of a delivery-wide fault of `kind`; records an issue otherwise.
+    func fault(_ outcome: DeliveryOutcome, _ kind: TransportFault.Kind, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        guard case .unavailable(let fault) = outcome, fault.kind == kind else {
+            Issue.record("expected a \(kind) fault, got \(outcome)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return fault.message
+    }
+
+    @Test func startTLSWithoutTheCAIsAConfigurationFaultAndNothingIsSent() throws {
         let certificates = try TestCertificates()
         let server = try SMTPTestServer(["--tlscert", certificates.certFile, "--tlskey", certificates.keyFile])
         defer { server.stop() }
         let outcome = SMTPTransport(settings: settings(server, tls: .required)).deliver(.email(itemID: "i", try message()))
-        guard case .transient(let text) = outcome else {
-            Issue.record("expected transient, got \(outcome)")
-            return
-        }
-        #expect(text.contains("certificate"), "\(text)")
+        guard let text = fault(outcome, .configuration) else { return }
+        #expect(text.hasPrefix("email.smtp \(server.url): the server's certificate is not trusted: "), "\(text)")
+        #expect(text.hasSuffix("Fix the server's certificate, or name its CA in ca_file"), "\(text)")
         #expect(server.received().isEmpty)
     }
 
-    @Test func tlsRequiredButNoStartTLSOfferedSendsNothing() throws {
+    @Test func tlsRequiredButNoStartTLSOfferedIsAConfigurationFaultAndSendsNothing() throws {
         let server = try SMTPTestServer()
         defer { server.stop() }
         let outcome = SMTPTransport(settings: settings(server, tls: .required)).deliver(.email(itemID: "i", try message()))
-        guard case .transient(let text) = outcome else {
-            Issue.record("expected transient, got \(outcome)")
-            return
-        }
-        #expect(text.contains("smtp smtp://127.0.0.1:\(server.port): "), "\(text)")
-        #expect(text.lowercased().contains("ssl") || text.lowercased().contains("tls"), "\(text)")
+        guard let text = fault(outcome, .configuration) else { return }
+        #expect(text == "email.smtp smtp://127.0.0.1:\(server.port): the server does not offer STARTTLS, and tls is required: enable STARTTLS on the server or use smtps:// (port 465); crier never sends credentials or mail in clear text unless tls: none")
         #expect(server.received().isEmpty)
     }
 
-    @Test func wrongPasswordIsPermanentAndNeverShowsThePassword() throws {
+    @Test func wrongPasswordIsAConfigurationFaultAndNeverShowsThePassword() throws {
         let server = try SMTPTestServer(["--user", "crier", "--password", Self.password])
         defer { server.stop() }
         let folder = NSTemporaryDirectory() + "crier-pw-\(UUID().uuidString)"
@@ -122,22 +123,19 @@ struct SMTPTransportTests {
         try "wrong-Pa55word\n".write(toFile: folder + "/pw", atomically: true, encoding: .utf8)
         let outcome = SMTPTransport(settings: settings(server, username: "crier", password: .file(folder + "/pw")))
             .deliver(.email(itemID: "i", try message()))
-        guard case .permanent(let text) = outcome else {
-            Issue.record("expected permanent, got \(outcome)")
-            return
-        }
-        #expect(text.contains("535"), "\(text)")
+        guard let text = fault(outcome, .configuration) else { return }
+        #expect(text.hasPrefix("email.smtp \(server.url): the server refused the username and password (535"), "\(text)")
         #expect(!text.contains("wrong-Pa55word"))
         #expect(!text.contains(Self.password))
         #expect(server.received().isEmpty)
     }
 
-    @Test func missingPasswordVariableIsTransientAndNamesTheVariable() throws {
+    @Test func missingPasswordVariableIsAConfigurationFaultAndNamesTheVariable() throws {
         let server = try SMTPTestServer()
         defer { server.stop() }
         let outcome = SMTPTransport(settings: settings(server, username: "crier", password: .environment("CRIER_TEST_NO_SUCH_PW")),
                                     environment: [:]).deliver(.email(itemID: "i", try message()))
-        #expect(outcome == .transient("email.smtp: the password variable CRIER_TEST_NO_SUCH_PW is not set in the environment of crier"))
+        #expect(outcome == .unavailable(TransportFault(.configuration, "email.smtp: the password variable CRIER_TEST_NO_SUCH_PW is not set in the environment of crier")))
     }
 
     @Test func aPasswordInTheURLIsNeverUsedNorShown() throws {
@@ -205,30 +203,58 @@ struct SMTPTransportTests {
         #expect(transport.deliver(.email(itemID: "j", try message(id: "j"))) == .delivered(providerID: "Q000001"))
     }
 
-    @Test func aSlowServerBeyondTheTimeoutIsTransient() throws {
+    @Test func aSlowServerBeyondTheTimeoutIsAnOutage() throws {
         let server = try SMTPTestServer(["--slow", "4"])
         defer { server.stop() }
         let transport = SMTPTransport(settings: settings(server), timeouts: .init(connect: 1, total: 1))
         let started = Date()
         let outcome = transport.deliver(.email(itemID: "i", try message(to: ["slow@example.net"])))
-        guard case .transient(let text) = outcome else {
-            Issue.record("expected transient, got \(outcome)")
-            return
-        }
+        guard let text = fault(outcome, .outage) else { return }
         #expect(text.lowercased().contains("timeout") || text.contains("timed out"), "\(text)")
         #expect(Date().timeIntervalSince(started) < 3)
     }
 
-    @Test func connectionRefusedIsTransient() throws {
+    @Test func connectionRefusedIsAnOutage() throws {
         let server = try SMTPTestServer()
         let url = server.url
         server.stop()
         let outcome = SMTPTransport(settings: settings(server, url: url)).deliver(.email(itemID: "i", try message()))
-        guard case .transient(let text) = outcome else {
-            Issue.record("expected transient, got \(outcome)")
-            return
+        guard let text = fault(outcome, .outage) else { return }
+        #expect(text.hasPrefix("email.smtp \(url): "), "\(text)")
+        #expect(text.hasSuffix("Is the server running and reachable from this machine?"), "\(text)")
+    }
+
+    @Test func aServerThatNeverGreetsCostsTheConnectTimeoutOnce() throws {
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let url = "smtp://127.0.0.1:\(silent.port)"
+        let transport = SMTPTransport(settings: SMTPSettings(url: url, tls: .none, username: nil, password: nil, caFile: nil,
+                                                             connections: 1, ratePerSecond: nil, maxPerDay: nil),
+                                      timeouts: .init(connect: 1, total: 30))
+        let started = Date()
+        let outcome = transport.deliver(.email(itemID: "i", try message()))
+        let elapsed = Date().timeIntervalSince(started)
+        guard let text = fault(outcome, .outage) else { return }
+        #expect(text.hasPrefix("email.smtp \(url): "), "\(text)")
+        #expect(text.contains("the server did not answer"), "\(text)")
+        #expect(elapsed < 5, "the greeting waits for the connect timeout (1 s), not the message timeout (30 s): \(elapsed) s")
+    }
+
+    @Test func theHandOverIsMarkedBeforeTheLastByteAndARefusedMarkSendsNothing() throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let transport = SMTPTransport(settings: settings(server))
+        var marks = 0
+        let outcome = transport.deliver(.email(itemID: "i", try message(cc: ["office@acme.example"]))) {
+            marks += 1
+            #expect(server.received().isEmpty, "marked before the server has the message")
+            return true
         }
-        #expect(text.hasPrefix("smtp \(url): "), "\(text)")
+        #expect(outcome == .delivered(providerID: "Q000001"))
+        #expect(marks == 1, "one mark per item, however many recipients")
+        #expect(transport.deliver(.email(itemID: "j", try message(id: "j"))) { false } == .unmarked)
+        #expect(server.received().count == 2, "the message whose mark failed never arrived")
+        #expect(transport.deliver(.email(itemID: "k", try message(id: "k"))) == .delivered(providerID: "Q000003"))
     }
 
     @Test func findsQueueIDs() {

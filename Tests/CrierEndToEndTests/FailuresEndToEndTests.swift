@@ -36,6 +36,6 @@ struct FailuresEndToEndTests {
         #expect(at.err.contains("error: --at \"2026-11-23\" is not an ISO 8601 time with an offset. Write it like 2026-11-23T17:00:00+13:00"))
         let since = try repo.crier(["failures", "--since", "a day"])
         #expect(since.code == 64)
-        #expect(since.err.contains("error: --since \"a day\" is not a span such as 30m, 24h or 5d"))
+        #expect(since.err.contains("error: --since \"a day\" is not a duration such as 30m, 6h, 6 hours, 1d or 2 weeks"))
     }
 }

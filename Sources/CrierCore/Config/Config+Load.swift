@@ -33,7 +33,7 @@ extension Config {
             if let text = node.scalar?.string, let seconds = DurationText.seconds(text) {
                 catchUp = seconds
             } else {
-                diagnostics.add(file.error("\"catch_up\" must be a duration such as 30m, 6h or 1d, not \(top.quoted(node))", at: node))
+                diagnostics.add(file.error("\"catch_up\" must be \(DurationText.examples), not \(top.quoted(node))", at: node))
             }
         }
         let email = EmailSettings.load(top.mapping("email", in: "crier.yaml", into: &diagnostics), directory: directory, into: &diagnostics)
@@ -72,7 +72,10 @@ extension Config {
     /// An IANA zone under `key`, with a suggestion when it is misspelt.
     static func readTimeZone(_ mapping: YAMLMapping, key: String, into diagnostics: inout DiagnosticCollector) -> TimeZone? {
         guard let node = mapping[key], let name = node.scalar?.string else { return nil }
-        if let zone = TimeZone(identifier: name), name.contains("/") || name == "UTC" {
+        // IANA names, the backward-compatible ones too (`NZ`, `GB`, `US/Eastern`); not the
+        // abbreviations and offsets (`NZST`, `GMT+13`) Foundation would also take.
+        let offset = (name.hasPrefix("GMT") || name.hasPrefix("UTC")) && name.count > 3
+        if let zone = TimeZone(identifier: name), !offset {
             return zone
         }
         let near = Suggestion.closest(to: name, in: TimeZone.knownTimeZoneIdentifiers)

@@ -13,6 +13,9 @@ package struct ConfigFiles: Sendable {
     package var schedules: [(path: String, text: String)]
     /// `templates/*` (path relative to `directory`, text), sorted by path.
     package var templates: [(path: String, text: String)]
+    /// Schedules and templates that are not UTF-8 text, by path: each an error, and the file
+    /// is treated as broken.
+    package var encodingProblems: [String: Diagnostic] = [:]
 
     /// The files.
     package init(configPath: String, directory: String, configText: String,

@@ -24,7 +24,7 @@ package struct ConfigRepository: Sendable {
         guard let config = Config.load(path: files.configPath, directory: files.directory, text: files.configText, into: &diagnostics) else {
             return nil
         }
-        let templates = TemplateSet.load(files: files.templates, into: &diagnostics)
+        let templates = TemplateSet.load(files: files.templates, unreadable: files.encodingProblems, into: &diagnostics)
         if config.attachmentsDir == nil {
             for template in templates.email.values.sorted(by: { $0.name < $1.name }) {
                 for attachment in template.attachments {
@@ -37,6 +37,11 @@ package struct ConfigRepository: Sendable {
         var schedules: [Schedule] = []
         var invalid: [String] = []
         for file in files.schedules {
+            if let problem = files.encodingProblems[file.path] {
+                diagnostics.add(problem)
+                invalid.append(Schedule.id(forFile: file.path))
+                continue
+            }
             var local = DiagnosticCollector()
             let schedule = Schedule.load(path: file.path, text: file.text, defaults: config, templates: templates, into: &local)
             if let schedule, schedule.channel == .email, config.email.from == nil {

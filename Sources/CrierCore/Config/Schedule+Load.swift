@@ -59,11 +59,14 @@ extension Schedule {
         let zone = Config.readTimeZone(top, key: "timezone", into: &diagnostics) ?? defaults.timeZone
         let enabled = top.bool("enabled", into: &diagnostics) ?? true
         let channel: Channel = readChoice(top, "channel", default: .sms, into: &diagnostics)
-        if top["channel"] == nil {
-            diagnostics.add(file.error("a schedule needs \"channel\"", at: root, hint: "Add `channel: sms` or `channel: email`"))
-        }
         let template = top.string("template", required: true, in: "a schedule", into: &diagnostics) ?? ""
-        if let node = top["template"], !template.isEmpty, !templates.has(template, for: channel) {
+        if top["channel"] == nil {
+            // Say which channel the template is for, rather than guess one and blame the template.
+            let existing = Channel.allCases.filter { templates.has(template, for: $0) }
+            let hint = existing.count == 1 ? "Add `channel: \(existing[0].rawValue)` (templates/\(template).\(existing[0].rawValue).mustache exists)"
+                                           : "Add `channel: sms` or `channel: email`"
+            diagnostics.add(file.error("a schedule needs \"channel\"", at: root, hint: hint))
+        } else if let node = top["template"], !template.isEmpty, !templates.has(template, for: channel) {
             let expected = channel == .sms ? "templates/\(template).sms.mustache" : "templates/\(template).email.mustache"
             let names = templates.names(for: channel)
             diagnostics.add(file.error(
@@ -100,15 +103,9 @@ extension Schedule {
             trigger: trigger, query: query, queryLocation: queryLocation, quietHours: quietHours, times: times)
     }
 
-    /// Seconds in `2 days`, `36 hours`, `1 week`, `90 minutes`, or a compact duration (`36h`).
+    /// Seconds in a positive duration (`2 days`, `36 hours`, `36h`): `DurationText`'s grammar.
     package static func parseSpan(_ text: String) -> Int? {
-        let words = text.lowercased().split(whereSeparator: { $0 == " " })
-        if words.count == 2, let count = Int(words[0]), count > 0 {
-            let units: [String: Int] = ["minute": 60, "minutes": 60, "hour": 3600, "hours": 3600,
-                                        "day": 86400, "days": 86400, "week": 604_800, "weeks": 604_800]
-            return units[String(words[1])].map { $0 * count }
-        }
-        return DurationText.seconds(text).flatMap { $0 > 0 ? $0 : nil }
+        DurationText.seconds(text).flatMap { $0 > 0 ? $0 : nil }
     }
 
     private static func readTrigger(_ top: YAMLMapping, file: YAMLFile, into diagnostics: inout DiagnosticCollector) -> Trigger? {
@@ -147,7 +144,7 @@ extension Schedule {
                 after = Self.parseSpan(text)
                 if after == nil {
                     diagnostics.add(file.error("invalid \"after\" \"\(text)\"", at: node,
-                                               hint: "Write a span such as `2 days`, `36 hours`, `1 week` or `90m`"))
+                                               hint: "Write \(DurationText.examples)"))
                 }
             }
             let repeatCount = body.int("repeat", in: 1...100, into: &diagnostics) ?? 1

@@ -13,6 +13,9 @@ package struct DeliveryAttempts: Sendable, Equatable {
         case leaveForNextRun(String)
         /// Record the item as failed for good.
         case giveUp(String)
+        /// The transport can deliver nothing now: stop using it for this run; the item stays
+        /// pending with the fault (exit 65 or 75).
+        case stopTransport(TransportFault)
     }
 
     /// Attempts made in this run.
@@ -36,6 +39,8 @@ package struct DeliveryAttempts: Sendable, Equatable {
             return .recordSent(providerID: providerID)
         case .permanent(let message):
             return .giveUp(message)
+        case .unavailable(let fault):
+            return .stopTransport(fault)
         case .transient(let message):
             guard attempts < maxAttempts else { return .leaveForNextRun(message) }
             return .retry(after: baseDelay * pow(2, Double(attempts - 1)))

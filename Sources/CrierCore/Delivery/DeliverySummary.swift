@@ -18,6 +18,11 @@ package struct DeliverySummary: Sendable, Equatable {
     package var held = 0
     /// Error texts of failures and retries, by item id.
     package var errors: [(id: String, message: String)] = []
+    /// Delivery-wide faults that stopped a transport for the run, by transport name.
+    package var faults: [String: TransportFault] = [:]
+
+    /// Whether a stopped transport's fault is one of configuration (exit 65).
+    package var hasConfigurationFault: Bool { faults.values.contains { $0.kind == .configuration } }
 
     /// An empty summary.
     package init() {}
@@ -33,13 +38,14 @@ package struct DeliverySummary: Sendable, Equatable {
         withdrawn += other.withdrawn
         held += other.held
         errors += other.errors
+        faults.merge(other.faults) { first, _ in first }
     }
 
     /// Compares counts and errors.
     package static func == (lhs: DeliverySummary, rhs: DeliverySummary) -> Bool {
         lhs.sent == rhs.sent && lhs.failed == rhs.failed && lhs.leftForRetry == rhs.leftForRetry
             && lhs.uncertain == rhs.uncertain && lhs.reconciled == rhs.reconciled && lhs.heldByCap == rhs.heldByCap
-            && lhs.withdrawn == rhs.withdrawn && lhs.held == rhs.held
+            && lhs.withdrawn == rhs.withdrawn && lhs.held == rhs.held && lhs.faults == rhs.faults
             && lhs.errors.map(\.id) == rhs.errors.map(\.id) && lhs.errors.map(\.message) == rhs.errors.map(\.message)
     }
 }

@@ -213,6 +213,9 @@ extension DeliveryOutcome {
         case .delivered: return self
         case .transient(let text): return .transient(Redaction.redact(text))
         case .permanent(let text): return .permanent(Redaction.redact(text))
+        case .unavailable(var fault):
+            fault.message = Redaction.redact(fault.message)
+            return .unavailable(fault)
         }
     }
 }

@@ -16,6 +16,8 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     case tooLong
     /// A variable the template interpolates is NULL (or no column) in this row.
     case missingVariable(String)
+    /// A column the template interpolates holds text that is not UTF-8 in the snapshot.
+    case invalidText(String)
     /// A rendered header (subject, reply_to, cc, bcc) holds CR or LF.
     case invalidHeader(String)
     /// A `file:` attachment leaves `attachments_dir` (by `..` or a symbolic link), is missing or is no regular file: never read.
@@ -42,6 +44,7 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         case .invalidChannel: return "invalid-channel"
         case .tooLong: return "too-long"
         case .missingVariable(let name): return "missing-variable: \(name)"
+        case .invalidText(let name): return "invalid-text: \(name)"
         case .invalidHeader(let name): return "invalid-header: \(name)"
         case .invalidTime(let column): return "invalid-time: \(column)"
         case .invalidAttachment: return "invalid-attachment"

@@ -12,6 +12,9 @@ package struct LedgerItem: Sendable, Equatable {
     package var lastError: String?
     /// The run that claimed it (set while `sending`, and after).
     package var claimedBy: Int64?
+    /// For an item in `sending`: whether its transport began handing over the message's last
+    /// byte (before that, a dead run certainly did not deliver it).
+    package var handedOver = false
 
     /// An item in `state` after `attempts` attempts.
     package init(item: PlanItem, state: ItemState, attempts: Int, lastError: String?, claimedBy: Int64? = nil) {
@@ -100,6 +103,9 @@ package protocol Ledger: LedgerView, LedgerHistory {
     func record(_ plan: Plan, runID: Int64, at: Date) throws -> RecordResult
     /// Items in `sending` whose claiming run is gone (it died mid-delivery).
     func orphanedSending() throws -> [LedgerItem]
+    /// Records that the transport is about to hand over the last byte of `id`'s message for
+    /// `runID`; durable before it returns. `orphanedSending` reports it as `handedOver`.
+    func markHandedOver(id: String, runID: Int64, at: Date) throws
     /// Pending items, oldest first.
     func pending() throws -> [LedgerItem]
     /// Moves `id` from pending to sending for `runID`; false when it is not pending any more.

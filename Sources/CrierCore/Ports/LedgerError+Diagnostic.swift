@@ -12,6 +12,10 @@ extension LedgerError {
         case .newerSchema(let location):
             return .error("this ledger was written by a newer crier, which this one cannot read safely",
                           at: FileLocation(file: location), hint: "Run the newer crier (or restore a backup of the ledger made by this version)")
+        case .readOnly(let location, let file):
+            let what = file == location ? "the ledger is" : file.hasSuffix("-wal") || file.hasSuffix("-shm") ? "the ledger's SQLite sidecar file is" : "the ledger's folder is"
+            return .error("\(what) read-only for this user, so the run records and sends nothing", at: FileLocation(file: file),
+                          hint: "Make it writable (chmod u+w \(file), or run crier as its owner), then run again")
         case .cannotOpen(let location, let reason):
             return .error("cannot open the ledger: \(reason)", at: FileLocation(file: location),
                           hint: "Check that the path in crier.yaml `ledger:` exists and is readable and writable by this user")

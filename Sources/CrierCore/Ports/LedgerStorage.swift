@@ -26,4 +26,7 @@ package enum LedgerError: Error, Equatable {
     case newerSchema(location: String)
     /// The ledger cannot be opened (the system's reason).
     case cannotOpen(location: String, reason: String)
+    /// The ledger, or `file` beside it (a `-wal` / `-shm` sidecar, its folder), is read-only
+    /// for this user: a run could record nothing.
+    case readOnly(location: String, file: String)
 }

@@ -7,15 +7,43 @@ package protocol RowSource {
 
 /// A problem running a query, worded for the admin who wrote it.
 package struct QueryError: Error, Sendable, CustomStringConvertible {
-    /// SQLite's message.
+    /// What kind of mistake, for the advice given with it.
+    package enum Kind: Sendable, Equatable {
+        /// A table, column or function the snapshot does not have.
+        case unknownName
+        /// SQL that does not parse.
+        case syntax
+        /// SQL that stops before it is complete (an open bracket, quote or clause).
+        case incomplete
+        /// More than one statement (`SELECT ...; DROP TABLE ...`).
+        case severalStatements
+        /// Anything else.
+        case other
+    }
+
+    /// SQLite's message (or crier's, for what crier refuses).
     package var message: String
     /// Text from the query that the message names (a column, a table), to place the error.
     package var token: String?
+    /// What kind of mistake.
+    package var kind: Kind
 
     /// An error with SQLite's `message`.
-    package init(message: String, token: String? = nil) {
+    package init(message: String, token: String? = nil, kind: Kind = .other) {
         self.message = message
         self.token = token
+        self.kind = kind
+    }
+
+    /// The advice for this kind of mistake.
+    package var hint: String {
+        switch kind {
+        case .unknownName: return "Fix the query: its tables and columns must exist in the snapshot"
+        case .syntax: return "Fix the SQL syntax there"
+        case .incomplete: return "The query ends too early: close every bracket and quote and finish the last clause"
+        case .severalStatements: return "Remove the `;` and everything after it: a query is one SELECT statement"
+        case .other: return "Fix the query"
+        }
     }
 
     /// SQLite's message.

@@ -5,6 +5,9 @@ package enum SQLValue: Sendable, Hashable, Codable {
     case real(Double)
     case text(String)
     case blob([UInt8])
+    /// A text value whose bytes are not UTF-8: read as text with U+FFFD, and an item that
+    /// interpolates it is skipped (`invalid-text: COLUMN`).
+    case invalidText([UInt8])
 
     /// The value as text for keys and recipients; nil for NULL.
     package var text: String? {
@@ -14,7 +17,7 @@ package enum SQLValue: Sendable, Hashable, Codable {
         case .real(let value):
             return value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
         case .text(let value): return value
-        case .blob(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .blob(let bytes), .invalidText(let bytes): return String(decoding: bytes, as: UTF8.self)
         }
     }
 

@@ -41,15 +41,57 @@ package enum DeliveryOutcome: Sendable, Equatable {
     case transient(String)
     /// Never going to work (5xx, invalid recipient).
     case permanent(String)
+    /// Not this message's fault: the transport can deliver nothing now (credentials refused,
+    /// TLS or certificate trouble, a missing secret, a server down or silent). The run stops
+    /// using the transport and its items stay pending with the error.
+    case unavailable(TransportFault)
+}
+
+extension DeliveryOutcome {
+    /// The attempt stopped before the message's last byte because the ledger could not record
+    /// the hand-over: certainly not sent, worth retrying.
+    package static let unmarked = DeliveryOutcome.transient("not sent: the ledger could not record that the message was being handed over")
+}
+
+/// A fault of a whole transport rather than of one recipient.
+package struct TransportFault: Sendable, Equatable, Error {
+    /// Whose fix it is.
+    package enum Kind: Sendable, Equatable {
+        /// The configuration: credentials, TLS, certificates, a missing secret (exit 65).
+        case configuration
+        /// The server or the network: refused, unreachable, silent (exit 75).
+        case outage
+    }
+
+    /// Whose fix it is.
+    package var kind: Kind
+    /// What went wrong and what to do, naming the server (never a secret).
+    package var message: String
+
+    /// A fault of `kind`.
+    package init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
 }
 
 /// Delivers messages: outbox files, SMTP, an HTTP gateway.
 package protocol Transport {
     /// A short name for logs and summaries (`outbox`, `smtp`).
     var name: String { get }
-    /// Attempts one delivery.
-    func deliver(_ message: OutboundMessage) -> DeliveryOutcome
+    /// Attempts one delivery. `handOver` is called just before the last byte of the message
+    /// leaves crier (the end of an SMTP DATA, of an HTTP request body, the outbox's rename):
+    /// before that call a crash leaves the message certainly unsent. When it returns false
+    /// (the mark could not be recorded) the transport abandons the attempt as transient.
+    func deliver(_ message: OutboundMessage, handOver: @escaping () -> Bool) -> DeliveryOutcome
     /// After a crash: whether the item with `itemID` was delivered (true), was not (false),
     /// or cannot be known (nil: the item is reported as uncertain, never re-sent blindly).
     func reconcile(itemID: String, channel: Channel) -> Bool?
+}
+
+extension Transport {
+    /// Attempts one delivery with no hand-over mark to record (tests, one-off sends).
+    package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
+        deliver(message, handOver: { true })
+    }
 }

@@ -18,6 +18,8 @@ package struct CompiledTemplate: Sendable {
     package let mustache: MustacheTemplate
     /// Variable names used, in first-use order; namespace fields as `at.time`.
     package let variables: [String]
+    /// The template's text as written.
+    package let text: String
 
     /// Parses `text`. Plain-text templates (SMS, email text, headers) never HTML-escape;
     /// `html` ones escape `{{x}}` (and not `{{{x}}}`). Parse errors are located in the file.
@@ -42,12 +44,32 @@ package struct CompiledTemplate: Sendable {
         }
         let recorder = VariableRecorder(namespaces: engineNamespaces)
         _ = mustache.render(recorder)
-        return CompiledTemplate(location: location, mustache: mustache, variables: recorder.names)
+        return CompiledTemplate(location: location, mustache: mustache, variables: recorder.names, text: text)
     }
 
     /// Renders against `context`; the names interpolated while NULL or absent are in `context.missing`.
     package func render(_ context: RenderContext) -> String {
         mustache.render(context)
+    }
+
+    /// Where `variable` is first used (the start of its name inside `{{ }}`), with that line
+    /// of the file; the template's start when it cannot be found.
+    package func locate(_ variable: String) -> (location: FileLocation, sourceLine: String?) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
+            var rest = line[...]
+            while let open = rest.range(of: "{{") {
+                let name = rest[open.upperBound...].drop { "{&#^ ".contains($0) }
+                if name.hasPrefix(variable), name.dropFirst(variable.count).first.map({ "} |".contains($0) }) ?? true {
+                    let column = line.distance(from: line.startIndex, to: name.startIndex) + (index == 0 ? location.column : 1)
+                    // A front-matter value's first line is not the whole line of the file: no excerpt.
+                    let shown = index == 0 && location.column > 1 ? nil : String(line)
+                    return (FileLocation(file: location.file, line: location.line + index, column: column), shown)
+                }
+                rest = rest[open.upperBound...]
+            }
+        }
+        return (location, nil)
     }
 
     /// The variables that neither `columns` nor the engine provide. `timeColumns` are columns

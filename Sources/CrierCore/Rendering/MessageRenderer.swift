@@ -47,6 +47,7 @@ package struct MessageRenderer: Sendable {
             guard let template = templates.sms[schedule.template] else { return (nil, .missingVariable("template")) }
             let body = trimTrailing(template.body.render(context))
             if let name = context.missing.first { return (nil, .missingVariable(name)) }
+            if let name = context.invalidText.first { return (nil, .invalidText(name)) }
             var message = RenderedMessage(body: body)
             let measure = SMSMeasure.of(body)
             message.segments = measure.segments
@@ -80,6 +81,7 @@ package struct MessageRenderer: Sendable {
                 message.attachments = attachments.isEmpty ? nil : attachments
             }
             if let name = context.missing.first { return (nil, .missingVariable(name)) }
+            if let name = context.invalidText.first { return (nil, .invalidText(name)) }
             let filenames = (message.attachments ?? []).map { ("filename", Optional($0.filename)) }
             for (name, value) in [("subject", message.subject), ("reply_to", message.replyTo), ("cc", message.cc), ("bcc", message.bcc)] + filenames {
                 if let value, value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {

@@ -9,6 +9,8 @@ package final class RenderContext: MustacheParent {
     private let engine: [String: Any]
     /// Interpolated names whose value was NULL or missing, in first-seen order.
     package private(set) var missing: [String] = []
+    /// Interpolated names whose text in the snapshot is not UTF-8, in first-seen order.
+    package private(set) var invalidText: [String] = []
 
     /// A context over `row`; `engine` variables (e.g. `at`, `occurrence`) shadow columns.
     package init(row: Row, engine: [String: Any]) {
@@ -30,11 +32,16 @@ package final class RenderContext: MustacheParent {
         case .real(let value): return value
         case .text(let value): return value
         case .blob(let bytes): return "<\(bytes.count) bytes>"
+        case .invalidText: return InvalidText(name: name, context: self)
         }
     }
 
     fileprivate func noteMissing(_ name: String) {
         if !missing.contains(name) { missing.append(name) }
+    }
+
+    fileprivate func noteInvalid(_ name: String) {
+        if !invalidText.contains(name) { invalidText.append(name) }
     }
 }
 
@@ -54,6 +61,19 @@ private struct NullValue: MustacheCustomRenderable, MustacheTransformable, Musta
     func transform(_ name: String) -> Any? { self }
 
     func child(named name: String) -> Any? { self }
+}
+
+/// Snapshot text that is not UTF-8: true in sections, a recorded problem where interpolated.
+private struct InvalidText: MustacheCustomRenderable {
+    let name: String
+    let context: RenderContext
+
+    var renderText: String {
+        context.noteInvalid(name)
+        return ""
+    }
+
+    var isNull: Bool { false }
 }
 
 /// Finds the variable names a template uses, by rendering it against a context that answers

@@ -2,9 +2,22 @@ import Yams
 
 extension TemplateSet {
     /// Builds the set from template files (`path` relative to the config folder, e.g.
-    /// `templates/appointment-reminder.sms.mustache`). Problems are collected per file.
-    package static func load(files: [(path: String, text: String)], into diagnostics: inout DiagnosticCollector) -> TemplateSet {
+    /// `templates/appointment-reminder.sms.mustache`). Problems are collected per file; a file
+    /// in `unreadable` (not UTF-8) gets its error and counts as a broken template.
+    package static func load(files: [(path: String, text: String)], unreadable: [String: Diagnostic] = [:],
+                             into diagnostics: inout DiagnosticCollector) -> TemplateSet {
         var set = TemplateSet()
+        for file in files {
+            guard let problem = unreadable[file.path] else { continue }
+            diagnostics.add(problem)
+            let name = String(file.path.split(separator: "/").last ?? "")
+            for channel in Channel.allCases {
+                for suffix in [".\(channel.rawValue).mustache", ".\(channel.rawValue).html.mustache"] where name.hasSuffix(suffix) {
+                    set.broken.insert("\(channel.rawValue):\(name.dropLast(suffix.count))")
+                }
+            }
+        }
+        let files = files.filter { unreadable[$0.path] == nil }
         var htmlParts: [String: (path: String, text: String)] = [:]
         for file in files {
             let name = String(file.path.split(separator: "/").last ?? "")

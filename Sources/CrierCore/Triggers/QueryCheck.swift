@@ -62,11 +62,13 @@ package struct QueryCheck {
                 if name.contains("."), head == triggerTime || head == "slot" || schedule.times.contains(head) {
                     hint = "Fields of {{\(head)}}: " + TimeView.fields.map(\.name).joined(separator: ", ")
                 } else {
-                    hint = Suggestion.closest(to: name, in: prepared.columns).map { "Did you mean {{\($0)}}?" }
+                    let known = prepared.columns + CompiledTemplate.engineValues.sorted()
+                    hint = Suggestion.closest(to: name, in: known).map { "Did you mean {{\($0)}}?" }
                         ?? "Add the column to schedule \"\(schedule.id)\"'s query (columns: \(prepared.columns.joined(separator: ", ")))"
                 }
+                let (location, line) = part.locate(name)
                 found.append(.error("template variable {{\(name)}} is no column of schedule \"\(schedule.id)\"'s query",
-                                    at: part.location, hint: hint))
+                                    at: location, hint: hint, sourceLine: line))
             }
         }
         for name in prepared.columns where CompiledTemplate.engineNamespaces.contains(name) || CompiledTemplate.engineValues.contains(name) {
@@ -80,8 +82,7 @@ package struct QueryCheck {
     package func diagnostic(for error: any Error) -> Diagnostic {
         let placed = QueryText(schedule.query, at: schedule.queryLocation).place(error)
         return .error("schedule \"\(schedule.id)\": query failed: \(placed.message)", at: placed.location,
-                      hint: "Fix the query: its tables and columns must exist in the snapshot",
-                      sourceLine: placed.sourceLine)
+                      hint: (error as? QueryError)?.hint ?? "Fix the query", sourceLine: placed.sourceLine)
     }
 
     private func sourceLine(at location: FileLocation) -> String? {
@@ -130,13 +131,25 @@ package struct QueryText {
         return location
     }
 
+    /// The location just after the query's last character that is not white space.
+    package var end: FileLocation {
+        let lines = query.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let index = lines.lastIndex(where: { !$0.allSatisfy(\.isWhitespace) }) else { return location }
+        let text = lines[index].reversed().drop(while: \.isWhitespace)
+        return FileLocation(file: location.file, line: location.line + index, column: location.column + text.count)
+    }
+
     /// Where a query failure belongs: at the name SQLite complains of, with its line.
     package func place(_ error: any Error) -> (message: String, location: FileLocation, sourceLine: String?) {
         var message = "\(error)"
         var at = location
         if let queryError = error as? QueryError {
             message = queryError.message
-            if let token = queryError.token { at = locate(token) }
+            if queryError.kind == .incomplete {
+                at = end
+            } else if let token = queryError.token {
+                at = locate(token)
+            }
         }
         return (message, at, sourceLine(at: at))
     }
