@@ -1,3 +1,4 @@
+import CrierTestSupport
 import Foundation
 import Testing
 
