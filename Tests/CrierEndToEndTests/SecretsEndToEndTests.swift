@@ -4,7 +4,8 @@ import GRDB
 import Testing
 
 /// Secrets never leave: each test plants its own secret, runs the real binary and looks for the
-/// secret in every channel crier writes to: stdout, stderr (with every log line switched on),
+/// secret in every channel crier writes to: stdout, stderr (with every log line switched on, as
+/// text and as JSON),
 /// the ledger file and its WAL (all tables), plan files and the outbox.
 @Suite("Secrets, end to end")
 struct SecretsEndToEndTests {
@@ -159,14 +160,17 @@ struct SecretsEndToEndTests {
         #expect(run.out.contains("?api_key=***: "), "the URL is named, masked: \(run.out)")
         #expect(gateway.requests().allSatisfy { $0.path.hasSuffix("?api_key=\(key)") }, "the gateway still gets its key")
         #expect(gateway.requests().allSatisfy { $0.header("Authorization") == "Bearer \(token)" })
+        // The item left pending is tried again, with JSON logs this time.
+        let jsonRun = try repo.crier(["run", "--at", "2026-11-23T17:10:00+13:00", "--log-format", "json"], environment: environment)
+        #expect(jsonRun.err.contains("{") && jsonRun.err.contains("api_key=***"), "\(jsonRun.err)")
         let history = try repo.crier(["history"], environment: environment)
         #expect(history.out.contains("api_key=***"), "\(history.out)")
         let failures = try repo.crier(["failures", "--since", "24h", "--at", "2026-11-23T18:00:00+13:00"], environment: environment)
         #expect(failures.code == 1)
         #expect(failures.out.contains("gateway answered 400"), "\(failures.out)")
         for secret in [key, token] {
-            let written = Self.expectNowhere(secret, in: repo, outputs: [validate.out, validate.err, run.out, run.err, history.out,
-                                                                        history.err, failures.out, failures.err])
+            let written = Self.expectNowhere(secret, in: repo, outputs: [validate.out, validate.err, run.out, run.err, jsonRun.out,
+                                                                        jsonRun.err, history.out, history.err, failures.out, failures.err])
             #expect(written["state/ledger.sqlite"] != nil, "the ledger was searched")
         }
         let ledger = try repo.ledgerErrors()
