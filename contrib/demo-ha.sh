@@ -37,4 +37,4 @@ echo "== host b again at the same instant (a cron tick later): the slot ran, not
 "$CRIER" run --at "$AT" --config host-b.yaml | sed 's/^/   /'
 echo "== outboxes: host a $(ls outbox-a/sms 2>/dev/null | wc -l) SMS, host b $(ls outbox-b/sms 2>/dev/null | wc -l) SMS"
 echo "== crier history --counts from host b (the shared ledger):"
-"$CRIER" history --counts --config host-b.yaml | head -8 | sed 's/^/   /'
+"$CRIER" history --counts --config host-b.yaml | sed -n "1,8s/^/   /p"
