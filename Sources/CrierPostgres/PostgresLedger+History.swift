@@ -88,46 +88,34 @@ extension PostgresLedger {
         let now = Timestamp.utc(at)
         return try locked { connection in
             try connection.transaction {
-                var result = InboundImport()
-                var touched: Set<String> = []
-                var fresh: Set<[String]> = []
+                var tally = InboundTally()
                 for reply in replies {
                     let inserted = try connection.execute("""
                         INSERT INTO inbound_replies (sender, received_at, body, keyword, imported_at) VALUES ($1, $2, $3, $4, $5)
                         ON CONFLICT (sender, received_at, body) DO NOTHING
                         """, [reply.from, reply.receivedAt, reply.body, reply.keyword?.rawValue, now])
-                    guard inserted.changes > 0 else {
-                        result.knownReplies += 1
-                        continue
-                    }
-                    result.newReplies += 1
-                    if reply.keyword == nil {
-                        result.unknown.append(reply)
-                    } else {
-                        touched.insert(reply.from)
-                        fresh.insert([reply.from, reply.receivedAt, reply.body])
-                    }
+                    tally.recorded(reply, inserted: inserted.changes > 0)
                 }
-                for sender in touched.sorted() {
-                    guard let row = try connection.execute("""
+                for sender in tally.senders {
+                    let row = try connection.execute("""
                         SELECT received_at, body, keyword FROM inbound_replies WHERE sender = $1 AND keyword IS NOT NULL
                         ORDER BY received_at DESC, keyword = 'stop' DESC LIMIT 1
-                        """, [sender]).first,
-                        fresh.contains([sender, row["received_at"] ?? "", row["body"] ?? ""]),
-                        let keyword = row["keyword"].flatMap(InboundKeyword.init(rawValue:)) else { continue }
+                        """, [sender]).first
+                    guard let keyword = tally.keyword(for: sender, latest: row.map { ($0["received_at"] ?? "", $0["body"] ?? "", $0["keyword"] ?? "") })
+                    else { continue }
+                    let changes: Int
                     switch keyword {
                     case .stop:
-                        if try connection.execute("""
+                        changes = try connection.execute("""
                             INSERT INTO opt_outs (address, reason, source, created_at) VALUES ($1, 'replied STOP', 'inbound', $2)
                             ON CONFLICT (address) DO NOTHING
-                            """, [sender, now]).changes > 0 { result.optedOut.append(sender) }
+                            """, [sender, now]).changes
                     case .start:
-                        if try connection.execute("DELETE FROM opt_outs WHERE address = $1", [sender]).changes > 0 {
-                            result.optedIn.append(sender)
-                        }
+                        changes = try connection.execute("DELETE FROM opt_outs WHERE address = $1", [sender]).changes
                     }
+                    tally.applied(keyword, to: sender, changed: changes > 0)
                 }
-                return result
+                return tally.result
             }
         }
     }

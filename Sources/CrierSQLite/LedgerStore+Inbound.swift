@@ -9,47 +9,34 @@ extension LedgerStore {
     package func importInbound(_ replies: [InboundReply], at: Date) throws -> InboundImport {
         let now = Timestamp.utc(at)
         return try queue.write { db in
-            var result = InboundImport()
-            var touched: Set<String> = []
-            var fresh: Set<[String]> = []
+            var tally = InboundTally()
             let insert = try db.makeStatement(sql: """
                 INSERT INTO inbound_replies (sender, received_at, body, keyword, imported_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (sender, received_at, body) DO NOTHING
                 """)
             for reply in replies {
                 try insert.execute(arguments: [reply.from, reply.receivedAt, reply.body, reply.keyword?.rawValue, now])
-                guard db.changesCount > 0 else {
-                    result.knownReplies += 1
-                    continue
-                }
-                result.newReplies += 1
-                if reply.keyword == nil {
-                    result.unknown.append(reply)
-                } else {
-                    touched.insert(reply.from)
-                    fresh.insert([reply.from, reply.receivedAt, reply.body])
-                }
+                tally.recorded(reply, inserted: db.changesCount > 0)
             }
             let latest = try db.makeStatement(sql: """
                 SELECT received_at, body, keyword FROM inbound_replies WHERE sender = ? AND keyword IS NOT NULL
                 ORDER BY received_at DESC, keyword = 'stop' DESC LIMIT 1
                 """)
-            for sender in touched.sorted() {
-                guard let row = try GRDB.Row.fetchOne(latest, arguments: [sender]),
-                      fresh.contains([sender, row["received_at"], row["body"]]), let keyword = InboundKeyword(rawValue: row["keyword"]) else { continue }
+            for sender in tally.senders {
+                let row = try GRDB.Row.fetchOne(latest, arguments: [sender])
+                guard let keyword = tally.keyword(for: sender, latest: row.map { ($0["received_at"], $0["body"], $0["keyword"]) }) else { continue }
                 switch keyword {
                 case .stop:
                     try db.execute(sql: """
                         INSERT INTO opt_outs (address, reason, source, created_at) VALUES (?, 'replied STOP', 'inbound', ?)
                         ON CONFLICT (address) DO NOTHING
                         """, arguments: [sender, now])
-                    if db.changesCount > 0 { result.optedOut.append(sender) }
                 case .start:
                     try db.execute(sql: "DELETE FROM opt_outs WHERE address = ?", arguments: [sender])
-                    if db.changesCount > 0 { result.optedIn.append(sender) }
                 }
+                tally.applied(keyword, to: sender, changed: db.changesCount > 0)
             }
-            return result
+            return tally.result
         }
     }
 }
