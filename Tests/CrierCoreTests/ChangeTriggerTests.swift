@@ -160,8 +160,8 @@ struct ChangeTriggerTests {
         #expect(plan.items.map { "\($0.recipient) \($0.body ?? "")" } == [
             "+64212222222 change T2 Done [status: New -> Done]", "+64213333333 change T3 Done [status: New -> Done]",
         ])
-        #expect(source.queries.first == ChangeEvaluator.projected(ChangeTriggerTests.query, watch: ["status"]))
-        #expect(source.queries.last == ChangeTriggerTests.query, "the query itself gives the rows")
+        #expect(source.calls.first == "columns key,recipient,status")
+        #expect(source.calls.last == "query", "the query itself gives the rows")
         #expect(ledger.state["tickets"]?["T3"]?.rows.contains("\"title\":\"x\"") == true)
     }
 
@@ -179,8 +179,9 @@ struct ChangeTriggerTests {
             #expect(plan.items.map { "\($0.recipient) \($0.body ?? "")" } == [
                 "+64212222222 change T2 Done [status: New -> Done]", "+64213333333 enter T3 New",
             ])
-            #expect(source.queries.first == ChangeEvaluator.projected(ChangeTriggerTests.query, watch: ["status"]))
-            #expect(source.queries.count == (failsProjection ? 3 : 2), "\(source.queries)")
+            // The whole first pass keeps the rows of T3, which entered.
+            #expect(source.calls == (failsProjection ? ["columns key,recipient,status", "query", "keys value T2"]
+                                                     : ["columns key,recipient,status", "keys value T2,T3"]))
             #expect(copy.state["tickets"]?["T3"]?.rows == #"[{"key":"T3","recipient":"0213333333","status":"New","title":"T"}]"#)
         }
         // Without `watch` every column counts: the first pass is the query itself.
@@ -189,20 +190,9 @@ struct ChangeTriggerTests {
         _ = try plan(MemoryRows(columns: columns, rows: first), ledger: &other, schedule: everyColumn)
         let source = NarrowingRows(columns: columns, rows: second, behaviour: .reordered)
         #expect(try plan(source, ledger: &other, schedule: everyColumn).items.count == 3)
-        #expect(source.queries.first == ChangeTriggerTests.query)
-        #expect(source.queries.count == 2, "the query, then the rows of T1 and T2 narrowed")
-    }
-
-    @Test func projectedQueriesQuoteTheirColumns() {
-        #expect(ChangeEvaluator.projected("SELECT 1 AS key;", watch: ["status", "say \"hi\""])
-            == "SELECT \"key\", \"recipient\", \"status\", \"say \"\"hi\"\"\" FROM (\nSELECT 1 AS key\n)")
-    }
-
-    @Test func narrowedQueriesWrapTheScheduleQuery() {
-        #expect(ChangeEvaluator.filtered("SELECT a AS key FROM t -- note\n ;\n", by: .key)
-            == "SELECT * FROM (\nSELECT a AS key FROM t -- note\n) WHERE \"key\" IN (SELECT value FROM json_each(:crier_change_keys))")
-        #expect(ChangeEvaluator.filtered("SELECT 1 AS key", by: .text)
-            == "SELECT * FROM (\nSELECT 1 AS key\n) WHERE CAST(\"key\" AS TEXT) IN (SELECT value FROM json_each(:crier_change_keys))")
+        #expect(source.calls.first == "query")
+        #expect(source.calls.dropFirst().map { Set($0.split(separator: " ")[2].split(separator: ",")) } == [["T1", "T2"]],
+                "then the rows of T1 and T2 narrowed: \(source.calls)")
     }
 
     @Test func rowsRoundTripThroughTheirJSON() {
@@ -237,7 +227,8 @@ final class NarrowingRows: PreparingRowSource {
     let base: MemoryRows
     let behaviour: Behaviour
     let failsProjection: Bool
-    private(set) var queries: [String] = []
+    /// The passes asked for: `query`, `columns ...` or `keys COMPARISON ...`.
+    private(set) var calls: [String] = []
 
     init(columns: [String], rows: [[SQLValue]], behaviour: Behaviour, failsProjection: Bool = false) {
         base = MemoryRows(columns: columns, rows: rows)
@@ -248,19 +239,19 @@ final class NarrowingRows: PreparingRowSource {
     func prepare(query: String) throws -> PreparedQuery { try base.prepare(query: query) }
 
     func forEachRow(query: String, parameters: [String: SQLValue], _ body: (Row) throws -> Void) throws {
-        queries.append(query)
-        if query.hasPrefix("SELECT \"key\"") {
-            // The first pass reads only the columns it names, as SQLite would return them.
-            if failsProjection { throw QueryError(message: "near \"(\": syntax error") }
-            let names = query.dropFirst(7).components(separatedBy: " FROM (")[0].components(separatedBy: ", ").map { String($0.dropFirst().dropLast()) }
-            let shape = RowShape(names: names)
-            for values in base.rows {
-                try body(Row(shape: shape, values: names.map { values[base.columns.firstIndex(of: $0)!] }))
-            }
-            return
-        }
-        guard query.contains("json_each") else { return try base.forEachRow(query: query, parameters: parameters, body) }
-        #expect(parameters[ChangeEvaluator.keysParameter] != nil)
+        calls.append("query")
+        try base.forEachRow(query: query, parameters: parameters, body)
+    }
+
+    func forEachRow(query: String, parameters: [String: SQLValue], columns: [String], _ body: (Row) throws -> Void) throws {
+        calls.append("columns \(columns.joined(separator: ","))")
+        if failsProjection { throw QueryError(message: "near \"(\": syntax error") }
+        try base.forEachRow(query: query, parameters: parameters, columns: columns, body)
+    }
+
+    func forEachRow(query: String, parameters: [String: SQLValue], keys: [String], comparedAs comparison: KeyComparison,
+                    _ body: (Row) throws -> Void) throws {
+        calls.append("keys \(comparison) \(keys.joined(separator: ","))")
         switch behaviour {
         case .fails: throw QueryError(message: "no such function: json_each")
         case .reordered:

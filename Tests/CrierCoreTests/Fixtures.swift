@@ -31,6 +31,26 @@ final class MemoryRows: PreparingRowSource {
         let shape = RowShape(names: columns)
         for values in rows { try body(Row(shape: shape, values: values)) }
     }
+
+    func forEachRow(query: String, parameters: [String: SQLValue], columns wanted: [String], _ body: (Row) throws -> Void) throws {
+        let indexes = try wanted.map { name in
+            guard let index = columns.firstIndex(of: name) else { throw QueryError(message: "no such column: \(name)", token: name) }
+            return index
+        }
+        let shape = RowShape(names: wanted)
+        try forEachRow(query: query, parameters: parameters) { row in
+            try body(Row(shape: shape, values: indexes.map { row.values[$0] }))
+        }
+    }
+
+    func forEachRow(query: String, parameters: [String: SQLValue], keys: [String], comparedAs comparison: KeyComparison,
+                    _ body: (Row) throws -> Void) throws {
+        let wanted = Set(keys)
+        try forEachRow(query: query, parameters: parameters) { row in
+            let key = comparison == .text ? row["key"]?.text : row["key"].flatMap { if case .text(let text) = $0 { text } else { nil } }
+            if let key, wanted.contains(key) { try body(row) }
+        }
+    }
 }
 
 /// A ledger view with chosen slots and item states.

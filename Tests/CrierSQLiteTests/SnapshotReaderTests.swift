@@ -64,4 +64,36 @@ struct SnapshotReaderTests {
             #expect(error.description.hasPrefix("\(junk): error: the snapshot cannot be read as SQLite"))
         }
     }
+
+    @Test func projectedQueriesQuoteTheirColumns() throws {
+        #expect(SnapshotReader.projected("SELECT 1 AS key;", columns: ["key", "say \"hi\""])
+            == "SELECT \"key\", \"say \"\"hi\"\"\" FROM (\nSELECT 1 AS key\n)")
+        let reader = try SnapshotReader(path: path)
+        var rows: [CrierCore.Row] = []
+        try reader.forEachRow(query: "SELECT k AS key, n, r FROM t ORDER BY k;\n", parameters: [:], columns: ["r", "key"]) { rows.append($0) }
+        #expect(rows.map(\.values) == [[.real(1.5), .text("a")], [.null, .text("b")]])
+        #expect(throws: QueryError.self) {
+            try reader.forEachRow(query: "SELECT k AS key FROM t", parameters: [:], columns: ["key", "status"]) { _ in }
+        }
+    }
+
+    @Test func narrowedQueriesWrapTheScheduleQuery() {
+        #expect(SnapshotReader.narrowed("SELECT a AS key FROM t -- note\n ;\n", comparedAs: .value)
+            == "SELECT * FROM (\nSELECT a AS key FROM t -- note\n) WHERE \"key\" IN (SELECT value FROM json_each(:crier_change_keys))")
+        #expect(SnapshotReader.narrowed("SELECT 1 AS key", comparedAs: .text)
+            == "SELECT * FROM (\nSELECT 1 AS key\n) WHERE CAST(\"key\" AS TEXT) IN (SELECT value FROM json_each(:crier_change_keys))")
+    }
+
+    @Test func narrowsToTheKeysByValueOrByText() throws {
+        let reader = try SnapshotReader(path: path)
+        func keys(_ query: String, _ wanted: [String], _ comparison: KeyComparison) throws -> [SQLValue] {
+            var found: [SQLValue] = []
+            try reader.forEachRow(query: query, parameters: ["now": .text("x")], keys: wanted, comparedAs: comparison) { found.append($0.values[0]) }
+            return found
+        }
+        #expect(try keys("SELECT k AS key, n FROM t WHERE :now = 'x'", ["b", "z"], .value) == [.text("b")])
+        // A key computed as a number equals the text of a wanted key only as text.
+        #expect(try keys("SELECT n + 1 AS key FROM t", ["2"], .value) == [])
+        #expect(try keys("SELECT n + 1 AS key FROM t", ["2"], .text) == [.integer(2)])
+    }
 }

@@ -153,10 +153,9 @@ package struct Planner {
                 let window = TriggerWindow(start: slot, end: slot, includesStart: true, occurrence: "")
                 var evaluator = ChangeEvaluator(maker: maker, trigger: change)
                 generations[schedule.id] = try ledger.changeGeneration(schedule: schedule.id)
-                try evaluator.load(from: ledger)
                 let parameters = QueryParameters.bind(prepared.parameters, now: at, slot: slot, window: window)
-                try evaluator.read(from: rows, query: schedule.query, columns: prepared.columns, parameters: parameters)
-                let result = try evaluator.finish(ledger: ledger)
+                let result = try evaluator.evaluate(ledger: ledger, source: rows, query: schedule.query, columns: prepared.columns,
+                                                    parameters: parameters)
                 items = result.items
                 stateUpdates[schedule.id] = result.updates
                 definitions[schedule.id] = evaluator.definition

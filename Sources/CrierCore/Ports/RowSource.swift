@@ -3,6 +3,25 @@ package protocol RowSource {
     /// Calls `body` with each row of `query` in query order, binding the named `parameters`
     /// the query uses (`:now`, `:window_start`, ...). Never holds the whole result.
     func forEachRow(query: String, parameters: [String: SQLValue], _ body: (Row) throws -> Void) throws
+
+    /// Like `forEachRow`, but reads only `columns` of the query's result, in that order, for a
+    /// pass that needs no other. Throws QueryError when the result lacks one of them.
+    func forEachRow(query: String, parameters: [String: SQLValue], columns: [String],
+                    _ body: (Row) throws -> Void) throws
+
+    /// Like `forEachRow`, but only the rows whose `key` column is one of `keys`, compared as
+    /// `comparison` says. Throws QueryError when the query cannot be narrowed so (the caller
+    /// then reads it whole).
+    func forEachRow(query: String, parameters: [String: SQLValue], keys: [String], comparedAs comparison: KeyComparison,
+                    _ body: (Row) throws -> Void) throws
+}
+
+/// How a query narrowed to some keys compares its `key` column with them.
+package enum KeyComparison: Sendable, CaseIterable {
+    /// As the column's value (uses the snapshot's indexes; compares with the column's affinity).
+    case value
+    /// As the value's text: finds keys the query computes as numbers.
+    case text
 }
 
 /// A problem running a query, worded for the admin who wrote it.

@@ -11,7 +11,8 @@ import Foundation
 /// adding to its key's fingerprint, and no row is kept. A second pass, narrowed in SQL to the
 /// keys that changed or entered, fetches their whole rows. Memory grows with the number of keys
 /// (a few dozen bytes each) and of events, not of rows. A baseline keeps every key's rows, as
-/// the JSON the state records.
+/// the JSON the state records. Which keys entered, changed or left, and what that sends, is
+/// `ChangeMode.steps`.
 package struct ChangeEvaluator {
     /// A recipient text as read: the id of what it normalises to, and the fingerprint hashes
     /// after it (every row's hashes start with its recipient).
@@ -42,17 +43,28 @@ package struct ChangeEvaluator {
         var rows: [Row] = []
     }
 
-    /// The parameter that carries the changed keys into the second pass's query.
-    static let keysParameter = "crier_change_keys"
+    /// What the first pass reads.
+    private enum FirstPass {
+        /// The query's whole rows.
+        case whole
+        /// Only `key`, `recipient` and the watched columns (no row is kept).
+        case projected
+    }
+
+    /// How the second pass fetches the rows of the keys it wants.
+    private enum Fetch {
+        /// The row source narrows the query to them.
+        case narrowed(KeyComparison)
+        /// The query as the first pass ran it, narrowed here: always agrees with the first pass.
+        case whole
+    }
 
     private let maker: ItemMaker
     private let trigger: ChangeTrigger
     /// The definition of `trigger` (see `definition(of:trigger:)`), to record with the state.
     package let definition: String
-    /// Whether the stored state is compared (the definition is unchanged); else a baseline.
-    private var diffing = false
-    /// Whether this is the first baseline and `baseline: send` asks it to send `enter` events.
-    private var sendsBaseline = false
+    /// What the evaluation does with the stored state (set by `load`).
+    private var mode = ChangeMode.baseline
 
     /// Keys: the stored state's first (ids below `storedCount`), then those that entered.
     private var keys = ByteStringTable()
@@ -67,10 +79,8 @@ package struct ChangeEvaluator {
     private var moreRecipients: [Int32: [Int32]] = [:]
     /// Rows kept, by key id: every key's in a baseline, entered and changed keys' otherwise.
     private var kept: [Int32: [Row]] = [:]
-    /// Whether the first pass reads only the columns the fingerprint needs (no row is kept).
-    private var projecting = false
-    /// A baseline that sends nothing keeps its rows only as the JSON the state records.
-    private var keepsJSON = false
+    private var pass = FirstPass.whole
+    /// A silent baseline keeps its rows only as the JSON the state records.
     private var encoded = EncodedRows()
 
     /// Recipient texts as read, and what they normalise to (per schedule: a few thousand).
@@ -103,13 +113,20 @@ package struct ChangeEvaluator {
         return ConfigFiles.hex(SHA256.hash(data: Data(text.utf8))).prefix(32).description
     }
 
+    /// The change events' items and the state updates: reads the ledger's state, runs the query
+    /// over `source` (`columns` are its result columns, as preparing it gave them), and compares.
+    package mutating func evaluate(ledger: any LedgerView, source: any RowSource, query: String, columns: [String],
+                                   parameters: [String: SQLValue]) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
+        try load(from: ledger)
+        try read(from: source, query: query, columns: columns, parameters: parameters)
+        return try finish(ledger: ledger)
+    }
+
     /// Reads the ledger's state for the schedule before the rows stream in: the definition and
     /// every stored key with its fingerprint (a re-baseline deletes the keys it no longer sees).
-    package mutating func load(from ledger: any LedgerView) throws {
+    private mutating func load(from ledger: any LedgerView) throws {
         let previousDefinition = try ledger.changeDefinition(schedule: maker.schedule.id)
-        diffing = previousDefinition == definition
-        sendsBaseline = previousDefinition == nil && trigger.baselineSends && trigger.on.contains(.enter)
-        keepsJSON = !diffing && !sendsBaseline
+        mode = ChangeMode(recorded: previousDefinition, current: definition, trigger: trigger)
         guard previousDefinition != nil else { return }
         // The ledger gives its keys in order: while they ascend they are new and need no index.
         try ledger.forEachChangeFingerprint(schedule: maker.schedule.id) { key, fingerprint in
@@ -128,46 +145,58 @@ package struct ChangeEvaluator {
     /// columns and keeps no row; a second pass then fetches the rows of the keys that changed
     /// (and of those that entered, if not kept). `columns` are the query's result columns, as
     /// preparing it gave them.
-    package mutating func read(from source: any RowSource, query: String, columns resultColumns: [String],
+    private mutating func read(from source: any RowSource, query: String, columns resultColumns: [String],
                                parameters: [String: SQLValue]) throws {
-        if diffing, let watch = trigger.watch {
-            projecting = true
+        pass = .whole
+        if mode == .compare, let watch = trigger.watch {
+            pass = .projected
             var delivered = false
             do {
-                try source.forEachRow(query: Self.projected(query, watch: watch), parameters: parameters) { row in
+                try source.forEachRow(query: query, parameters: parameters, columns: ["key", "recipient"] + watch) { row in
                     delivered = true
                     consider(row)
                 }
             } catch is QueryError where !delivered {
-                projecting = false
+                pass = .whole
             }
         }
-        if !projecting { try source.forEachRow(query: query, parameters: parameters) { consider($0) } }
-        guard diffing else { return }
-        var wanted = changedKeys()
-        if projecting { wanted += Int32(storedCount)..<Int32(keys.count) }
+        if pass == .whole { try source.forEachRow(query: query, parameters: parameters) { consider($0) } }
+        guard mode == .compare else { return }
+        var wanted = (0..<Int32(storedCount)).filter { step(of: $0)?.kind == .changed }
+        if pass == .projected { wanted += Int32(storedCount)..<Int32(keys.count) }
         guard !wanted.isEmpty else { return }
-        let full = projecting ? RowShape(names: resultColumns) : columns!.shape
+        let full = (pass == .whole ? columns?.shape : nil) ?? RowShape(names: resultColumns)
         try fetchRows(of: wanted, from: source, query: query, parameters: parameters, as: Columns(full, watch: trigger.watch))
     }
 
-    /// The stored keys the query returned whose fingerprint differs now, in id order.
-    private func changedKeys() -> [Int32] {
-        (0..<Int32(storedCount)).filter { id in
-            let sum = sums[Int(id)]
-            return sum.rows > 0 && (stored[Int(id)] != sum.fingerprint || (!unreadable.isEmpty && unreadable.contains(id)))
-        }
+    /// The stored state of key `id`.
+    private func storedKey(_ id: Int32) -> StoredKey {
+        guard id < storedCount else { return .absent }
+        return unreadable.contains(id) ? .unreadable : .fingerprint(stored[Int(id)])
     }
 
-    /// The stored keys the query no longer returns, in id order.
-    private func leftKeys() -> [Int32] {
-        (0..<Int32(storedCount)).filter { sums[Int($0)].rows == 0 }
+    /// The fingerprint of key `id`'s rows so far; nil when the query returned none.
+    private func current(_ id: Int32) -> ChangeFingerprint? {
+        let sum = sums[Int(id)]
+        return sum.rows > 0 ? sum.fingerprint : nil
+    }
+
+    /// What key `id` does, given the rows read so far.
+    private func step(of id: Int32) -> ChangeStep? {
+        mode.step(stored: storedKey(id), current: current(id), on: trigger.on)
+    }
+
+    /// Where the trigger's columns sit in rows of `shape` (the last shape's, kept).
+    private mutating func columns(of shape: RowShape) -> Columns {
+        if let columns, columns.shape === shape { return columns }
+        let found = Columns(shape, watch: trigger.watch)
+        columns = found
+        return found
     }
 
     /// Counts `row` into its key's fingerprint; the first row per (key, recipient) counts.
     private mutating func consider(_ row: Row) {
-        if columns?.shape !== row.shape { columns = Columns(row.shape, watch: trigger.watch) }
-        let columns = columns!
+        let columns = columns(of: row.shape)
         guard var key = tally.key(of: row, at: columns.key) else { return }
         let id = key.withUTF8 { keyID(UnsafeRawBufferPointer($0)) }
         let text = recipientText(row, columns)
@@ -180,10 +209,10 @@ package struct ChangeEvaluator {
             moreRecipients[id, default: []].append(text.recipient)
         }
         sums[index].add(hashes(row, columns, from: text.hashes))
-        if keepsJSON {
-            encoded.append(row, key: id)
-        } else if !diffing || (index >= storedCount && !projecting) {
-            kept[id, default: []].append(row)
+        switch mode {
+        case .baseline: encoded.append(row, key: id)
+        case .sendingBaseline: kept[id, default: []].append(row)
+        case .compare: if index >= storedCount && pass == .whole { kept[id, default: []].append(row) }
         }
     }
 
@@ -219,42 +248,37 @@ package struct ChangeEvaluator {
         return id
     }
 
-    /// How the second pass narrows the query to the changed keys.
-    enum KeyFilter: CaseIterable {
-        /// `"key" IN (...)`: uses the snapshot's indexes, compares with the column's affinity.
-        case key
-        /// `CAST("key" AS TEXT) IN (...)`: keys computed as numbers.
-        case text
-        /// The query as the first pass ran it, narrowed here: always agrees with the first pass.
-        case none
-    }
-
-    /// Fetches the rows of the `changed` keys: with the query narrowed in SQL to them, then,
-    /// for keys whose rows do not make the first pass's fingerprint (their SQL value is no
-    /// text, the narrowed query orders duplicates differently, or it cannot run), narrowed
-    /// another way, and at last with the query itself.
+    /// Fetches the rows of the `changed` keys: with the query narrowed by the row source to
+    /// them, then, for keys whose rows do not make the first pass's fingerprint (their SQL
+    /// value is no text, the narrowed query orders duplicates differently, or it cannot run),
+    /// narrowed another way, and at last with the query itself.
     private mutating func fetchRows(of changed: [Int32], from source: any RowSource, query: String,
                                     parameters: [String: SQLValue], as first: Columns) throws {
         var pending = changed
-        for filter in KeyFilter.allCases where !pending.isEmpty {
+        for fetch in [Fetch.narrowed(.value), .narrowed(.text), .whole] where !pending.isEmpty {
             // The pending keys get their own small table: its ids are their places in `pending`.
             var targets = ByteStringTable()
             for id in pending { keys.withBytes(id) { _ = targets.appendNew($0) } }
             let fetched: [Fetched]
-            if filter == .none {
-                fetched = try collect(&targets, from: source, query: query, parameters: parameters, as: first)
-            } else {
-                var narrowed = parameters
-                narrowed[Self.keysParameter] = .text(JSONValue.array(pending.map { .string(keys.string($0)) }).compact())
+            let isWhole: Bool
+            switch fetch {
+            case .whole:
+                isWhole = true
+                fetched = try collect(&targets, as: first) { try source.forEachRow(query: query, parameters: parameters, $0) }
+            case .narrowed(let comparison):
+                isWhole = false
+                let wanted = pending.map { keys.string($0) }
                 do {
-                    fetched = try collect(&targets, from: source, query: Self.filtered(query, by: filter), parameters: narrowed, as: first)
+                    fetched = try collect(&targets, as: first) {
+                        try source.forEachRow(query: query, parameters: parameters, keys: wanted, comparedAs: comparison, $0)
+                    }
                 } catch is QueryError {
                     continue
                 }
             }
             var missing: [Int32] = []
             for (id, key) in zip(pending, fetched) {
-                if filter == .none || (key.sum.rows == sums[Int(id)].rows && key.sum.fingerprint == sums[Int(id)].fingerprint) {
+                if isWhole || (key.sum.rows == sums[Int(id)].rows && key.sum.fingerprint == sums[Int(id)].fingerprint) {
                     kept[id] = key.rows
                 } else {
                     missing.append(id)
@@ -264,13 +288,13 @@ package struct ChangeEvaluator {
         }
     }
 
-    /// The rows of the keys in `targets`, deduplicated as the first pass does; rows take the
-    /// first pass's shape. Empty when the result has other columns.
-    private mutating func collect(_ targets: inout ByteStringTable, from source: any RowSource, query: String,
-                                  parameters: [String: SQLValue], as first: Columns) throws -> [Fetched] {
+    /// The rows of the keys in `targets` among those `rows` streams, deduplicated as the first
+    /// pass does; rows take the first pass's shape. Empty when the result has other columns.
+    private mutating func collect(_ targets: inout ByteStringTable, as first: Columns,
+                                  rows: (_ body: (Row) throws -> Void) throws -> Void) throws -> [Fetched] {
         var fetched = Array(repeating: Fetched(), count: targets.count)
         var mismatched = false
-        try source.forEachRow(query: query, parameters: parameters) { read in
+        try rows { read in
             guard !mismatched else { return }
             let row: Row
             if read.shape === first.shape {
@@ -291,25 +315,6 @@ package struct ChangeEvaluator {
             fetched[slot].rows.append(row)
         }
         return mismatched ? [] : fetched
-    }
-
-    /// `query` reduced to the columns the fingerprint reads: `key`, `recipient`, `watch`.
-    static func projected(_ query: String, watch: [String]) -> String {
-        let columns = (["key", "recipient"] + watch).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        return "SELECT \(columns.joined(separator: ", ")) FROM (\n\(body(of: query))\n)"
-    }
-
-    /// `query` without the semicolons and white space after it, to nest it.
-    private static func body(of query: String) -> Substring {
-        var body = Substring(query)
-        while let last = body.last, last.isWhitespace || last == ";" { body.removeLast() }
-        return body
-    }
-
-    /// `query` narrowed by `filter` to the keys bound to `keysParameter` (a JSON array).
-    static func filtered(_ query: String, by filter: KeyFilter) -> String {
-        let column = filter == .text ? "CAST(\"key\" AS TEXT)" : "\"key\""
-        return "SELECT * FROM (\n\(body(of: query))\n) WHERE \(column) IN (SELECT value FROM json_each(:\(keysParameter)))"
     }
 
     /// The recipient of `row`, normalised once per distinct text.
@@ -350,48 +355,32 @@ package struct ChangeEvaluator {
         return (first.value, second.value)
     }
 
-    /// The events' items and the state updates, given the state `load` read.
-    package func finish(ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
+    /// The events' items and the state updates, given the state `load` read and the rows read.
+    private func finish(ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
         let schedule = maker.schedule.id
+        let steps = mode.steps(of: 0..<Int32(keys.count), stored: storedKey, current: current, on: trigger.on,
+                               precedes: keys.precedes)
+        // A change renders with the rows it replaces, a leave with the last ones seen.
+        let replaced = steps.filter { $0.step.event == .change || $0.step.event == .leave }.map { keys.string($0.key) }
+        let oldRows = replaced.isEmpty ? [:] : try ledger.changeRows(schedule: schedule, keys: replaced)
         var items: [PlanItem] = []
         var updates: [ChangeStateUpdate] = []
-        let sorted = { (ids: [Int32]) in ids.sorted { keys.precedes($0, $1) } }
-        guard diffing else {
-            updates.reserveCapacity(keys.count)
-            for id in sorted(Array(0..<Int32(keys.count))) where sums[Int(id)].rows > 0 {
-                let key = keys.string(id), rows = kept[id] ?? []
-                updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
-                                                 rows: keepsJSON ? encoded.json(key: id) : ChangeRowsJSON.encode(rows)))
-                if sendsBaseline { items += event(.enter, key: key, rows: rows, old: []) }
-            }
-            // Keys recorded under the old definition that the new one does not return.
-            for id in sorted(leftKeys()) {
-                updates.append(ChangeStateUpdate(schedule: schedule, key: keys.string(id), fingerprint: nil, rows: nil))
-            }
-            return (items, updates)
-        }
-        let entered = sorted(Array(Int32(storedCount)..<Int32(keys.count)))
-        let changed = sorted(changedKeys()), left = sorted(leftKeys())
-        let oldRows = (trigger.on.contains(.leave) || trigger.on.contains(.change))
-            ? try ledger.changeRows(schedule: schedule, keys: (left + changed).map(keys.string)) : [:]
-        for id in entered {
-            let key = keys.string(id), rows = kept[id] ?? []
-            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
-                                             rows: ChangeRowsJSON.encode(rows)))
-            if trigger.on.contains(.enter) { items += event(.enter, key: key, rows: rows, old: []) }
-        }
-        for id in changed {
-            let key = keys.string(id), rows = kept[id] ?? []
-            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
-                                             rows: ChangeRowsJSON.encode(rows)))
-            if trigger.on.contains(.change) {
-                items += event(.change, key: key, rows: rows, old: ChangeRowsJSON.decode(oldRows[key]))
-            }
-        }
-        for id in left {
+        updates.reserveCapacity(steps.count)
+        for (id, step) in steps {
             let key = keys.string(id)
-            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: nil, rows: nil))
-            if trigger.on.contains(.leave) { items += event(.leave, key: key, rows: ChangeRowsJSON.decode(oldRows[key]), old: []) }
+            guard step.records else {
+                updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: nil, rows: nil))
+                if step.event == .leave { items += event(.leave, key: key, rows: ChangeRowsJSON.decode(oldRows[key]), old: []) }
+                continue
+            }
+            let rows = kept[id] ?? []
+            updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
+                                             rows: mode == .baseline ? encoded.json(key: id) : ChangeRowsJSON.encode(rows)))
+            switch step.event {
+            case .enter: items += event(.enter, key: key, rows: rows, old: [])
+            case .change: items += event(.change, key: key, rows: rows, old: ChangeRowsJSON.decode(oldRows[key]))
+            case .leave, nil: break
+            }
         }
         return (items, updates)
     }
