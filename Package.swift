@@ -82,7 +82,7 @@ let package = Package(
             dependencies: ["CrierCore", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/CrierTestSupport",
             exclude: ["Fixtures", "Golden"], swiftSettings: swiftSettings),
-        .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrierCoreTests", dependencies: ["CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CrierSQLiteTests", dependencies: ["CrierSQLite", "CrierCore", "CrierTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CrierSampleTests", dependencies: ["CrierSample", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
