@@ -39,20 +39,11 @@ package final class LedgerLock {
     }
 }
 
-/// Why the ledger lock was not taken.
-package enum LedgerLockError: Error, CustomStringConvertible {
+/// Why the ledger lock was not taken; `LedgerFile` turns it into a `LedgerError`, which
+/// words it.
+package enum LedgerLockError: Error {
     /// Another process holds it.
     case held(String, pid: String?)
-    /// The ledger file cannot be opened.
+    /// The ledger file cannot be opened (the system's reason).
     case cannotOpen(String, String)
-
-    /// A message for people.
-    package var description: String {
-        switch self {
-        case .held(let path, let pid):
-            return "another crier run\(pid.map { " (pid \($0))" } ?? "") holds the ledger (\(path)); this run does nothing and exits 75 so that the next timer tick tries again"
-        case .cannotOpen(let path, let reason):
-            return "\(path): error: cannot open the ledger to lock it: \(reason). Check that the folder exists and the user running crier may write it"
-        }
-    }
 }

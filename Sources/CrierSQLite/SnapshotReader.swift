@@ -12,7 +12,7 @@ package final class SnapshotReader: PreparingRowSource {
 
     /// Opens `path` read-only. Throws SnapshotError naming the file when it is missing, not a
     /// SQLite database, or corrupt.
-    package init(path: String) throws {
+    package init(path: String) throws(SnapshotError) {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { throw SnapshotError.missing(path) }
         var configuration = Configuration()
@@ -25,9 +25,15 @@ package final class SnapshotReader: PreparingRowSource {
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
-        } catch let error as DatabaseError {
-            throw SnapshotError.unreadable(path, error.message ?? "\(error.resultCode)")
+        } catch {
+            throw Self.unreadable(path, error)
         }
+    }
+
+    /// `error` of SQLite's, in its own words (without GRDB's statement dump).
+    private static func unreadable(_ path: String, _ error: any Error) -> SnapshotError {
+        guard let error = error as? DatabaseError else { return .unreadable(path, "\(error)") }
+        return .unreadable(path, error.message ?? "SQLite error \(error.resultCode.rawValue)")
     }
 
     /// Compiles `query` without running it.
@@ -69,13 +75,17 @@ package final class SnapshotReader: PreparingRowSource {
     }
 
     /// The snapshot's tables with their columns, for `validate`.
-    package func tables() throws -> [String: [String]] {
-        try queue.read { db in
-            var tables: [String: [String]] = [:]
-            for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name") {
-                tables[name] = try db.columns(in: name).map(\.name)
+    package func tables() throws(SnapshotError) -> [String: [String]] {
+        do {
+            return try queue.read { db in
+                var tables: [String: [String]] = [:]
+                for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name") {
+                    tables[name] = try db.columns(in: name).map(\.name)
+                }
+                return tables
             }
-            return tables
+        } catch {
+            throw Self.unreadable(path, error)
         }
     }
 
@@ -175,20 +185,30 @@ package final class SnapshotReader: PreparingRowSource {
     }
 }
 
-/// Why the snapshot cannot be used.
-package enum SnapshotError: Error, Sendable, CustomStringConvertible {
-    /// No file at the path.
-    case missing(String)
-    /// The file is not a SQLite database, or is corrupt or unreadable.
-    case unreadable(String, String)
-
-    /// The message, naming the file and what to do.
-    package var description: String {
-        switch self {
-        case .missing(let path):
-            return "\(path): error: the snapshot does not exist. Point `snapshot:` in crier.yaml at the SQLite copy of the business database (or make a sample with `crier sample`)"
-        case .unreadable(let path, let reason):
-            return "\(path): error: the snapshot cannot be read as SQLite (\(reason)). Replace it with a complete copy of the database"
+extension SnapshotReader {
+    /// SHA-256 of the file's bytes at `path`, streamed.
+    package static func sha256(of path: String) throws(SnapshotError) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw errno == ENOENT ? .missing(path) : .cannotRead(path, String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var hasher = StreamingSHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw .cannotRead(path, String(cString: strerror(errno))) }
+            if count == 0 { return hasher.finalize() }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         }
     }
+}
+
+/// Why the snapshot cannot be used; `SnapshotError+Diagnostic` words it.
+package enum SnapshotError: Error, Sendable, Equatable {
+    /// No file at the path.
+    case missing(String)
+    /// The file is not a SQLite database, or is corrupt (SQLite's reason).
+    case unreadable(String, String)
+    /// The file cannot be read at all (the system's reason).
+    case cannotRead(String, String)
 }

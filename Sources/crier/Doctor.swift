@@ -85,13 +85,13 @@ struct Doctor: ParsableCommand {
     /// Whether the snapshot opens read-only, and how old it is.
     static func snapshot(_ config: Config) -> HealthCheck {
         let path = config.snapshotPath
-        do {
+        do throws(SnapshotError) {
             let tables = try SnapshotReader(path: path).tables().count
             let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
             let age = modified.map { " modified \(Self.age(Date().timeIntervalSince($0))) ago" } ?? ""
             return HealthCheck("snapshot", .ok, "\(path) opens read-only, \(tables) table(s),\(age)")
         } catch {
-            return HealthCheck("snapshot", .fail, "\(error)".replacingOccurrences(of: "\(path): error: ", with: "\(path): "),
+            return HealthCheck("snapshot", .fail, "\(path): \(error.diagnostic.message)",
                                fix: "point `snapshot:` in crier.yaml at the SQLite copy of the business database, readable by the user that runs crier")
         }
     }

@@ -60,18 +60,6 @@ struct MetricsFile {
         return String(format: "%.3f", value)
     }
 
-    /// Writes `text` to `path` atomically: readers see the old file or the new one, never half.
-    static func write(_ text: String, to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        let temporary = (folder.isEmpty ? "" : folder + "/") + ".\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: reason])
-        }
-    }
-
     /// The last success time written in the file at `path`, if any (kept when this run did not succeed).
     static func lastSuccess(in path: String) -> Double? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
@@ -98,12 +86,21 @@ struct RunMetrics {
             printError("\(path): warning: metrics.textfile is written for the SQLite ledger only; this run's ledger is PostgreSQL, so no metrics were written")
             return
         }
+        let problem: Diagnostic
         do {
-            try MetricsFile.write(file(totals: try ledger.totals(), previousSuccess: MetricsFile.lastSuccess(in: path)).text, to: path)
+            let text = file(totals: try ledger.totals(), previousSuccess: MetricsFile.lastSuccess(in: path)).text
+            try OutputFile.write(Array(text.utf8), to: path)
+            return
+        } catch let error as OutputFileError {
+            problem = .error("cannot write the metrics file (metrics.textfile in \(config.file)): \(error.reason)",
+                             at: FileLocation(file: path), hint: "Make the folder writable by the user that runs crier")
         } catch {
-            printError("\(path): error: cannot write the metrics file (metrics.textfile in \(config.file)): \(error.localizedDescription). Make the folder writable by the user that runs crier")
-            logger.error("cannot write the metrics file", metadata: ["path": "\(path)", "error": "\(error.localizedDescription)"])
+            logger.error("cannot count the ledger's items for the metrics file", metadata: ["path": "\(ledger.path)", "error": "\(error)"])
+            problem = .error("cannot count the ledger's items for the metrics file, so it was not written", at: FileLocation(file: ledger.path),
+                             hint: "Run `crier doctor` to check the ledger")
         }
+        printError(problem.description)
+        logger.error("cannot write the metrics file", metadata: ["path": "\(path)", "error": "\(problem.message)"])
     }
 
     /// The families of this run over the ledger's `totals`.

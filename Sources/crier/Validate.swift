@@ -30,10 +30,10 @@ struct Validate: ParsableCommand {
         if !FileManager.default.fileExists(atPath: snapshotPath) {
             snapshot = .missing(path: snapshotPath)
         } else {
-            do {
+            do throws(SnapshotError) {
                 snapshot = .open(try SnapshotReader(path: snapshotPath))
             } catch {
-                snapshot = .unreadable(path: snapshotPath, reason: "\(error)".replacingOccurrences(of: "\(snapshotPath): error: ", with: ""))
+                snapshot = .unreadable(error.diagnostic)
             }
         }
         problems += Validator(repository: repository, now: SystemClock().now).problems(snapshot: snapshot, ledger: ledger)

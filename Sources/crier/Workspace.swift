@@ -92,25 +92,21 @@ struct Workspace {
 
     /// Opens the snapshot, or prints why not and exits 65.
     func openSnapshot() throws -> SnapshotReader {
-        do {
+        do throws(SnapshotError) {
             return try SnapshotReader(path: repository.config.snapshotPath)
         } catch {
-            printError("\(error)")
+            printError(error.diagnostic.description)
             throw Exit.invalid
         }
     }
 
-    /// SHA-256 of the snapshot file's bytes, streamed.
+    /// SHA-256 of the snapshot file's bytes, or prints why not and exits 65.
     func snapshotSHA256() throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: repository.config.snapshotPath) else {
-            printError("\(repository.config.snapshotPath): error: cannot read the snapshot")
+        do throws(SnapshotError) {
+            return try SnapshotReader.sha256(of: repository.config.snapshotPath)
+        } catch {
+            printError(error.diagnostic.description)
             throw Exit.invalid
         }
-        defer { try? handle.close() }
-        var hasher = StreamingSHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            chunk.withUnsafeBytes { hasher.update($0) }
-        }
-        return hasher.finalize()
     }
 }

@@ -53,16 +53,25 @@ struct SnapshotReaderTests {
         }
     }
 
-    @Test func missingOrCorruptSnapshotNamesTheFile() throws {
-        #expect(throws: SnapshotError.self) { _ = try SnapshotReader(path: path + ".missing") }
+    @Test func missingOrCorruptSnapshotNamesTheFileAndWhatToDo() throws {
+        let missing = #expect(throws: SnapshotError.self) { _ = try SnapshotReader(path: path + ".missing") }
+        #expect(missing?.diagnostic.description == "\(path).missing: error: the snapshot does not exist. Point `snapshot:` in crier.yaml "
+            + "at the SQLite copy of the business database (or make a sample with `crier sample`)")
         let junk = path + ".junk"
         try Data("this is not sqlite, just some text that is long enough to have a header".utf8).write(to: URL(fileURLWithPath: junk))
-        do {
-            _ = try SnapshotReader(path: junk)
-            Issue.record("expected an error")
-        } catch let error as SnapshotError {
-            #expect(error.description.hasPrefix("\(junk): error: the snapshot cannot be read as SQLite"))
-        }
+        let corrupt = #expect(throws: SnapshotError.self) { _ = try SnapshotReader(path: junk) }
+        #expect(corrupt?.diagnostic.description
+            == "\(junk): error: the snapshot cannot be read as SQLite (file is not a database). Replace it with a complete copy of the database")
+        #expect(corrupt?.description == corrupt?.diagnostic.description)
+    }
+
+    @Test func hashesTheFileOrSaysWhyItCannot() throws {
+        #expect(try SnapshotReader.sha256(of: path).count == 64)
+        #expect(try SnapshotReader.sha256(of: path) == SnapshotReader.sha256(of: path))
+        let folder = (path as NSString).deletingLastPathComponent
+        let error = #expect(throws: SnapshotError.self) { _ = try SnapshotReader.sha256(of: folder) }
+        #expect(error?.diagnostic.description == "\(folder): error: cannot read the snapshot: Is a directory. Make it readable by the user that runs crier")
+        #expect(throws: SnapshotError.missing(path + ".gone")) { _ = try SnapshotReader.sha256(of: path + ".gone") }
     }
 
     @Test func projectedQueriesQuoteTheirColumns() throws {

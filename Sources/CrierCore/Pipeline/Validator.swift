@@ -7,8 +7,8 @@ package struct Validator {
     package enum Snapshot {
         /// Not there: queries cannot be checked.
         case missing(path: String)
-        /// There but unusable (the reason, worded for people).
-        case unreadable(path: String, reason: String)
+        /// There but unusable: why, worded for people.
+        case unreadable(Diagnostic)
         /// Open, to prepare queries against.
         case open(any PreparingRowSource)
     }
@@ -34,8 +34,8 @@ package struct Validator {
         case .missing(let path):
             collector.warning("the snapshot does not exist, so queries were not checked against its schema",
                               at: FileLocation(file: path), hint: "Copy the database there (or `crier sample`) and validate again")
-        case .unreadable(let path, let reason):
-            collector.add(.error(reason, at: FileLocation(file: path)))
+        case .unreadable(let problem):
+            collector.add(problem)
         case .open(let rows):
             checkQueries(rows, into: &collector)
         }
