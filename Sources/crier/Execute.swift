@@ -19,28 +19,15 @@ struct Execute: ParsableCommand {
     func run() throws {
         let started = Date()
         let workspace = try Workspace.load(configPath: configOptions.config)
-        guard let data = FileManager.default.contents(atPath: planFile) else {
-            printError("\(planFile): error: cannot read the plan file")
-            throw Exit.usage
-        }
-        let document: PlanDocument
-        do {
-            document = try JSONDecoder().decode(PlanDocument.self, from: data)
+        let (document, planAt): (PlanDocument, Date)
+        do throws(PlanFileError) {
+            (document, planAt) = try read(workspace: workspace)
         } catch {
-            printError("\(planFile): error: not a crier plan (\(error)). Write one with `crier plan --format json -o \(planFile)`")
-            throw Exit.invalid
+            printError(error.diagnostic.description)
+            throw error == .unreadable(planFile) ? Exit.usage : Exit.invalid
         }
-        guard document.crierPlan == Plan.formatVersion, let planAt = Timestamp.parseISO(document.at) else {
-            printError("\(planFile): error: unsupported plan format \(document.crierPlan); this crier reads version \(Plan.formatVersion)")
-            throw Exit.invalid
-        }
-        if document.configSHA256 != workspace.repository.sha256 {
-            printError("\(planFile): error: the config changed since this plan was made (config_sha256 differs). Make a new plan with `crier plan --format json` and review it")
-            throw Exit.invalid
-        }
-        let snapshotSHA = try workspace.snapshotSHA256()
-        if document.snapshotSHA256 != snapshotSHA {
-            printError("\(planFile): error: the snapshot changed since this plan was made (snapshot_sha256 differs). Make a new plan with `crier plan --format json` and review it")
+        if document.snapshotSHA256 != (try workspace.snapshotSHA256()) {
+            printError(PlanFileError.snapshotChanged(planFile).diagnostic.description)
             throw Exit.invalid
         }
         let clock: any Clock = try at.map { FixedClock(try EvaluationOptions.instant($0)) } ?? SystemClock()
@@ -62,6 +49,25 @@ struct Execute: ParsableCommand {
 }
 
 extension Execute {
+    /// The plan file, refused when it is no plan of this crier's or its config or snapshot
+    /// changed since it was made.
+    func read(workspace: Workspace) throws(PlanFileError) -> (PlanDocument, at: Date) {
+        guard let data = FileManager.default.contents(atPath: planFile) else { throw .unreadable(planFile) }
+        let document: PlanDocument
+        do {
+            document = try JSONDecoder().decode(PlanDocument.self, from: data)
+        } catch let error as DecodingError {
+            throw .notAPlan(planFile, detail: PlanFileError.detail(error))
+        } catch {
+            throw .notAPlan(planFile, detail: "unreadable JSON")
+        }
+        guard document.crierPlan == Plan.formatVersion, let at = Timestamp.parseISO(document.at) else {
+            throw .unsupportedFormat(planFile, version: document.crierPlan)
+        }
+        guard document.configSHA256 == workspace.repository.sha256 else { throw .configChanged(planFile) }
+        return (document, at)
+    }
+
     /// Exits 65 when `plan`'s items are not what its config and snapshot render at its `at`
     /// (a hand-edited plan), naming each item and what differs, never the values.
     func refuseEdited(_ plan: Plan, workspace: Workspace, ledger: any LedgerView) throws {

@@ -59,6 +59,21 @@ struct RunEndToEndTests {
         #expect(refused.err.contains("next.json: error: the config changed since this plan was made"))
     }
 
+    @Test func executeNamesWhatIsWrongWithAFileThatIsNoPlan() throws {
+        let repo = try repo(count: 1)
+        try "{\"crier_plan\": 1, \"at\": 5}".write(toFile: repo.root + "/bad.json", atomically: true, encoding: .utf8)
+        try "not json".write(toFile: repo.root + "/junk.json", atomically: true, encoding: .utf8)
+        let typed = try repo.crier(["execute", "bad.json"])
+        #expect(typed.code == 65)
+        #expect(typed.err == "bad.json: error: not a crier plan (at: Expected to decode String but found number instead.). "
+            + "Write one with `crier plan --format json -o bad.json`\n")
+        let junk = try repo.crier(["execute", "junk.json"])
+        #expect(junk.err == "junk.json: error: not a crier plan (not valid JSON). Write one with `crier plan --format json -o junk.json`\n")
+        let missing = try repo.crier(["execute", "gone.json"])
+        #expect(missing.code == 64)
+        #expect(missing.err == "gone.json: error: cannot read the plan file. Check the path and that this user may read it\n")
+    }
+
     @Test func catchUpRunsALateSlotOnceAndRecordsAnOlderOneAsMissed() throws {
         let repo = try repo(count: 2)
         let late = try repo.crier(["run", "--at", "2026-11-23T22:30:00+13:00"])
