@@ -60,13 +60,11 @@ extension PostgresLedger {
     /// Inserts `item` (or replaces a skipped one); the state it was recorded in, nil when the
     /// ledger already had it in another state.
     private func recordItem(_ item: PlanItem, runID: Int64, at now: String, on connection: PostgresConnection) throws -> ItemState? {
-        if item.action == .skip, let reason = item.reason,
-           reason == SkipReason.alreadySent.description || reason == SkipReason.alreadyPlanned.description
-            || reason == SkipReason.failedEarlier.description {
+        if item.action == .skip, item.reason?.reportsLedger == true {
             return nil
         }
         // Over the daily cap: pending all the same, to go out in a run with room.
-        let capped = item.action == .skip && item.reason == SkipReason.dailyCap.description
+        let capped = item.action == .skip && item.reason == .dailyCap
         let state: ItemState = item.action == .send || capped ? .pending : .skipped
         var stored = item
         if capped {
@@ -81,10 +79,10 @@ extension PostgresLedger {
               run_id = excluded.run_id, updated_at = excluded.updated_at
             WHERE items.state = 'skipped'
             """, [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue, item.recipient,
-                  state.rawValue, stored.reason, stored.json.compact(), "\(runID)", now])
+                  state.rawValue, stored.reason?.description, stored.json.compact(), "\(runID)", now])
         guard written.changes == 1 else { return nil }
         try connection.execute("INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES ($1, $2, $3, $4, $5)",
-                               [item.id, "\(runID)", now, state.rawValue, capped ? item.reason : stored.reason])
+                               [item.id, "\(runID)", now, state.rawValue, (capped ? item.reason : stored.reason)?.description])
         return state
     }
 

@@ -138,13 +138,11 @@ package final class LedgerStore: Ledger {
             """)
         let event = try db.makeStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
         for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot)) {
-            if item.action == .skip, let reason = item.reason,
-               reason == SkipReason.alreadySent.description || reason == SkipReason.alreadyPlanned.description
-                || reason == SkipReason.failedEarlier.description {
+            if item.action == .skip, item.reason?.reportsLedger == true {
                 continue
             }
             // Over the daily cap: pending all the same, to go out in a run with room.
-            let capped = item.action == .skip && item.reason == SkipReason.dailyCap.description
+            let capped = item.action == .skip && item.reason == .dailyCap
             let state: ItemState = item.action == .send || capped ? .pending : .skipped
             var stored = item
             if capped {
@@ -152,9 +150,9 @@ package final class LedgerStore: Ledger {
                 stored.reason = nil
             }
             try upsert.execute(arguments: [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue,
-                                           item.recipient, state.rawValue, stored.reason, stored.json.compact(), runID, now, now])
+                                           item.recipient, state.rawValue, stored.reason?.description, stored.json.compact(), runID, now, now])
             guard db.changesCount > 0 else { continue }
-            try event.execute(arguments: [item.id, runID, now, state.rawValue, capped ? item.reason : stored.reason])
+            try event.execute(arguments: [item.id, runID, now, state.rawValue, (capped ? item.reason : stored.reason)?.description])
             if state == .pending { result.pending += 1 } else { result.skipped += 1 }
         }
         return result

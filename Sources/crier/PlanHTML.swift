@@ -27,7 +27,7 @@ struct PlanHTML {
     /// The skip reasons of the plan, sorted, each with its count; the index is the filter's id.
     private var reasons: [(reason: String, count: Int)] {
         var counts: [String: Int] = [:]
-        for item in plan.items where item.action == .skip { counts[item.reason ?? "", default: 0] += 1 }
+        for item in plan.items where item.action == .skip { counts[item.reason?.description ?? "", default: 0] += 1 }
         return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
@@ -134,14 +134,14 @@ struct PlanHTML {
         guard !items.isEmpty else { return out + "<p class=\"muted\">No messages.</p>\n</section>\n" }
         let sends = items.filter { $0.action == .send }.count
         var counts: [String: Int] = [:]
-        for item in items where item.action == .skip { counts[item.reason ?? "", default: 0] += 1 }
+        for item in items where item.action == .skip { counts[item.reason?.description ?? "", default: 0] += 1 }
         out += "<p class=\"counts\"><span class=\"tag send\">\(sends) to send</span>"
         for (reason, count) in counts.sorted(by: { $0.key < $1.key }) {
             out += " <span class=\"tag skip\">\(HTMLPage.escape(reason)): \(count)</span>"
         }
         out += "</p>\n<div class=\"items\">\n"
         for item in items {
-            out += card(item, reason: item.reason.flatMap { reasonIndex[$0] })
+            out += card(item, reason: item.reason.flatMap { reasonIndex[$0.description] })
         }
         out += "</div>\n</section>\n"
         return out
@@ -169,7 +169,7 @@ struct PlanHTML {
         if let reason { out += " data-r=\"\(reason)\"" }
         out += ">\n"
         if item.action == .skip, action != "pending" {
-            out += "<p class=\"why\"><b>Not sent:</b> \(HTMLPage.escape(item.reason ?? "")). \(HTMLPage.escape(Self.explain(item.reason ?? "")))</p>\n"
+            out += "<p class=\"why\"><b>Not sent:</b> \(HTMLPage.escape(item.reason?.description ?? "")). \(HTMLPage.escape(Self.explain(item.reason?.description ?? "")))</p>\n"
         }
         if let note { out += "<p class=\"why wait\">\(HTMLPage.escape(note))</p>\n" }
         switch item.channel {

@@ -23,7 +23,7 @@ enum PlanTable {
         for item in plan.items {
             let detail: String
             if item.action == .skip {
-                detail = item.reason ?? ""
+                detail = item.reason?.description ?? ""
             } else if item.channel == .sms {
                 detail = "\(item.segments ?? 1) seg \(item.encoding ?? ""): " + preview(item.body ?? "")
             } else {
@@ -34,7 +34,7 @@ enum PlanTable {
         out += table(itemRows)
         let sends = plan.items.filter { $0.action == .send }.count
         var reasons: [String: Int] = [:]
-        for item in plan.items where item.action == .skip { reasons[item.reason ?? "", default: 0] += 1 }
+        for item in plan.items where item.action == .skip { reasons[item.reason?.description ?? "", default: 0] += 1 }
         let reasonText = reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         out += "\n\(plan.items.count) item(s): \(sends) to send, \(plan.items.count - sends) skipped\(reasonText.isEmpty ? "" : " (\(reasonText))")\n"
         return out

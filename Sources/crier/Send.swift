@@ -100,8 +100,9 @@ struct Send: ParsableCommand {
                         stateUpdates: [], definitions: [:])
         let report = try pipeline.execute(plan, command: "send")
         guard item.action == .send else {
-            let reason = item.reason ?? "skipped"
-            print("not sent to \(item.recipient): \(reason)" + (reason == SkipReason.alreadySent.description ? " (the same message today; add --again to send it once more)" : ""))
+            let reason = item.reason
+            print("not sent to \(item.recipient): \(reason?.description ?? "skipped")"
+                  + (reason == .alreadySent ? " (the same message today; add --again to send it once more)" : ""))
             throw ManualMessage.refusalIsInvalid(reason) ? Exit.invalid : Exit.deliveriesFailed
         }
         let state = try pipeline.ledger.history(HistoryFilter(key: item.key, recipient: item.recipient, schedule: ManualMessage.schedule), limit: 1000)
@@ -176,10 +177,10 @@ struct ManualMessage {
             let measure = SMSMeasure.of(body)
             item.segments = measure.segments
             item.encoding = measure.encoding.rawValue
-            if !measure.fits(maxSegments: repository.config.sms.maxSegments) { item.action = .skip; item.reason = SkipReason.tooLong.description }
+            if !measure.fits(maxSegments: repository.config.sms.maxSegments) { item.action = .skip; item.reason = .tooLong }
         case .email:
             item.subject = subject
-            if subject?.contains(where: \.isNewline) == true { item.action = .skip; item.reason = SkipReason.invalidHeader("subject").description }
+            if subject?.contains(where: \.isNewline) == true { item.action = .skip; item.reason = .invalidHeader("subject") }
         }
         return item
     }
@@ -205,7 +206,7 @@ struct ManualMessage {
         while try ledger.itemStates(ids: [candidate.id])[candidate.id] != nil {
             guard again else {
                 candidate.action = .skip
-                candidate.reason = SkipReason.alreadySent.description
+                candidate.reason = .alreadySent
                 return candidate
             }
             number += 1
@@ -215,7 +216,7 @@ struct ManualMessage {
     }
 
     /// Whether a refusal is about the message itself (exit 65) rather than consent or repetition (exit 1).
-    static func refusalIsInvalid(_ reason: String) -> Bool {
-        !(reason == SkipReason.optedOut.description || reason == SkipReason.alreadySent.description)
+    static func refusalIsInvalid(_ reason: SkipReason?) -> Bool {
+        !(reason == .optedOut || reason == .alreadySent)
     }
 }

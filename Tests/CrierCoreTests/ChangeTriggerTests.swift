@@ -29,7 +29,7 @@ struct ChangeTriggerTests {
 
     mutating func step(_ rows: [[SQLValue]], ledger: inout MemoryLedgerView, schedule: String = ChangeTriggerTests.schedule()) throws -> [String] {
         try plan(MemoryRows(columns: columns, rows: rows), ledger: &ledger, schedule: schedule)
-            .items.map { "\($0.recipient) \($0.body ?? $0.reason ?? "")" }
+            .items.map { "\($0.recipient) \($0.body ?? $0.reason?.description ?? "")" }
     }
 
     /// Plans over `source`, records the plan in `ledger` and moves the clock to the next slot.

@@ -23,8 +23,8 @@ struct ConsentLedgerView: LedgerView {
     /// Records a plan as the ledger would.
     mutating func apply(_ plan: Plan) {
         base.apply(plan)
-        for item in plan.items where !["already-sent", "already-planned", "failed-earlier"].contains(item.reason ?? "") {
-            quiet[item.id] = item.reason == "quiet-hours" ? (item.schedule, item.slot) : nil
+        for item in plan.items where !["already-sent", "already-planned", "failed-earlier"].contains(item.reason?.description ?? "") {
+            quiet[item.id] = item.reason?.description == "quiet-hours" ? (item.schedule, item.slot) : nil
         }
     }
 }
@@ -53,7 +53,7 @@ struct ConsentLedgerView: LedgerView {
         ledger.optOuts = ["+64211000001"]
         let (plan, _) = try plan(Fixture.reminderSchedule, rows: Self.tomorrow, at: "2026-11-24T17:00:00+13:00", ledger: ledger)
         #expect(plan.items.map(\.action) == [.send, .skip])
-        #expect(plan.items[1].reason == "opted-out")
+        #expect(plan.items[1].reason?.description == "opted-out")
     }
 
     @Test func optOutQueryWithoutAddressColumnStopsEverySchedule() throws {
@@ -76,18 +76,18 @@ struct ConsentLedgerView: LedgerView {
         var collector = DiagnosticCollector()
         let planner = Planner(repository: try #require(repository), at: Fixture.date("2026-11-24T17:00:00+13:00"), snapshotSHA256: "snap")
         let plan = planner.plan(rows: source, ledger: ConsentLedgerView(), into: &collector)
-        #expect(plan.items.map(\.reason) == [nil, "opted-out"])
+        #expect(plan.items.map(\.reason?.description) == [nil, "opted-out"])
     }
 
     @Test func smsInsideQuietHoursWaitsAndGoesOutAtTheNextSlot() throws {
         let hourly = Fixture.reminderSchedule.replacingOccurrences(of: "0 17 * * *", with: "0 * * * *")
         var ledger = ConsentLedgerView()
         let (late, _) = try plan(hourly, rows: Self.tomorrow, at: "2026-11-24T21:00:00+13:00", ledger: ledger)
-        #expect(late.items.map(\.reason) == ["quiet-hours", "quiet-hours"])
+        #expect(late.items.map(\.reason?.description) == ["quiet-hours", "quiet-hours"])
         ledger.apply(late)
         // Same occurrence (tomorrow) at the 22:00 slot: still quiet.
         let (night, _) = try plan(hourly, rows: Self.tomorrow, at: "2026-11-24T22:00:00+13:00", ledger: ledger)
-        #expect(night.items.map(\.reason) == ["quiet-hours", "quiet-hours"])
+        #expect(night.items.map(\.reason?.description) == ["quiet-hours", "quiet-hours"])
         ledger.apply(night)
         // 08:00 next day: the window moved on to the 26th, so the deferred items are re-planned at their slot.
         let (morning, _) = try plan(hourly, rows: Self.tomorrow, at: "2026-11-25T08:00:00+13:00", ledger: ledger)
@@ -123,13 +123,13 @@ struct ConsentLedgerView: LedgerView {
         ]
         var ledger = ConsentLedgerView()
         let (first, _) = try plan(morning, rows: rows, at: "2026-11-24T07:00:00+13:00", ledger: ledger)
-        #expect(first.items.map(\.reason) == ["quiet-hours", "quiet-hours"])
+        #expect(first.items.map(\.reason?.description) == ["quiet-hours", "quiet-hours"])
         ledger.apply(first)
         let (second, _) = try plan(morning, rows: rows, at: "2026-11-24T08:00:00+13:00", ledger: ledger)
         #expect(second.schedules.map(\.status) == [.alreadyRun])
         #expect(second.items.map(\.key) == ["J1", "J2"])
         #expect(second.items.map(\.action) == [.skip, .send])
-        #expect(second.items[0].reason == "event-started")
+        #expect(second.items[0].reason?.description == "event-started")
         ledger.apply(second)
         let (third, _) = try plan(morning, rows: rows, at: "2026-11-24T09:00:00+13:00", ledger: ledger)
         #expect(third.items.isEmpty)
@@ -142,6 +142,6 @@ struct ConsentLedgerView: LedgerView {
         ledger.apply(first)
         ledger.optOuts = ["+64211000000"]
         let (second, _) = try plan(morning, rows: Self.tomorrow, at: "2026-11-24T08:05:00+13:00", ledger: ledger)
-        #expect(second.items.map(\.reason) == ["opted-out", nil])
+        #expect(second.items.map(\.reason?.description) == ["opted-out", nil])
     }
 }

@@ -80,7 +80,7 @@ struct MemoryLedgerView: LedgerView {
         for decision in plan.schedules where decision.status == .due { slots["\(decision.schedule)@\(decision.slot ?? "")"] = .ran }
         for item in plan.items {
             if item.action == .send { items[item.id] = .sent }
-            else if items[item.id] == nil, item.reason != "already-sent" { items[item.id] = .skipped }
+            else if items[item.id] == nil, item.reason != .alreadySent { items[item.id] = .skipped }
         }
         for (schedule, definition) in plan.definitions {
             definitions[schedule] = definition

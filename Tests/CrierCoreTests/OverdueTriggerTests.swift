@@ -38,7 +38,7 @@ struct OverdueTriggerTests {
             let plan = try planner(at: at).plan(rows: MemoryRows(columns: columns, rows: rows), ledger: ledger, into: &collector)
             #expect(collector.diagnostics.isEmpty)
             for item in plan.items where item.action == .send { sent.append((item.key, at, item.body ?? "")) }
-            #expect(!plan.items.contains { $0.reason == "superseded" }, "on-time runs supersede nothing")
+            #expect(!plan.items.contains { $0.reason?.description == "superseded" }, "on-time runs supersede nothing")
             ledger.apply(plan)
         }
         #expect(sent.map(\.key) == ["J1", "J2", "J1", "J2", "J1", "J2"])
@@ -55,7 +55,7 @@ struct OverdueTriggerTests {
         var collector = DiagnosticCollector()
         let plan = try planner(at: Fixture.date("2026-11-08T12:10:00Z"))
             .plan(rows: MemoryRows(columns: columns, rows: rows), ledger: MemoryLedgerView(), into: &collector)
-        #expect(plan.items.map(\.reason) == ["superseded", "superseded", nil])
+        #expect(plan.items.map(\.reason?.description) == ["superseded", "superseded", nil])
         #expect(plan.items.map(\.occurrence) == ["2026-11-02T09:30:00Z#1", "2026-11-02T09:30:00Z#2", "2026-11-02T09:30:00Z#3"])
         #expect(plan.items.last?.body?.contains("3rd of 3") == true)
     }
@@ -73,7 +73,7 @@ struct OverdueTriggerTests {
         let second = try planner(at: Fixture.date("2026-11-04T11:00:00Z"), schedule: edited)
             .plan(rows: MemoryRows(columns: columns, rows: rows), ledger: ledger, into: &collector)
         #expect(second.sends.isEmpty)
-        #expect(second.items.map(\.reason) == ["already-sent"])
+        #expect(second.items.map(\.reason?.description) == ["already-sent"])
     }
 
     @Test func spansAndOrdinalsParse() {

@@ -3,14 +3,14 @@ import Testing
 
 @Suite("Plan integrity")
 struct PlanIntegrityTests {
-    func item(_ key: String, body: String? = "Hi", action: PlanItem.Action = .send, reason: String? = nil,
+    func item(_ key: String, body: String? = "Hi", action: PlanItem.Action = .send, reason: SkipReason? = nil,
               recipient: String = "+64211000001") -> PlanItem {
         PlanItem(id: "id-\(key)", schedule: "reminder", slot: "2026-11-23T04:00:00Z", key: key, occurrence: "2026-11-24",
                  channel: .sms, recipient: recipient, action: action, reason: reason, body: body, segments: 1, encoding: "GSM-7")
     }
 
     @Test func theSameItemsHaveNoDifference() {
-        let items = [item("J1"), item("J2", body: nil, action: .skip, reason: "invalid-address")]
+        let items = [item("J1"), item("J2", body: nil, action: .skip, reason: .invalidAddress)]
         #expect(PlanIntegrity.differences(planned: items, rendered: items).isEmpty)
     }
 
@@ -25,7 +25,7 @@ struct PlanIntegrityTests {
     @Test func addedDroppedAndUnskippedItemsAreRefused() {
         let differences = PlanIntegrity.differences(
             planned: [item("J1"), item("J9"), item("J3")],
-            rendered: [item("J1"), item("J2"), item("J3", action: .skip, reason: "opted-out")])
+            rendered: [item("J1"), item("J2"), item("J3", action: .skip, reason: .optedOut)])
         #expect(differences.map(\.description) == [
             "item id-J9 (schedule reminder, key J9): the config and snapshot do not produce this item",
             "item id-J3 (schedule reminder, key J3): the plan sends it, but it renders as skipped (opted-out)",
@@ -34,7 +34,7 @@ struct PlanIntegrityTests {
     }
 
     @Test func skipsThatComeFromTheLedgerAreNotEdits() {
-        let rendered = [item("J1", action: .skip, reason: "already-sent"), item("J2", action: .skip, reason: "daily-cap")]
+        let rendered = [item("J1", action: .skip, reason: .alreadySent), item("J2", action: .skip, reason: .dailyCap)]
         #expect(PlanIntegrity.differences(planned: [item("J1"), item("J2")], rendered: rendered).isEmpty)
     }
 }

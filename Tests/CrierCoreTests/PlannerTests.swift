@@ -40,7 +40,7 @@ struct PlannerTests {
         #expect(plan.items.map(\.key) == ["17", "J3", "J3"])
         #expect(plan.items.map(\.recipient) == ["09 123 4567", "+64215550199", "+64277654321"])
         #expect(plan.items.map(\.action) == [.skip, .send, .send])
-        #expect(plan.items[0].reason == "invalid-address")
+        #expect(plan.items[0].reason?.description == "invalid-address")
         #expect(plan.items[1].body == "Hi Aroha, see you Tuesday at 14:30 (job J3).")
         #expect(plan.items[1].segments == 1)
         #expect(plan.items[1].encoding == "GSM-7")
@@ -52,7 +52,7 @@ struct PlannerTests {
     @Test func nullVariableSkipsWithItsName() throws {
         let (plan, _, _) = try plan(rows: [[.text("J1"), .text("2026-11-24T01:30:00Z"), .text("0211234567"), .null]])
         #expect(plan.items.first?.action == .skip)
-        #expect(plan.items.first?.reason == "missing-variable: name")
+        #expect(plan.items.first?.reason?.description == "missing-variable: name")
         #expect(plan.items.first?.body == nil)
     }
 
@@ -70,7 +70,7 @@ struct PlannerTests {
             [.text("J1"), .text("2026-11-24T01:30:00Z"), .text("0211234567"), .text(long)],
             [.text("J2"), .text("2026-11-24T01:30:00Z"), .text("0211234568"), .text("Ngāire")],
         ])
-        #expect(plan.items.map(\.reason) == ["too-long", nil])
+        #expect(plan.items.map(\.reason?.description) == ["too-long", nil])
         #expect(plan.items[0].segments == 2)
         #expect(plan.items[0].body?.hasPrefix("Hi xxx") == true)
         #expect(plan.items[1].encoding == "UCS-2")
@@ -78,7 +78,7 @@ struct PlannerTests {
 
     @Test func unreadableTimeIsSkippedWithTheColumn() throws {
         let (plan, _, _) = try plan(rows: [[.text("J1"), .text("next Tuesday"), .text("0211234567"), .text("A")]])
-        #expect(plan.items.map(\.reason) == ["invalid-time: starts_at"])
+        #expect(plan.items.map(\.reason?.description) == ["invalid-time: starts_at"])
     }
 
     @Test func ledgerStatesBecomeSkipReasons() throws {
@@ -91,7 +91,7 @@ struct PlannerTests {
         let ledger = MemoryLedgerView(items: [id("J0", "+64211111111"): .sent, id("J1", "+64212222222"): .pending,
                                               id("J2", "+64213333333"): .failed, id("J3", "+64214444444"): .skipped])
         let (plan, _, _) = try plan(rows: rows, ledger: ledger)
-        #expect(plan.items.map(\.reason) == ["already-sent", "already-planned", "failed-earlier", nil])
+        #expect(plan.items.map(\.reason?.description) == ["already-sent", "already-planned", "failed-earlier", nil])
     }
 
     @Test func slotAlreadyRunOrMissedRunsNothing() throws {

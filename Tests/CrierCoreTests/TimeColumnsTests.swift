@@ -30,7 +30,7 @@ struct TimeColumnsTests {
         ]
         let (plan, diagnostics) = try plan(schedule: Self.schedule, template: template, rows: rows)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
-        #expect(plan.items.map { $0.reason ?? "send" } == ["send", "missing-variable: pickup_at", "invalid-time: pickup_at", "send"])
+        #expect(plan.items.map { $0.reason?.description ?? "send" } == ["send", "missing-variable: pickup_at", "invalid-time: pickup_at", "send"])
         #expect(plan.items[0].body == "Pickup Wednesday 9:15am (25/11/2026); sent 2026-11-23 17:00")
         #expect(plan.items[3].body == "Pickup Tuesday 12:00pm (24/11/2026); sent 2026-11-23 17:00")
     }

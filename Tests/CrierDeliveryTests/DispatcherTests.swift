@@ -130,7 +130,7 @@ struct DispatcherTests {
         let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: at, clock: at)
         let item = PlanItem(id: "i1", schedule: "s", slot: "x", key: "J1", occurrence: "o", channel: .email,
-                            recipient: "mere@example.net", action: .skip, reason: "daily-cap", body: "Hello", subject: "Visit")
+                            recipient: "mere@example.net", action: .skip, reason: .dailyCap, body: "Hello", subject: "Visit")
         let result = try ledger.record(Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: [item]), runID: run, at: at)
         #expect(result == RecordResult(pending: 1))
         let pending = try ledger.pending()

@@ -15,7 +15,7 @@ struct PostgresLedgerTests {
     let schema = TestDatabase.freshSchema()
     let slot = "2026-11-23T04:00:00Z"
 
-    func item(_ key: String, schedule: String = "s", action: PlanItem.Action = .send, reason: String? = nil, channel: Channel = .sms) -> PlanItem {
+    func item(_ key: String, schedule: String = "s", action: PlanItem.Action = .send, reason: SkipReason? = nil, channel: Channel = .sms) -> PlanItem {
         let recipient = channel == .sms ? "+64211234567" : "a@example.com"
         return PlanItem(id: PlanItem.id(schedule: schedule, key: key, occurrence: "2026-11-24", channel: channel, recipient: recipient),
                         schedule: schedule, slot: slot, key: key, occurrence: "2026-11-24", channel: channel,
@@ -70,7 +70,7 @@ struct PostgresLedgerTests {
     @Test func recordsClaimsAndSettlesLikeTheSQLiteLedger() throws {
         let ledger = try TestDatabase.ledger(schema)
         let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
-        let first = try ledger.record(plan([item("J1"), item("J2"), item("J3", action: .skip, reason: "invalid-address")]), runID: run, at: Date())
+        let first = try ledger.record(plan([item("J1"), item("J2"), item("J3", action: .skip, reason: .invalidAddress)]), runID: run, at: Date())
         #expect(first == RecordResult(pending: 2, skipped: 1, claimed: [ScheduleSlot(schedule: "s", slot: slot)]))
         #expect(try ledger.record(plan([item("J1"), item("J2")]), runID: run, at: Date()) == RecordResult(lost: [ScheduleSlot(schedule: "s", slot: slot)]))
         #expect(try ledger.slotStatus(schedule: "s", slot: slot) == .ran)

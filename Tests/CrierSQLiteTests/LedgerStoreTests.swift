@@ -12,7 +12,7 @@ struct LedgerStoreTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    func item(_ key: String, action: PlanItem.Action = .send, reason: String? = nil) -> PlanItem {
+    func item(_ key: String, action: PlanItem.Action = .send, reason: SkipReason? = nil) -> PlanItem {
         PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "2026-11-24", channel: .sms, recipient: "+64211234567"),
                  schedule: "s", slot: "2026-11-23T04:00:00Z", key: key, occurrence: "2026-11-24", channel: .sms,
                  recipient: "+64211234567", action: action, reason: reason, body: "Hi \(key)", segments: 1, encoding: "GSM-7")
@@ -26,7 +26,7 @@ struct LedgerStoreTests {
     @Test func recordsSlotsAndItemsOnceInWALMode() throws {
         let ledger = try LedgerStore(path: directory + "/state/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
-        let first = try ledger.record(plan([item("J1"), item("J2"), item("J3", action: .skip, reason: "invalid-address")]), runID: run, at: Date())
+        let first = try ledger.record(plan([item("J1"), item("J2"), item("J3", action: .skip, reason: .invalidAddress)]), runID: run, at: Date())
         let slot = ScheduleSlot(schedule: "s", slot: "2026-11-23T04:00:00Z")
         #expect(first == RecordResult(pending: 2, skipped: 1, claimed: [slot]))
         let again = try ledger.record(plan([item("J1"), item("J2")]), runID: run, at: Date())
@@ -40,7 +40,7 @@ struct LedgerStoreTests {
     @Test func skippedItemCanBePlannedAgainButSentOneCannot() throws {
         let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
-        _ = try ledger.record(plan([item("J1", action: .skip, reason: "missing-variable: name")]), runID: run, at: Date())
+        _ = try ledger.record(plan([item("J1", action: .skip, reason: .missingVariable("name"))]), runID: run, at: Date())
         let fixed = try ledger.record(plan([item("J1")], status: .alreadyRun), runID: run, at: Date())
         #expect(fixed.pending == 1)
         #expect(try ledger.itemStates(ids: [item("J1").id]) == [item("J1").id: .pending])

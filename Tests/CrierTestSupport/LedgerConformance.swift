@@ -221,6 +221,6 @@ package enum LedgerConformance {
                      reason: SkipReason? = nil) -> PlanItem {
         PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "o", channel: .sms, recipient: recipient), schedule: "s",
                  slot: slot, key: key, occurrence: "o", channel: .sms, recipient: recipient, action: action,
-                 reason: reason?.description, body: "Hello \(key)", segments: 1, encoding: "GSM-7")
+                 reason: reason, body: "Hello \(key)", segments: 1, encoding: "GSM-7")
     }
 }

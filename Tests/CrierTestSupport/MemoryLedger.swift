@@ -17,7 +17,7 @@ package final class MemoryLedgerStorage: LedgerStorage {
     struct Entry {
         var item: PlanItem
         var state: ItemState
-        var reason: String?
+        var reason: SkipReason?
         var attempts = 0
         var lastError: String?
         var claimedBy: Int64?
@@ -123,7 +123,7 @@ final class MemoryLedger: Ledger {
     func quietHoursItems(schedule: String, since: String) throws -> [String: String] {
         var found: [String: String] = [:]
         for (id, entry) in contents.items where entry.item.schedule == schedule && entry.state == .skipped
-            && entry.reason == SkipReason.quietHours.description && entry.item.slot >= since {
+            && entry.reason == .quietHours && entry.item.slot >= since {
             found[id] = entry.item.slot
         }
         return found
@@ -147,7 +147,7 @@ final class MemoryLedger: Ledger {
     private func historyEntry(_ entry: MemoryLedgerStorage.Entry) -> HistoryEntry {
         HistoryEntry(id: entry.item.id, schedule: entry.item.schedule, key: entry.item.key, occurrence: entry.item.occurrence,
                      channel: entry.item.channel.rawValue, recipient: entry.item.recipient, state: entry.state.rawValue,
-                     reason: entry.reason, error: entry.lastError, updatedAt: Timestamp.utc(entry.updated),
+                     reason: entry.reason?.description, error: entry.lastError, updatedAt: Timestamp.utc(entry.updated),
                      sentAt: entry.sent.map(Timestamp.utc))
     }
 
@@ -246,10 +246,9 @@ final class MemoryLedger: Ledger {
         for update in plan.stateUpdates where !lostSchedules.contains(update.schedule) {
             contents.change[update.schedule, default: [:]][update.key] = update.fingerprint.map { ($0, update.rows ?? "[]") }
         }
-        let reportsOnly = [SkipReason.alreadySent, .alreadyPlanned, .failedEarlier].map(\.description)
         for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot)) {
-            if item.action == .skip, let reason = item.reason, reportsOnly.contains(reason) { continue }
-            let capped = item.action == .skip && item.reason == SkipReason.dailyCap.description
+            if item.action == .skip, item.reason?.reportsLedger == true { continue }
+            let capped = item.action == .skip && item.reason == .dailyCap
             var stored = item
             if capped {
                 stored.action = .send
@@ -261,7 +260,8 @@ final class MemoryLedger: Ledger {
                 contents.items[item.id] = MemoryLedgerStorage.Entry(item: stored, state: state, reason: stored.reason,
                                                                     created: existing.created, updated: at)
             } else {
-                contents.items[item.id] = MemoryLedgerStorage.Entry(item: stored, state: state, reason: stored.reason, created: at, updated: at)
+                contents.items[item.id] = MemoryLedgerStorage.Entry(item: stored, state: state, reason: stored.reason,
+                                                                created: at, updated: at)
             }
             if state == .pending { result.pending += 1 } else { result.skipped += 1 }
         }
@@ -310,7 +310,7 @@ final class MemoryLedger: Ledger {
     func withdraw(id: String, reason: SkipReason, runID: Int64, at: Date) throws -> Bool {
         guard var entry = contents.items[id], entry.state == .pending else { return false }
         entry.state = .skipped
-        entry.reason = reason.description
+        entry.reason = reason
         entry.updated = at
         contents.items[id] = entry
         storage.writes.append("withdraw \(entry.item.key)")

@@ -33,10 +33,10 @@ package struct ConsentRules: Sendable {
             let item = items[index]
             if optedOut.contains(OptOutAddress.key(ofRecipient: item.recipient, channel: item.channel)) {
                 items[index].action = .skip
-                items[index].reason = SkipReason.optedOut.description
+                items[index].reason = .optedOut
             } else if quiet && item.channel == .sms {
                 items[index].action = .skip
-                items[index].reason = SkipReason.quietHours.description
+                items[index].reason = .quietHours
             }
         }
     }

@@ -31,11 +31,11 @@ package struct ForecastLedgerView: LedgerView {
                 states[item.id] = .sent
                 sends.append((item.channel, item.slot))
                 deferred[item.schedule]?[item.id] = nil
-            } else if item.reason == SkipReason.dailyCap.description {
+            } else if item.reason == .dailyCap {
                 states[item.id] = .pending
             } else {
                 if states[item.id] == nil { states[item.id] = .skipped }
-                if item.reason == SkipReason.quietHours.description { deferred[item.schedule, default: [:]][item.id] = item.slot }
+                if item.reason == .quietHours { deferred[item.schedule, default: [:]][item.id] = item.slot }
             }
         }
     }

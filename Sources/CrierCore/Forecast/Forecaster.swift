@@ -68,7 +68,7 @@ package struct Forecaster {
             // only when it is finally sent (an SMS that waited for quiet hours to end).
             for item in plan.items where view.state(of: item.id) == nil || item.action == .send {
                 var entry = entries[date]?[item.schedule] ?? Forecast.Entry(schedule: item.schedule)
-                if item.action == .send { entry.sends += 1 } else { entry.skips[item.reason ?? "", default: 0] += 1 }
+                if item.action == .send { entry.sends += 1 } else { entry.skips[item.reason?.description ?? "", default: 0] += 1 }
                 entries[date, default: [:]][item.schedule] = entry
             }
             view.remember(plan)

@@ -11,7 +11,7 @@ extension Plan {
                 left -= 1
             } else {
                 copy.items[index].action = .skip
-                copy.items[index].reason = SkipReason.dailyCap.description
+                copy.items[index].reason = .dailyCap
             }
         }
         return copy

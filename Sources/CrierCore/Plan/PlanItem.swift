@@ -25,8 +25,8 @@ package struct PlanItem: Sendable, Equatable, Codable {
     package var recipient: String
     /// Send or skip.
     package var action: Action
-    /// Why it is skipped.
-    package var reason: String?
+    /// Why it is skipped (in JSON and in the ledger: its text, `missing-variable: name`).
+    package var reason: SkipReason?
     /// The SMS text or the plain-text email body.
     package var body: String?
     /// SMS segments.
@@ -48,7 +48,7 @@ package struct PlanItem: Sendable, Equatable, Codable {
 
     /// An item; content fields default to absent.
     package init(id: String, schedule: String, slot: String, key: String, occurrence: String, channel: Channel,
-                 recipient: String, action: Action, reason: String? = nil, body: String? = nil, segments: Int? = nil,
+                 recipient: String, action: Action, reason: SkipReason? = nil, body: String? = nil, segments: Int? = nil,
                  encoding: String? = nil, subject: String? = nil, html: String? = nil, replyTo: String? = nil,
                  cc: String? = nil, bcc: String? = nil) {
         self.id = id
@@ -94,7 +94,7 @@ package struct PlanItem: Sendable, Equatable, Codable {
             ("recipient", .string(recipient)), ("action", .string(action.rawValue)),
         ]
         func add(_ name: String, _ value: String?) { if let value { pairs.append((name, .string(value))) } }
-        add("reason", reason)
+        add("reason", reason?.description)
         add("subject", subject)
         add("reply_to", replyTo)
         add("cc", cc)

@@ -71,7 +71,7 @@ extension Planner {
             for index in items.indices where items[index].action == .send {
                 if let start = found.eventTimes[items[index].id], start <= at {
                     items[index].action = .skip
-                    items[index].reason = SkipReason.eventStarted.description
+                    items[index].reason = .eventStarted
                 }
             }
             result += items

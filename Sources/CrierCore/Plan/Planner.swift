@@ -178,7 +178,7 @@ package struct Planner {
         do {
             let states = try ledger.itemStates(ids: items.map(\.id))
             // Superseded occurrences already in the ledger (sent or skipped) need no new line.
-            items.removeAll { $0.reason == SkipReason.superseded.description && states[$0.id] != nil }
+            items.removeAll { $0.reason == .superseded && states[$0.id] != nil }
             for index in items.indices {
                 guard let state = states[items[index].id] else { continue }
                 let reason: SkipReason?
@@ -190,7 +190,7 @@ package struct Planner {
                 }
                 if let reason {
                     items[index].action = .skip
-                    items[index].reason = reason.description
+                    items[index].reason = reason
                 }
             }
         } catch {

@@ -1,5 +1,5 @@
 /// Why a candidate message will not be sent; shown in the plan so an admin sees why.
-package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
+package enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     /// Sent by an earlier run (same schedule, key, occurrence, channel, recipient).
     case alreadySent
     /// Recorded by an earlier run and not finished yet (pending or uncertain).
@@ -54,4 +54,49 @@ package enum SkipReason: Sendable, Equatable, CustomStringConvertible {
         case .dailyCap: return "daily-cap"
         }
     }
+}
+
+extension SkipReason: Codable {
+    /// The reasons without an argument, by their text.
+    private static let plain: [String: SkipReason] = Dictionary(uniqueKeysWithValues: [
+        SkipReason.alreadySent, .alreadyPlanned, .failedEarlier, .optedOut, .invalidAddress, .invalidChannel, .tooLong,
+        .invalidAttachment, .superseded, .quietHours, .eventStarted, .dailyCap,
+    ].map { ($0.description, $0) })
+
+    /// The reasons with an argument, by the text before `: `.
+    private static let named: [String: @Sendable (String) -> SkipReason] = [
+        "missing-variable": SkipReason.missingVariable, "invalid-text": SkipReason.invalidText,
+        "invalid-header": SkipReason.invalidHeader, "invalid-time": SkipReason.invalidTime,
+    ]
+
+    /// The reason `description` shows as `text`; nil for text that is no reason.
+    package init?(_ text: String) {
+        if let reason = Self.plain[text] {
+            self = reason
+        } else if let colon = text.range(of: ": "), let make = Self.named[String(text[..<colon.lowerBound])] {
+            self = make(String(text[colon.upperBound...]))
+        } else {
+            return nil
+        }
+    }
+
+    /// Reads the text `description` writes.
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let reason = SkipReason(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is no skip reason of this crier")
+        }
+        self = reason
+    }
+
+    /// Writes `description`.
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// Whether the skip only reports what the ledger holds (sent, planned or failed earlier):
+    /// recording the plan leaves the ledger's item as it is.
+    package var reportsLedger: Bool { self == .alreadySent || self == .alreadyPlanned || self == .failedEarlier }
 }

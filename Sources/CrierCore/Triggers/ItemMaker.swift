@@ -73,7 +73,7 @@ package struct ItemMaker {
     package func skipped(key: String, recipient: String, occurrence: String, channel: Channel? = nil, _ reason: SkipReason) -> PlanItem {
         var item = bare(key: key, recipient: recipient, occurrence: occurrence, channel: channel)
         item.action = .skip
-        item.reason = reason.description
+        item.reason = reason
         return item
     }
 
@@ -117,7 +117,7 @@ package struct ItemMaker {
         }
         if let reason {
             item.action = .skip
-            item.reason = reason.description
+            item.reason = reason
         }
         return item
     }
