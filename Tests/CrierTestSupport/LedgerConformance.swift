@@ -234,6 +234,28 @@ package enum LedgerConformance {
             #expect(try ledger.settle(Settlement(id: ids[0], runID: next, state: .sent), at: later))
             #expect(try ledger.failures(since: at).isEmpty)
         },
+        Check(name: "crier retry names what it refuses and then puts nothing back") { fresh in
+            let ledger = try fresh().openForRun()
+            let run = try ledger.beginRun(command: "run", at: at, clock: at)
+            let items = (1...4).map { item("J\($0)") }
+            _ = try ledger.record(plan(slot: slotA, items: items), runID: run, at: at)
+            for (item, state) in zip(items, [ItemState.failed, .uncertain, .sent]) {
+                #expect(try ledger.claim(id: item.id, runID: run, at: at))
+                try ledger.settle(Settlement(id: item.id, runID: run, state: state, error: "e"), at: at)
+            }
+            let (failed, uncertain, sent, pending) = (items[0].id, items[1].id, items[2].id, items[3].id)
+            let retry = Retry(actor: "ops")
+            let refused = try retry.run(.named([failed, uncertain, sent, "nope", pending]), ledger: ledger, at: at)
+            #expect(refused.refusals == [.uncertain(uncertain), .nothingToRetry(sent, .sent), .unknown("nope")])
+            #expect(refused.requeued.isEmpty)
+            #expect(try ledger.itemStates(ids: [failed]) == [failed: .failed], "nothing put back while any id is refused")
+            let named = try retry.run(.uncertain([uncertain, failed, failed, pending]), ledger: ledger, at: at)
+            #expect(named == Retry.Outcome(requeued: [uncertain, failed], alreadyPending: [pending]))
+            #expect(try ledger.claim(id: failed, runID: run, at: at))
+            try ledger.settle(Settlement(id: failed, runID: run, state: .failed, error: "again"), at: at)
+            #expect(try retry.run(.failed(since: at.addingTimeInterval(1)), ledger: ledger, at: at).requeued.isEmpty, "outside the window")
+            #expect(try retry.run(.failed(since: at), ledger: ledger, at: at).requeued == [failed])
+        },
         Check(name: "items waiting over an hour are listed from when their wait began, not from their last attempt") { fresh in
             let ledger = try fresh().openForRun()
             let run = try ledger.beginRun(command: "run", at: at, clock: at)

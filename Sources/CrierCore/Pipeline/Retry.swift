@@ -52,6 +52,13 @@ package struct Retry {
         package var alreadyPending: [String] = []
         /// Named items refused; when there are any, nothing was put back.
         package var refusals: [Refusal] = []
+
+        /// An outcome.
+        package init(requeued: [String] = [], alreadyPending: [String] = [], refusals: [Refusal] = []) {
+            self.requeued = requeued
+            self.alreadyPending = alreadyPending
+            self.refusals = refusals
+        }
     }
 
     /// The detail of the `retried` event of an item that was `state` with `error`.
