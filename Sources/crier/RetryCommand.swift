@@ -36,7 +36,15 @@ struct RetryCommand: ParsableCommand {
         let now = try at.map(EvaluationOptions.instant) ?? SystemClock().now
         let selection = try self.selection(now: now)
         let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
-        let ledger = try workspace.ledger(clock: FixedClock(now)) { try $0.openForRun() }
+        guard let ledger = try workspace.ledger(clock: FixedClock(now), Self.openIfAny) else {
+            let location = workspace.repository.config.ledgerPath
+            if case .failed = selection {
+                print("No ledger yet at \(location): nothing has run, nothing to retry.")
+                return
+            }
+            printError("error: no ledger yet at \(location): nothing has run, so it holds no item \(ids.joined(separator: ", "))")
+            throw Exit.usage
+        }
         let info = ProcessInfo.processInfo
         let outcome = try Retry(actor: "\(info.userName) on \(info.hostName)").run(selection, ledger: ledger, at: now)
         guard outcome.refusals.isEmpty else {
@@ -56,6 +64,17 @@ struct RetryCommand: ParsableCommand {
         }
         print("\(outcome.requeued.count) item(s) put back to pending: the next `crier run` delivers them "
               + "(opt-outs, expiry, quiet hours and the daily cap are checked again then).")
+    }
+
+    /// The ledger under the run lock, migrated when older; nil when there is none (a retry
+    /// creates no ledger).
+    private static func openIfAny(_ storage: any LedgerStorage) throws -> (any Ledger)? {
+        do {
+            guard try storage.openForReading() != nil else { return nil }
+        } catch LedgerError.olderSchema {
+            // The run lock's open migrates it.
+        }
+        return try storage.openForRun()
     }
 
     /// The selection the flags name (`--since` counts back from `now`); exits 64 for a

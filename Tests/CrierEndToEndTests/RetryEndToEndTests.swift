@@ -131,9 +131,13 @@ struct RetryEndToEndTests {
                 "at most the uncertain copy and the one the operator asked for, both with the same Message-ID: \(copies)")
     }
 
-    @Test func retryWaitsForNoRunButRefusesWhileOneHoldsTheLedger() throws {
+    @Test func retryRefusesWhileARunHoldsTheLedgerAndNamesWhatItCannotPutBack() throws {
         let repo = try ConfigRepo(schedules: ["reminder.yaml": ConfigRepo.reminder], templates: ["reminder.sms.mustache": ConfigRepo.reminderTemplate])
         try repo.makeSnapshot(count: 30) { n in "2026-11-23T2\(n % 4):\(String(format: "%02d", n)):00Z" }
+        let early = try repo.crier(["retry", "--failed"])
+        #expect(early.code == 0 && early.out.contains("No ledger yet"), "\(early.out)\(early.err)")
+        #expect(try repo.crier(["retry", "0123"]).code == 64)
+        #expect(!FileManager.default.fileExists(atPath: repo.root + "/state/ledger.sqlite"), "a retry creates no ledger")
         let slow = try repo.start(["run", "--at", Self.at], environment: ["CRIER_DELIVERY_PACE_MS": "60"])
         let deadline = Date(timeIntervalSinceNow: 20)
         while repo.outbox().isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
