@@ -59,6 +59,11 @@ package struct TimeView: Sendable, MustacheParent, MustacheCustomRenderable, Cus
         ]
     }
 
+    /// `Wed 25 Nov 2026 2:00am`: how `{{#changes}}` shows the old and new values of a `times:` column.
+    package var shortText: String {
+        "\(values["weekday_short"]!) \(values["day"]!) \(values["month_short"]!) \(values["year"]!) \(values["time12"]!)"
+    }
+
     /// A field by name (see `fields`).
     package func child(named name: String) -> Any? { values[name] }
 
