@@ -22,6 +22,9 @@ package struct TimeView: Sendable, MustacheParent, MustacheCustomRenderable, Cus
         ("minute", "30"),
     ]
 
+    /// The names of `fields`.
+    package static let fieldNames = Set(fields.map(\.name))
+
     private static let monthNames = ["January", "February", "March", "April", "May", "June", "July",
                                      "August", "September", "October", "November", "December"]
     private static let weekdayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
