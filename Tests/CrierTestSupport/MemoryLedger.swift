@@ -36,6 +36,16 @@ package final class MemoryLedgerStorage: LedgerStorage {
         var change: [String: [String: (fingerprint: String, rows: String)]] = [:]
         var optOuts: [String: OptOutEntry] = [:]
         var replies: [(sender: String, receivedAt: String, body: String, keyword: InboundKeyword?)] = []
+        /// Each item's events, oldest first.
+        var events: [String: [Event]] = [:]
+    }
+
+    /// One step of an item's life.
+    struct Event {
+        var at: Date
+        var state: String
+        var detail: String?
+        var runID: Int64?
     }
 
     /// The ledger's name in messages.
@@ -92,6 +102,10 @@ final class MemoryLedger: Ledger {
     private var contents: MemoryLedgerStorage.Contents {
         get { storage.contents ?? MemoryLedgerStorage.Contents() }
         set { storage.contents = newValue }
+    }
+
+    private func log(_ id: String, _ state: String, detail: String? = nil, runID: Int64?, at: Date) {
+        contents.events[id, default: []].append(MemoryLedgerStorage.Event(at: at, state: state, detail: detail, runID: runID))
     }
 
     // MARK: LedgerView
@@ -171,6 +185,31 @@ final class MemoryLedger: Ledger {
             counts[subject] = count
         }
         return counts.values.sorted { $0.total != $1.total ? $0.total > $1.total : $0.subject < $1.subject }
+    }
+
+    func waitingPending(since before: Date) throws -> [HistoryEntry] {
+        let settled: Set<String> = ["skipped", "failed", "uncertain", "sent"]
+        let waits = contents.items.values.filter { $0.state == .pending }.map { entry in
+            // The wait began at the first event after the last settled one.
+            let events = contents.events[entry.item.id] ?? []
+            let start = events.lastIndex { settled.contains($0.state) }.map { $0 + 1 } ?? 0
+            return (entry, since: start < events.count ? events[start].at : entry.created)
+        }
+        return waits.filter { $0.since < before }.sorted { a, b in
+            if a.since != b.since { return a.since < b.since }
+            return (a.0.item.schedule, a.0.item.key, a.0.item.recipient) < (b.0.item.schedule, b.0.item.key, b.0.item.recipient)
+        }.map { wait in
+            var entry = historyEntry(wait.0)
+            entry.waitingSince = Timestamp.utc(wait.since)
+            return entry
+        }
+    }
+
+    func events(itemID: String) throws -> [ItemEvent] {
+        (contents.events[itemID] ?? []).map { event in
+            ItemEvent(at: Timestamp.utc(event.at), state: event.state, detail: event.detail,
+                      command: event.runID.map { storage.runs[Int($0) - 1].command })
+        }
     }
 
     func failures(since: Date) throws -> [HistoryEntry] {
@@ -263,6 +302,8 @@ final class MemoryLedger: Ledger {
                 contents.items[item.id] = MemoryLedgerStorage.Entry(item: stored, state: state, reason: stored.reason,
                                                                 created: at, updated: at)
             }
+            contents.events[item.id, default: []].append(MemoryLedgerStorage.Event(
+                at: at, state: state.rawValue, detail: (capped ? item.reason : stored.reason)?.description, runID: runID))
             if state == .pending { result.pending += 1 } else { result.skipped += 1 }
         }
         self.contents = contents
@@ -274,6 +315,7 @@ final class MemoryLedger: Ledger {
 
     func markHandedOver(id: String, runID: Int64, at: Date) throws {
         contents.items[id]?.handedOver = true
+        log(id, "handed-over", runID: runID, at: at)
     }
 
     func claim(id: String, runID: Int64, at: Date) throws -> Bool {
@@ -284,6 +326,7 @@ final class MemoryLedger: Ledger {
         entry.handedOver = false
         entry.updated = at
         contents.items[id] = entry
+        log(id, ItemState.sending.rawValue, runID: runID, at: at)
         storage.writes.append("claim \(entry.item.key)")
         return true
     }
@@ -297,6 +340,7 @@ final class MemoryLedger: Ledger {
         entry.updated = at
         if settlement.state == .sent { entry.sent = at }
         contents.items[settlement.id] = entry
+        log(settlement.id, settlement.state.rawValue, detail: entry.lastError, runID: settlement.runID, at: at)
         storage.writes.append("settle \(entry.item.key) \(settlement.state.rawValue)")
         return true
     }
@@ -313,8 +357,22 @@ final class MemoryLedger: Ledger {
         entry.reason = reason
         entry.updated = at
         contents.items[id] = entry
+        log(id, ItemState.skipped.rawValue, detail: reason.description, runID: runID, at: at)
         storage.writes.append("withdraw \(entry.item.key)")
         return true
+    }
+
+    func requeue(ids: [String], from states: Set<ItemState>, actor: String, at: Date) throws -> [String] {
+        var moved: [String] = []
+        for id in ids {
+            guard var entry = contents.items[id], states.contains(entry.state) else { continue }
+            log(id, "retried", detail: Retry.eventDetail(actor: actor, state: entry.state, error: entry.lastError), runID: nil, at: at)
+            entry.state = .pending
+            entry.updated = at
+            contents.items[id] = entry
+            moved.append(id)
+        }
+        return moved
     }
 
     func finishRun(_ runID: Int64, outcome: String, at: Date) throws {
