@@ -63,14 +63,9 @@ extension PostgresLedger {
         if item.action == .skip, item.reason?.reportsLedger == true {
             return nil
         }
-        // Over the daily cap: pending all the same, to go out in a run with room.
-        let capped = item.action == .skip && item.reason == .dailyCap
-        let state: ItemState = item.action == .send || capped ? .pending : .skipped
-        var stored = item
-        if capped {
-            stored.action = .send
-            stored.reason = nil
-        }
+        // Sent and held items wait to be delivered; only a skip keeps its reason.
+        let state: ItemState = item.action == .skip ? .skipped : .pending
+        let reason = item.action == .skip ? item.reason?.description : nil
         let written = try connection.execute("""
             INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, payload, run_id, created_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
@@ -79,10 +74,10 @@ extension PostgresLedger {
               run_id = excluded.run_id, updated_at = excluded.updated_at
             WHERE items.state = 'skipped'
             """, [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue, item.recipient,
-                  state.rawValue, stored.reason?.description, stored.json.compact(), "\(runID)", now])
+                  state.rawValue, reason, item.json.compact(), "\(runID)", now])
         guard written.changes == 1 else { return nil }
         try connection.execute("INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES ($1, $2, $3, $4, $5)",
-                               [item.id, "\(runID)", now, state.rawValue, (capped ? item.reason : stored.reason)?.description])
+                               [item.id, "\(runID)", now, state.rawValue, item.reason?.description])
         return state
     }
 

@@ -141,18 +141,13 @@ package final class LedgerStore: Ledger {
             if item.action == .skip, item.reason?.reportsLedger == true {
                 continue
             }
-            // Over the daily cap: pending all the same, to go out in a run with room.
-            let capped = item.action == .skip && item.reason == .dailyCap
-            let state: ItemState = item.action == .send || capped ? .pending : .skipped
-            var stored = item
-            if capped {
-                stored.action = .send
-                stored.reason = nil
-            }
+            // Sent and held items wait to be delivered; only a skip keeps its reason.
+            let state: ItemState = item.action == .skip ? .skipped : .pending
+            let reason = item.action == .skip ? item.reason?.description : nil
             try upsert.execute(arguments: [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue,
-                                           item.recipient, state.rawValue, stored.reason?.description, stored.json.compact(), runID, now, now])
+                                           item.recipient, state.rawValue, reason, item.json.compact(), runID, now, now])
             guard db.changesCount > 0 else { continue }
-            try event.execute(arguments: [item.id, runID, now, state.rawValue, (capped ? item.reason : stored.reason)?.description])
+            try event.execute(arguments: [item.id, runID, now, state.rawValue, item.reason?.description])
             if state == .pending { result.pending += 1 } else { result.skipped += 1 }
         }
         return result

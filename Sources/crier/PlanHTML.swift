@@ -27,7 +27,7 @@ struct PlanHTML {
     /// The skip reasons of the plan, sorted, each with its count; the index is the filter's id.
     private var reasons: [(reason: String, count: Int)] {
         var counts: [String: Int] = [:]
-        for item in plan.items where item.action == .skip { counts[item.reason?.description ?? "", default: 0] += 1 }
+        for item in plan.items where item.action != .send { counts[item.reason?.description ?? "", default: 0] += 1 }
         return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
@@ -134,7 +134,7 @@ struct PlanHTML {
         guard !items.isEmpty else { return out + "<p class=\"muted\">No messages.</p>\n</section>\n" }
         let sends = items.filter { $0.action == .send }.count
         var counts: [String: Int] = [:]
-        for item in items where item.action == .skip { counts[item.reason?.description ?? "", default: 0] += 1 }
+        for item in items where item.action != .send { counts[item.reason?.description ?? "", default: 0] += 1 }
         out += "<p class=\"counts\"><span class=\"tag send\">\(sends) to send</span>"
         for (reason, count) in counts.sorted(by: { $0.key < $1.key }) {
             out += " <span class=\"tag skip\">\(HTMLPage.escape(reason)): \(count)</span>"
@@ -168,7 +168,7 @@ struct PlanHTML {
         var out = "<article class=\"item \(item.channel.rawValue) \(action)\" data-action=\"\(action)\""
         if let reason { out += " data-r=\"\(reason)\"" }
         out += ">\n"
-        if item.action == .skip, action != "pending" {
+        if item.action != .send, action != "pending" {
             out += "<p class=\"why\"><b>Not sent:</b> \(HTMLPage.escape(item.reason?.description ?? "")). \(HTMLPage.escape(Self.explain(item.reason?.description ?? "")))</p>\n"
         }
         if let note { out += "<p class=\"why wait\">\(HTMLPage.escape(note))</p>\n" }

@@ -22,7 +22,7 @@ enum PlanTable {
         var itemRows = [["SCHEDULE", "KEY", "RECIPIENT", "ACTION", "DETAIL"]]
         for item in plan.items {
             let detail: String
-            if item.action == .skip {
+            if item.action != .send {
                 detail = item.reason?.description ?? ""
             } else if item.channel == .sms {
                 detail = "\(item.segments ?? 1) seg \(item.encoding ?? ""): " + preview(item.body ?? "")
@@ -34,7 +34,7 @@ enum PlanTable {
         out += table(itemRows)
         let sends = plan.items.filter { $0.action == .send }.count
         var reasons: [String: Int] = [:]
-        for item in plan.items where item.action == .skip { reasons[item.reason?.description ?? "", default: 0] += 1 }
+        for item in plan.items where item.action != .send { reasons[item.reason?.description ?? "", default: 0] += 1 }
         let reasonText = reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         out += "\n\(plan.items.count) item(s): \(sends) to send, \(plan.items.count - sends) skipped\(reasonText.isEmpty ? "" : " (\(reasonText))")\n"
         return out

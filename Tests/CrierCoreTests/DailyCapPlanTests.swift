@@ -14,7 +14,7 @@ struct DailyCapPlanTests {
         #expect(Timestamp.utc(next) == "2026-11-23T11:00:00Z")
     }
 
-    @Test func theCapSkipsTheSendItemsBeyondWhatIsLeftInPlanOrder() {
+    @Test func theCapHoldsTheSendItemsBeyondWhatIsLeftInPlanOrder() {
         func item(_ key: String, _ channel: Channel, _ action: PlanItem.Action = .send) -> PlanItem {
             PlanItem(id: key, schedule: "s", slot: "x", key: key, occurrence: "o", channel: channel, recipient: "r",
                      action: action, reason: action == .skip ? .optedOut : nil)
@@ -22,8 +22,8 @@ struct DailyCapPlanTests {
         let plan = Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s", schedules: [],
                         items: [item("a", .email), item("b", .email, .skip), item("c", .sms), item("d", .email), item("e", .email)])
         let capped = plan.applyingDailyCap(remaining: 2, channels: [.email])
-        #expect(capped.items.map(\.action) == [.send, .skip, .send, .send, .skip])
+        #expect(capped.items.map(\.action) == [.send, .skip, .send, .send, .hold])
         #expect(capped.items.map(\.reason?.description) == [nil, "opted-out", nil, nil, "daily-cap"])
-        #expect(plan.applyingDailyCap(remaining: 0, channels: [.email, .sms]).items.filter { $0.reason?.description == "daily-cap" }.map(\.key) == ["a", "c", "d", "e"])
+        #expect(plan.applyingDailyCap(remaining: 0, channels: [.email, .sms]).items.filter { $0.action == .hold }.map(\.key) == ["a", "c", "d", "e"])
     }
 }

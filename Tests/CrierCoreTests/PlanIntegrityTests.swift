@@ -33,8 +33,8 @@ struct PlanIntegrityTests {
         ])
     }
 
-    @Test func skipsThatComeFromTheLedgerAreNotEdits() {
-        let rendered = [item("J1", action: .skip, reason: .alreadySent), item("J2", action: .skip, reason: .dailyCap)]
+    @Test func skipsAndHoldsThatComeFromTheLedgerAreNotEdits() {
+        let rendered = [item("J1", action: .skip, reason: .alreadySent), item("J2", action: .hold, reason: .dailyCap)]
         #expect(PlanIntegrity.differences(planned: [item("J1"), item("J2")], rendered: rendered).isEmpty)
     }
 }

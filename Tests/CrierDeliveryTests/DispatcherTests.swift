@@ -130,12 +130,12 @@ struct DispatcherTests {
         let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: at, clock: at)
         let item = PlanItem(id: "i1", schedule: "s", slot: "x", key: "J1", occurrence: "o", channel: .email,
-                            recipient: "mere@example.net", action: .skip, reason: .dailyCap, body: "Hello", subject: "Visit")
+                            recipient: "mere@example.net", action: .hold, reason: .dailyCap, body: "Hello", subject: "Visit")
         let result = try ledger.record(Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: [item]), runID: run, at: at)
         #expect(result == RecordResult(pending: 1))
         let pending = try ledger.pending()
-        #expect(pending.map(\.item.action) == [.send])
-        #expect(pending.map(\.item.reason) == [nil])
+        #expect(pending.map(\.item.action) == [.hold], "the plan's hold, recorded as it is")
+        #expect(try ledger.history(HistoryFilter(key: "J1"), limit: 1).first?.reason == nil, "a pending item has no skip reason")
         let log = DeliveryLog()
         #expect(try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: [])).sent == 1)
     }

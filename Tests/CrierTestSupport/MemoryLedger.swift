@@ -287,23 +287,19 @@ final class MemoryLedger: Ledger {
         }
         for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot)) {
             if item.action == .skip, item.reason?.reportsLedger == true { continue }
-            let capped = item.action == .skip && item.reason == .dailyCap
-            var stored = item
-            if capped {
-                stored.action = .send
-                stored.reason = nil
-            }
-            let state: ItemState = stored.action == .send ? .pending : .skipped
+            // Sent and held items wait to be delivered; only a skip keeps its reason.
+            let state: ItemState = item.action == .skip ? .skipped : .pending
+            let reason = item.action == .skip ? item.reason : nil
             if let existing = contents.items[item.id] {
                 guard existing.state == .skipped else { continue }
-                contents.items[item.id] = MemoryLedgerStorage.Entry(item: stored, state: state, reason: stored.reason,
+                contents.items[item.id] = MemoryLedgerStorage.Entry(item: item, state: state, reason: reason,
                                                                     created: existing.created, updated: at)
             } else {
-                contents.items[item.id] = MemoryLedgerStorage.Entry(item: stored, state: state, reason: stored.reason,
+                contents.items[item.id] = MemoryLedgerStorage.Entry(item: item, state: state, reason: reason,
                                                                 created: at, updated: at)
             }
             contents.events[item.id, default: []].append(MemoryLedgerStorage.Event(
-                at: at, state: state.rawValue, detail: (capped ? item.reason : stored.reason)?.description, runID: runID))
+                at: at, state: state.rawValue, detail: item.reason?.description, runID: runID))
             if state == .pending { result.pending += 1 } else { result.skipped += 1 }
         }
         self.contents = contents

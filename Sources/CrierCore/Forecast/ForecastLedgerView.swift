@@ -31,7 +31,7 @@ package struct ForecastLedgerView: LedgerView {
                 states[item.id] = .sent
                 sends.append((item.channel, item.slot))
                 deferred[item.schedule]?[item.id] = nil
-            } else if item.reason == .dailyCap {
+            } else if item.action == .hold {
                 states[item.id] = .pending
             } else {
                 if states[item.id] == nil { states[item.id] = .skipped }

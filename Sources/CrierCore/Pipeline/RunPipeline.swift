@@ -91,7 +91,7 @@ package struct RunReport: Sendable {
             out += "  \(lost.schedule): slot \(lost.slot) was recorded by another run meanwhile; this run recorded none of its items\n"
         }
         var reasons: [String: Int] = [:]
-        for item in plan.items where item.action == .skip { reasons[item.reason?.description ?? "", default: 0] += 1 }
+        for item in plan.items where item.action != .send { reasons[item.reason?.description ?? "", default: 0] += 1 }
         out += "  sent \(summary.sent), failed \(summary.failed), left for retry \(summary.leftForRetry), uncertain \(summary.uncertain)"
         if summary.reconciled > 0 { out += ", confirmed after a crash \(summary.reconciled)" }
         if summary.heldByCap > 0 { out += ", waiting for room under max_per_day \(summary.heldByCap)" }

@@ -76,7 +76,7 @@ package enum PlanIntegrity {
 
     /// Skip reasons that come from what the ledger holds now rather than from the item: a
     /// plan that sends such an item is not edited, the ledger moved on (delivery checks again).
-    static let ledgerReasons: Set<SkipReason> = [.alreadySent, .alreadyPlanned, .failedEarlier, .dailyCap]
+    static let ledgerReasons: Set<SkipReason> = [.alreadySent, .alreadyPlanned, .failedEarlier]
 
     /// The names of the content fields (as the plan spells them) in which `a` and `b` differ.
     static func differingFields(_ a: PlanItem, _ b: PlanItem) -> [String] {

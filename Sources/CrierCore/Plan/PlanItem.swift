@@ -5,8 +5,13 @@ import Foundation
 package struct PlanItem: Sendable, Equatable, Codable {
     /// Send it, or say why not.
     package enum Action: String, Sendable, Codable {
+        /// Deliver it.
         case send
+        /// Never deliver it: `reason` says why.
         case skip
+        /// Over `max_per_day` (`reason` is `daily-cap`): recorded as pending all the same, it
+        /// goes out in a later run with room under the cap.
+        case hold
     }
 
     /// The idempotency key: a hash of (schedule, key, occurrence, channel, recipient).
