@@ -258,8 +258,13 @@ package final class LedgerStore: Ledger {
             WHERE id = ? AND state = 'sending' AND claimed_by = ?
             """).execute(arguments: [state, error, settlement.providerID, now, state, now, settlement.id, settlement.runID])
         guard db.changesCount == 1 else { return false }
-        // A sent item's row holds all there is to say (sent_at); anything else keeps its error as an event.
+        // A sent item's row holds all there is to say (attempts, handed_over_at, sent_at). An attempt
+        // that ends any other way becomes events: its hand-over, if there was one, then how it ended.
         if settlement.state != .sent {
+            try db.cachedStatement(sql: """
+                INSERT INTO item_events (item_id, run_id, at, state)
+                SELECT id, claimed_by, handed_over_at, 'handed-over' FROM items WHERE id = ? AND handed_over_at IS NOT NULL
+                """).execute(arguments: [settlement.id])
             try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [settlement.id, settlement.runID, now, state, error])
         }
