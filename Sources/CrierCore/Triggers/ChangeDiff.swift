@@ -41,6 +41,7 @@ package struct ChangeStep: Sendable, Equatable {
         /// The state held it and the query no longer returns it.
         case left
 
+        /// In the plan's order.
         package static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
