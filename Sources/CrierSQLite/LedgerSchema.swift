@@ -145,6 +145,11 @@ package enum LedgerSchema {
         migrator.registerMigration("v5-change-generation") { db in
             try db.execute(sql: "ALTER TABLE change_definitions ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
         }
+        // When an `upcoming` reminder's event starts (UTC ISO text): at delivery a reminder
+        // whose event has started is withdrawn, however long it was pending.
+        migrator.registerMigration("v6-item-event-at") { db in
+            try db.execute(sql: "ALTER TABLE items ADD COLUMN event_at TEXT")
+        }
         return migrator
     }
 }

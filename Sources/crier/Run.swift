@@ -72,9 +72,6 @@ enum LedgerSession {
             if let rate = smtp.ratePerSecond, rate > 0 {
                 dispatcher.throttle = Throttle(perSecond: rate, channels: smtpChannels)
             }
-            if let limit = smtp.maxPerDay {
-                dispatcher.maxPerDay = (limit, smtpChannels, config.timeZone)
-            }
         }
         if let retryDelay = ProcessInfo.processInfo.environment["CRIER_RETRY_DELAY_MS"].flatMap(Double.init) {
             dispatcher.policy = DeliveryAttempts(maxAttempts: dispatcher.policy.maxAttempts, baseDelay: retryDelay / 1000)

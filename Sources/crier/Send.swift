@@ -98,7 +98,8 @@ struct Send: ParsableCommand {
         }
         let plan = Plan(at: now, configSHA256: repository.sha256, snapshotSHA256: "", schedules: [], items: [item],
                         stateUpdates: [], definitions: [:])
-        let report = try pipeline.execute(plan, command: "send")
+        let report = try pipeline.execute(plan, command: "send", repository: repository,
+                                          rows: config.optOutQuery == nil ? nil : try workspace.openSnapshot())
         guard item.action == .send else {
             let reason = item.reason ?? "skipped"
             print("not sent to \(item.recipient): \(reason)" + (reason == SkipReason.alreadySent.description ? " (the same message today; add --again to send it once more)" : ""))
