@@ -19,6 +19,7 @@ struct Execute: ParsableCommand {
     func run() throws {
         let started = Date()
         let workspace = try Workspace.load(configPath: configOptions.config)
+        try workspace.refuseInvalidConfig()
         guard let data = FileManager.default.contents(atPath: planFile) else {
             printError("\(planFile): error: cannot read the plan file")
             throw Exit.usage

@@ -29,6 +29,7 @@ struct Run: ParsableCommand {
             print("dry run: nothing recorded, nothing sent")
             throw Exit.combine(invalid: workspace.hasErrors || diagnostics.contains { $0.severity == .error }, failed: false, temporary: false)
         }
+        try workspace.refuseInvalidConfig()
         let planner = try maker.planner()
         let snapshot = try workspace.openSnapshot()
         let pipeline = try LedgerSession.pipeline(workspace: workspace, clock: clock)

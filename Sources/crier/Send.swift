@@ -53,6 +53,7 @@ struct Send: ParsableCommand {
 
     func run() throws {
         let workspace = try Workspace.load(configPath: configOptions.config)
+        try workspace.refuseInvalidConfig()
         guard !workspace.hasErrors else { throw Exit.invalid }
         let repository = workspace.repository
         let config = repository.config
