@@ -14,6 +14,11 @@ enum PlanTable {
             slotRows.append([decision.schedule, slot, decision.status.rawValue, decision.occurrence ?? "-", decision.rows.map(String.init) ?? "-"])
         }
         out += table(slotRows)
+        for decision in plan.schedules {
+            if let keys = decision.baselineKeys {
+                out += "\(decision.schedule): this run records a baseline of \(keys) key(s); later runs report what enters, leaves or changes\n"
+            }
+        }
         out += "\n"
         if plan.items.isEmpty {
             out += "No messages.\n"

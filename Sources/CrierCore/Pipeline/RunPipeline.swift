@@ -90,6 +90,7 @@ package struct RunReport: Sendable {
             if let slot = decision.slot { line += " slot \(slot)" }
             if let occurrence = decision.occurrence { line += " occurrence \(occurrence)" }
             if let rows = decision.rows { line += ", \(rows) row(s)" }
+            if let keys = decision.baselineKeys { line += "; recorded a baseline of \(keys) key(s)" }
             out += line + "\n"
         }
         for lost in recorded.lost {

@@ -126,6 +126,9 @@ package struct SlotDecision: Sendable, Equatable, Codable {
     package var occurrence: String?
     /// Candidate rows read, when due.
     package var rows: Int?
+    /// For a change schedule whose evaluation records a baseline: how many keys it records.
+    /// Shown to people (`plan`, the run summary); not part of the plan's JSON.
+    package var baselineKeys: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case schedule, slot, status, occurrence, rows

@@ -159,6 +159,7 @@ package struct Planner {
                 let result = try evaluator.finish(ledger: ledger)
                 items = result.items
                 stateUpdates[schedule.id] = result.updates
+                if evaluator.recordsBaseline { decision.baselineKeys = result.updates.filter { $0.fingerprint != nil }.count }
                 definitions[schedule.id] = evaluator.definition
                 (rowCount, nullKeys) = (evaluator.rowCount, evaluator.nullKeys)
             }
