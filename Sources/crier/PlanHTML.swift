@@ -11,18 +11,8 @@ struct PlanHTML {
     let plan: Plan
     let repository: ConfigRepository
     /// Items earlier runs left pending: the next run delivers them (after SPEC §5's checks).
-    let backlog: [LedgerItem]
-
-    /// The pending items of the workspace's ledger, read without writing to it.
-    static func backlog(of workspace: Workspace) throws -> [LedgerItem] {
-        let ledger = try workspace.ledger { try $0.openForReading() }
-        do {
-            return try ledger?.pending() ?? []
-        } catch {
-            printError("\(workspace.repository.config.ledgerPath): error: cannot read the pending items of the ledger: \(error)")
-            throw Exit.invalid
-        }
-    }
+    /// Items earlier runs left pending, with what the next run does with each.
+    var backlog: [BacklogItem] { plan.backlog }
 
     /// The skip reasons of the plan, sorted, each with its count; the index is the filter's id.
     private var reasons: [(reason: String, count: Int)] {
@@ -153,8 +143,15 @@ struct PlanHTML {
             return out + "<p class=\"muted\">Nothing is waiting: earlier runs delivered everything they planned.</p>\n</section>\n"
         }
         out += "<p class=\"muted\">Earlier runs planned these and have not delivered them yet; the next run tries them again (unless the recipient opted out, the event started or the message expired).</p>\n<div class=\"items\">\n"
-        for entry in backlog {
-            var note = "Tried \(HTMLPage.count(entry.attempts, "time", "times"))."
+        for waiting in backlog {
+            let entry = waiting.entry
+            var note: String
+            switch waiting.verdict {
+            case .deliver: note = "The next run sends it."
+            case .withdraw(let reason): note = "The next run withdraws it: \(reason). \(Self.explain(reason.description))"
+            case .hold(let reason): note = "Still waiting (\(reason.rawValue))."
+            }
+            note += " Tried \(HTMLPage.count(entry.attempts, "time", "times"))."
             if let error = entry.lastError { note += " Last error: \(error)" }
             out += card(entry.item, reason: nil, action: "pending", note: note)
         }

@@ -82,4 +82,17 @@ struct DeliveryRulesTests {
         #expect(gate.verdict(for: email, at: slot) == .deliver)
         #expect(cap.remaining == 0)
     }
+
+    @Test func theBacklogIsJudgedInLedgerOrderSoTheFirstItemsGetTheCapsRoom() {
+        let gate = DeliveryRules(optedOut: [], dailyCap: DailyCap(limit: 1, alreadySent: 0, channels: [.email]))
+        let started = LedgerItem(item: item("a@example.com", .email, eventAt: slot), state: .pending, attempts: 1, lastError: "down")
+        var first = item("b@example.com", .email)
+        first.key = "J2"
+        let waiting = LedgerItem(item: item("c@example.com", .email), state: .pending, attempts: 0, lastError: nil)
+        let backlog = gate.backlog([started, LedgerItem(item: first, state: .pending, attempts: 2, lastError: "451 later"), waiting],
+                                   at: slot.addingTimeInterval(60))
+        #expect(backlog.map(\.action) == ["skip", "send", "wait"])
+        #expect(backlog.map(\.reason) == ["event-started", nil, "daily-cap"])
+        #expect(backlog[1].json.rendered().contains("\"attempts\": 2,\n  \"last_error\": \"451 later\""), "\(backlog[1].json.rendered())")
+    }
 }

@@ -6,7 +6,7 @@ extension DeliveryRules {
     /// every item waits), each schedule's `expires_after` and quiet hours, and the room
     /// `max_per_day` has left today. Throws when the ledger cannot say (nothing may go out).
     /// Manual messages (`crier send`) keep no quiet hours, as when they are sent at once.
-    package init(repository: ConfigRepository, rows: (any RowSource)?, ledger: any Ledger, at now: Date) throws {
+    package init(repository: ConfigRepository, rows: (any RowSource)?, ledger: any LedgerReader, at now: Date) throws {
         let config = repository.config
         var optedOut: Set<String>? = try ledger.optOutKeys()
         if let query = config.optOutQuery {

@@ -97,7 +97,10 @@ package struct RunReport: Sendable {
             out += "  \(lost.schedule): slot \(lost.slot) was recorded by another run meanwhile; this run recorded none of its items\n"
         }
         var reasons: [String: Int] = [:]
-        for item in plan.items where item.action == .skip { reasons[item.reason ?? "", default: 0] += 1 }
+        // Items over the daily cap are pending: they are counted as waiting, not as skipped.
+        for item in plan.items where item.action == .skip && item.reason != SkipReason.dailyCap.description {
+            reasons[item.reason ?? "", default: 0] += 1
+        }
         out += "  sent \(summary.sent), failed \(summary.failed), left for retry \(summary.leftForRetry), uncertain \(summary.uncertain)"
         if summary.reconciled > 0 { out += ", confirmed after a crash \(summary.reconciled)" }
         if summary.heldByCap > 0 { out += ", waiting for room under max_per_day \(summary.heldByCap)" }
