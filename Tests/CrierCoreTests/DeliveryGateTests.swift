@@ -95,4 +95,17 @@ struct DeliveryRulesTests {
         #expect(backlog.map(\.reason) == ["event-started", nil, "daily-cap"])
         #expect(backlog[1].json.rendered().contains("\"attempts\": 2,\n  \"last_error\": \"451 later\""), "\(backlog[1].json.rendered())")
     }
+
+    @Test func expiresAfterTakesTheOneDurationGrammarDefaultsTo24hAndABadValueIsLocated() throws {
+        let (repository, diagnostics) = Fixture.repository(
+            config: Fixture.crierYAML,
+            schedules: ["schedules/a.yaml": "expires_after: 6 hours\n" + Fixture.reminderSchedule,
+                        "schedules/b.yaml": Fixture.reminderSchedule,
+                        "schedules/c.yaml": "expires_after: soon\n" + Fixture.reminderSchedule])
+        let repo = try #require(repository)
+        #expect(repo.schedules.map(\.id) == ["a", "b"])
+        #expect(repo.schedules.map(\.expiresAfterSeconds) == [6 * 3600, 86400])
+        #expect(diagnostics.map(\.description).contains { $0.hasPrefix("schedules/c.yaml:1:16: error: invalid \"expires_after\" \"soon\"") },
+                "\(diagnostics.map(\.description))")
+    }
 }
