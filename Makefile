@@ -32,6 +32,9 @@ demo: build
 	@touch outbox/.later
 	$(CRIER) run --at $(LATER)
 	@echo; echo "== what that run emailed:"; find outbox/email -newer outbox/.later -name '*.eml' -exec grep -h '^Subject:' {} + | sort | uniq -c
+	@echo; echo "== a Smart \"PDF Email\" carries the job sheet (templates/job-sheet.pdf.mustache):"; \
+	  grep -h -e '^To:' -e '^Subject:' -e '^Content-Type:' -e '^Content-Disposition:' \
+	    "$$(grep -l '^Content-Type: application/pdf' $$(find outbox/email -newer outbox/.later -name '*.eml') | sort | head -1)"
 	@echo; echo "== and texted, for example:"; cat "$$(find outbox/sms -newer outbox/.later -name '*.json' | sort | head -1)"
 	@echo; echo "== the same run again delivers nothing:"; $(CRIER) run --at $(LATER)
 	@echo; echo "== the plan preview, for people: open $(CURDIR)/outbox/plan.html in a web browser (the 7-day forecast: outbox/forecast.html)"

@@ -14,7 +14,7 @@ struct Crier: ParsableCommand {
             Exit codes: 0 all done; 1 some deliveries failed; 64 usage error; 65 invalid config, template, \
             query or snapshot; 75 temporary (another run holds the ledger, or transient failures left for the next run).
             """,
-        subcommands: [Failures.self, Validate.self, PlanCommand.self, Run.self, Execute.self, History.self, Send.self, OptOut.self, Inbound.self, Sample.self, ForecastCommand.self, Doctor.self, SchemaCommand.self])
+        subcommands: [Failures.self, RetryCommand.self, Validate.self, PlanCommand.self, Run.self, Execute.self, History.self, Send.self, OptOut.self, Inbound.self, Sample.self, ForecastCommand.self, Doctor.self, SchemaCommand.self])
 
     static func main() {
         LoggingSystem.bootstrap { label in RedactingLogHandler(LogOutput.handler(label: label)) }

@@ -2,11 +2,12 @@ import ArgumentParser
 import CrierCore
 import Foundation
 
-/// `crier failures`: failed and uncertain deliveries with their errors; exits 1 when there
-/// are any, so that cron's MAILTO or systemd's OnFailure= alerts someone.
+/// `crier failures`: failed and uncertain deliveries with their errors, and items pending for
+/// over an hour with their last error (a fault that stops a transport leaves them so); exits 1
+/// when it lists anything, so that cron's MAILTO or systemd's OnFailure= alerts someone.
 struct Failures: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Failed and uncertain deliveries in a time window, with their error messages; exits 1 when there are any.")
+        abstract: "Failed and uncertain deliveries in a time window, and items pending for over an hour, with their errors; exits 1 when it lists any.")
 
     @OptionGroup var configOptions: ConfigOptions
 
@@ -15,6 +16,9 @@ struct Failures: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("The clock (ISO 8601 with offset); default now.", valueName: "T"))
     var at: String?
+
+    /// How long an item may wait in `pending` before it is listed (SPEC §7).
+    static let waitingTooLong: TimeInterval = 3600
 
     func run() throws {
         guard let seconds = DurationText.seconds(since) else {
@@ -28,16 +32,30 @@ struct Failures: ParsableCommand {
             return
         }
         let entries = try ledger.failures(since: now.addingTimeInterval(-TimeInterval(seconds)))
-        guard !entries.isEmpty else {
-            print("No failed or uncertain deliveries in the last \(since).")
+        let waiting = try ledger.waitingPending(since: now.addingTimeInterval(-Self.waitingTooLong))
+        guard !entries.isEmpty || !waiting.isEmpty else {
+            print("No failed or uncertain deliveries in the last \(since), and nothing pending for over an hour.")
             return
         }
-        var rows = [["UPDATED (UTC)", "SCHEDULE", "KEY", "RECIPIENT", "STATE", "ERROR"]]
-        for entry in entries {
-            rows.append([entry.updatedAt, entry.schedule, entry.key, entry.recipient, entry.state, entry.error ?? ""])
+        if !entries.isEmpty {
+            var rows = [["ID", "UPDATED (UTC)", "SCHEDULE", "KEY", "RECIPIENT", "STATE", "ERROR"]]
+            for entry in entries {
+                rows.append([entry.id, entry.updatedAt, entry.schedule, entry.key, entry.recipient, entry.state, entry.error ?? ""])
+            }
+            print(PlanTable.table(rows), terminator: "")
+            print("\n\(entries.count) failed or uncertain deliver\(entries.count == 1 ? "y" : "ies") in the last \(since). "
+                  + "Once the cause is fixed, `crier retry --failed` (or `crier retry --uncertain ITEM_ID` for an uncertain one) puts them back.")
         }
-        print(PlanTable.table(rows), terminator: "")
-        print("\n\(entries.count) failed or uncertain deliver\(entries.count == 1 ? "y" : "ies") in the last \(since).")
+        if !waiting.isEmpty {
+            if !entries.isEmpty { print("") }
+            var rows = [["ID", "WAITING SINCE (UTC)", "SCHEDULE", "KEY", "RECIPIENT", "LAST ERROR"]]
+            for entry in waiting {
+                rows.append([entry.id, entry.waitingSince ?? "", entry.schedule, entry.key, entry.recipient,
+                             entry.error ?? "no error recorded: held (quiet hours, daily cap) or no run since"])
+            }
+            print(PlanTable.table(rows), terminator: "")
+            print("\n\(waiting.count) item(s) pending for over an hour: the next run delivers them once the error above is fixed.")
+        }
         throw Exit.deliveriesFailed
     }
 }

@@ -26,6 +26,9 @@ struct History: ParsableCommand {
     @Flag(name: .long, help: "Show what each message said: subject, text and attachment names.")
     var showBody = false
 
+    @Option(name: .long, help: ArgumentHelp("Everything that happened to one item: recorded, tried, settled, retried (by whom).", valueName: "ITEM_ID"))
+    var item: String?
+
     func run() throws {
         let workspace = try Workspace.load(configPath: configOptions.config, printDiagnostics: false)
         let config = workspace.repository.config
@@ -43,6 +46,10 @@ struct History: ParsableCommand {
         }
         if counts {
             try printCounts(ledger, recipient: wanted)
+            return
+        }
+        if let item {
+            try printEvents(ledger, item: item)
             return
         }
         let entries = try ledger.history(HistoryFilter(key: key, recipient: wanted, schedule: schedule), limit: 1000)
@@ -93,6 +100,27 @@ struct History: ParsableCommand {
             pairs.append(("attachments", attachments.map(\.filename).joined(separator: ", ")))
         }
         return pairs
+    }
+
+    /// `--item ID`: the item's events, oldest first; exits 64 for an id the ledger does not have.
+    private func printEvents(_ ledger: any LedgerReader, item id: String) throws {
+        let events = try ledger.events(itemID: id)
+        guard !events.isEmpty else {
+            printError("error: no item \(id) in the ledger. `crier failures` and `crier history --format json` list items with their ids")
+            throw Exit.usage
+        }
+        if format == .json {
+            print(JSONValue.array(events.map { event in
+                var pairs: [(String, JSONValue)] = [("at", .string(event.at)), ("event", .string(event.state))]
+                if let detail = event.detail { pairs.append(("detail", .string(detail))) }
+                if let command = event.command { pairs.append(("command", .string(command))) }
+                return .object(pairs)
+            }).rendered(), terminator: "")
+            return
+        }
+        var rows = [["AT (UTC)", "EVENT", "BY", "DETAIL"]]
+        for event in events { rows.append([event.at, event.state, event.command.map { "crier \($0)" } ?? "", event.detail ?? ""]) }
+        print(PlanTable.table(rows), terminator: "")
     }
 
     /// `--counts`: messages sent per key and per recipient (TimeTrak's count against an appointment).

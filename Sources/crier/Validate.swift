@@ -37,6 +37,7 @@ struct Validate: ParsableCommand {
             }
         }
         problems += Validator(repository: repository, now: SystemClock().now).problems(snapshot: snapshot, ledger: ledger)
+        problems += PDFTemplateCheck.problems(repository.templates.pdf)
         for diagnostic in problems { printError(diagnostic.description) }
         let all = workspace.diagnostics + problems
         let errors = all.filter { $0.severity == .error }.count

@@ -35,6 +35,22 @@ struct TimeColumnsTests {
         #expect(plan.items[3].body == "Pickup Tuesday 12:00pm (24/11/2026); sent 2026-11-23 17:00")
     }
 
+    @Test func aTimeColumnThatMayBeNullIsShownInASectionWithItsFieldsNamedEitherWay() throws {
+        let template = "{{#pickup_at}}Pickup {{pickup_at.time12}} ({{weekday}}) for {{name}}{{/pickup_at}}{{^pickup_at}}No pickup for {{name}}{{/pickup_at}}"
+        let rows: [[SQLValue]] = [
+            [.text("J1"), .text("2026-11-24T01:30:00Z"), .text("021 123 4567"), .text("Tāne"), .text("2026-11-24T20:15:00Z")],
+            [.text("J2"), .text("2026-11-24T01:30:00Z"), .text("021 555 0199"), .text("Mere"), .null],
+        ]
+        let (sent, diagnostics) = try plan(schedule: Self.schedule, template: template, rows: rows)
+        #expect(diagnostics.isEmpty, "inside {{#pickup_at}}, {{pickup_at.time12}} and {{name}} are no fields of pickup_at: \(diagnostics)")
+        #expect(sent.items.map { $0.body ?? "" } == ["Pickup 9:15am (Wednesday) for Tāne", "No pickup for Mere"])
+        let (_, wrong) = try plan(schedule: Self.schedule, template: "{{#pickup_at}}{{pickup_at.tme}} {{nmae}}{{/pickup_at}}", rows: [])
+        #expect(wrong.map(\.message) == [
+            "template variable {{pickup_at.tme}} is no column of schedule \"reminder\"'s query",
+            "template variable {{nmae}} is no column of schedule \"reminder\"'s query",
+        ], "a field that does not exist is still reported, and a misspelt column by its own name")
+    }
+
     @Test func aTimeFieldThatDoesNotExistIsAValidateError() throws {
         let (plan, diagnostics) = try plan(schedule: Self.schedule, template: "{{pickup_at.tme}} {{slot.weekdy}}", rows: [])
         #expect(plan.schedules.first?.status == .invalid)

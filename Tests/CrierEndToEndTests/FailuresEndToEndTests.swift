@@ -12,7 +12,7 @@ struct FailuresEndToEndTests {
         #expect(try repo.crier(["run", "--at", "2026-11-23T17:00:00+13:00"]).code == 0)
         let clean = try repo.crier(["failures", "--since", "24h", "--at", "2026-11-23T18:00:00+13:00"])
         #expect(clean.code == 0)
-        #expect(clean.out.contains("No failed or uncertain deliveries in the last 24h."))
+        #expect(clean.out.contains("No failed or uncertain deliveries in the last 24h, and nothing pending for over an hour."))
 
         let queue = try DatabaseQueue(path: repo.root + "/state/ledger.sqlite")
         try queue.write { db in

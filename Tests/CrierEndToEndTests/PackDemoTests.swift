@@ -28,6 +28,9 @@ struct PackDemoTests {
                 """)
             #expect(sent > 0, "\(schedule) sent nothing on the second run")
         }
+        let emails = try repo.outbox("email").map { try String(contentsOfFile: "\(repo.root)/outbox/email/\($0)", encoding: .utf8) }
+        #expect(emails.contains { $0.contains("Content-Type: application/pdf; name=\"Job S") }, "a Smart PDF Email carries the job sheet")
+        #expect(!repo.outbox("sms").isEmpty, "the demo shows SMS, email and PDF")
         let again = try repo.crier(["run", "--at", "2026-11-23T17:30:00+13:00"])
         #expect(again.code == 0 && again.out.contains("sent 0,"), "\(again.out)")
     }

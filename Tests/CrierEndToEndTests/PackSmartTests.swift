@@ -210,6 +210,39 @@ struct PackSmartTests {
         #expect(!email.contains("multipart/mixed"), "a Text Email has no attachment")
     }
 
+    @Test("Via: if PDF Email is selected, the job is sent as an attachment to the email, in the same format as when printing a job")
+    func pdfEmail() throws {
+        var pack = try Self.pack(
+            subscriptions: """
+                ('customer', 1, NULL, 'dispatched', 'PDF Email', 'office@harbour.example', 0, 0, 1, 1),
+                ('location', 1, NULL, 'dispatched', 'Text Email', 'clinic@harbour.example', 0, 0, 1, 1)
+                """,
+            jobs: "('S1', 1, 1, 'Alarm', 'In Progress', 0, 'D-17', 'Panel fault & siren <zone 4>', NULL, NULL, NULL, NULL, NULL)")
+        try pack.edit("UPDATE service_jobs SET technician = 'Hēmi Pōtae'")
+        #expect(try pack.run(at: "2026-11-02T14:00:00+13:00") == [])
+        try pack.edit("UPDATE service_jobs SET dispatched_at = '2026-11-02T01:30:00Z'")
+        #expect(try pack.run(at: "2026-11-02T14:35:00+13:00") == [
+            "clinic@harbour.example | Job S1 dispatched: Alarm at Ponsonby clinic",
+            "office@harbour.example | Job S1 dispatched: Alarm at Ponsonby clinic",
+        ])
+        let attachments = AttachmentEndToEndTests()
+        var parts: [String: String] = [:]
+        for name in pack.repo.outbox("email") {
+            let path = "\(pack.repo.root)/outbox/email/\(name)"
+            let to = try String(contentsOfFile: path, encoding: .utf8).contains("To: office@") ? "office" : "clinic"
+            parts[to] = try attachments.python(AttachmentEndToEndTests.parser, [path, "\(pack.repo.root)/\(to).pdf"])
+        }
+        #expect(parts["office"] == "multipart/mixed\ntext/plain -\napplication/pdf Job S1.pdf\n", "PDF Email: the text and the job sheet")
+        #expect(parts["clinic"] == "text/plain\ntext/plain -\n", "Text Email: the text only")
+        let sheet = try attachments.tool("/usr/bin/pdftotext", ["-layout", "\(pack.repo.root)/office.pdf", "-"])
+        for field in ["Job S1", "Alarm · In Progress", "Harbour Dental", "Ponsonby clinic", "12 Jervois Rd", "FixIt Techs",
+                      "Hēmi Pōtae", "D-17", "Mon 02/11/2026 2:30pm", "Panel fault & siren <zone 4>"] {
+            #expect(sheet.contains(field), "the job sheet shows \(field): \(sheet)")
+        }
+        let email = pack.delivered.joined().replacingOccurrences(of: "=\r\n", with: "")
+        #expect(email.contains("The job sheet is attached."))
+    }
+
     @Test("If the Deferred box is checked in the Job Details window, no notifications are sent")
     func deferred() throws {
         let every = ["dispatched", "completed", "invoiced", "updated_incomplete", "updated_complete"].map {

@@ -27,6 +27,21 @@ struct ValidateEndToEndTests {
         #expect(result.out.contains("3 schedule(s), 1 template(s): 3 error(s)"))
     }
 
+    @Test func aPDFTemplateIsLaidOutWithoutARowAndAMarkupMistakeIsPlacedInItsFile() throws {
+        let repo = try ConfigRepo(schedules: ["ok.yaml": ConfigRepo.reminder],
+                                  templates: ["reminder.sms.mustache": ConfigRepo.reminderTemplate,
+                                              "sheet.pdf.mustache": "<b>Job {{key}}</b>\n{{#name}}\nClient: <i>{{name}}</b>\n{{/name}}\n"])
+        try repo.makeSnapshot(count: 1) { _ in "2026-11-23T20:00:00Z" }
+        let result = try repo.crier(["validate"])
+        #expect(result.code == 65)
+        #expect(result.err.contains("""
+            templates/sheet.pdf.mustache:3:20: error: not valid Pango markup: Element “b” was closed, but the currently open element is “i”. \
+            Close elements in the reverse order of opening: <b><i>text</i></b>
+                Client: <i>{{name}}</b>
+                                   ^
+            """), "\(result.err)")
+    }
+
     @Test func aCleanRepositoryValidates() throws {
         let repo = try ConfigRepo(schedules: ["ok.yaml": ConfigRepo.reminder],
                                   templates: ["reminder.sms.mustache": ConfigRepo.reminderTemplate])

@@ -215,6 +215,83 @@ package enum LedgerConformance {
             #expect(perKey.map(\.sms) == [2, 1])
             #expect(try ledger.stateCounts() == [.sent: 3])
         },
+        Check(name: "retry puts failed items back to pending with an event; uncertain ones only when allowed") { fresh in
+            let ledger = try fresh().openForRun()
+            let run = try ledger.beginRun(command: "run", at: at, clock: at)
+            let items = (1...4).map { item("J\($0)") }
+            _ = try ledger.record(plan(slot: slotA, items: items), runID: run, at: at)
+            let outcomes: [ItemState] = [.failed, .uncertain, .sent]
+            for (item, state) in zip(items, outcomes) {
+                #expect(try ledger.claim(id: item.id, runID: run, at: at))
+                try ledger.settle(Settlement(id: item.id, runID: run, state: state, error: state == .sent ? nil : "535 5.7.8 refused"), at: at)
+            }
+            let ids = items.map(\.id)
+            let later = at.addingTimeInterval(600)
+            #expect(try ledger.requeue(ids: ids, from: [.failed], actor: "ops on host1", at: later) == [ids[0]],
+                    "only the failed one; uncertain, sent and pending stay")
+            #expect(try ledger.itemStates(ids: ids) == [ids[0]: .pending, ids[1]: .uncertain, ids[2]: .sent, ids[3]: .pending])
+            #expect(try ledger.requeue(ids: [ids[0]], from: [.failed], actor: "ops on host1", at: later).isEmpty, "pending already")
+            #expect(try ledger.requeue(ids: [ids[1], "no-such-id"], from: [.failed, .uncertain], actor: "ops", at: later) == [ids[1]])
+            let events = try ledger.events(itemID: ids[0])
+            #expect(events.map(\.state) == ["pending", "sending", "failed", "retried"])
+            #expect(events.last?.detail == "by ops on host1; was failed: 535 5.7.8 refused")
+            #expect(events.last?.at == Timestamp.utc(later))
+            #expect(events.first?.command == "run")
+            #expect(try ledger.events(itemID: "no-such-id").isEmpty)
+            // The retried item goes out once more, through the usual claim.
+            let next = try ledger.beginRun(command: "run", at: later, clock: later)
+            #expect(try ledger.pending().map(\.item.id) == [ids[0], ids[1], ids[3]])
+            #expect(try ledger.claim(id: ids[0], runID: next, at: later))
+            #expect(try ledger.settle(Settlement(id: ids[0], runID: next, state: .sent), at: later))
+            #expect(try ledger.failures(since: at).isEmpty)
+        },
+        Check(name: "crier retry names what it refuses and then puts nothing back") { fresh in
+            let ledger = try fresh().openForRun()
+            let run = try ledger.beginRun(command: "run", at: at, clock: at)
+            let items = (1...4).map { item("J\($0)") }
+            _ = try ledger.record(plan(slot: slotA, items: items), runID: run, at: at)
+            for (item, state) in zip(items, [ItemState.failed, .uncertain, .sent]) {
+                #expect(try ledger.claim(id: item.id, runID: run, at: at))
+                try ledger.settle(Settlement(id: item.id, runID: run, state: state, error: "e"), at: at)
+            }
+            let (failed, uncertain, sent, pending) = (items[0].id, items[1].id, items[2].id, items[3].id)
+            let retry = Retry(actor: "ops")
+            let refused = try retry.run(.named([failed, uncertain, sent, "nope", pending]), ledger: ledger, at: at)
+            #expect(refused.refusals == [.uncertain(uncertain), .nothingToRetry(sent, .sent), .unknown("nope")])
+            #expect(refused.requeued.isEmpty)
+            #expect(try ledger.itemStates(ids: [failed]) == [failed: .failed], "nothing put back while any id is refused")
+            let named = try retry.run(.uncertain([uncertain, failed, failed, pending]), ledger: ledger, at: at)
+            #expect(named == Retry.Outcome(requeued: [uncertain, failed], alreadyPending: [pending]))
+            #expect(try ledger.claim(id: failed, runID: run, at: at))
+            try ledger.settle(Settlement(id: failed, runID: run, state: .failed, error: "again"), at: at)
+            #expect(try retry.run(.failed(since: at.addingTimeInterval(1)), ledger: ledger, at: at).requeued.isEmpty, "outside the window")
+            #expect(try retry.run(.failed(since: at), ledger: ledger, at: at).requeued == [failed])
+        },
+        Check(name: "items waiting over an hour are listed from when their wait began, not from their last attempt") { fresh in
+            let ledger = try fresh().openForRun()
+            let run = try ledger.beginRun(command: "run", at: at, clock: at)
+            _ = try ledger.record(plan(slot: slotA, items: [item("J1"), item("J2")]), runID: run, at: at)
+            // A stopped transport leaves J1 pending with its error, run after run.
+            for minutes in [5.0, 65, 125] {
+                let tick = at.addingTimeInterval(minutes * 60)
+                #expect(try ledger.claim(id: item("J1").id, runID: run, at: tick))
+                try ledger.settle(Settlement(id: item("J1").id, runID: run, state: .pending, error: "535 refused"), at: tick)
+            }
+            let twoHoursOn = at.addingTimeInterval(2 * 3600 + 600)
+            let waiting = try ledger.waitingPending(since: twoHoursOn.addingTimeInterval(-3600))
+            #expect(waiting.map(\.key) == ["J1", "J2"])
+            #expect(waiting.first?.error == "535 refused")
+            #expect(waiting.first?.waitingSince == Timestamp.utc(at), "the wait began when it was recorded")
+            #expect(try ledger.waitingPending(since: at).isEmpty, "nothing waited before it was recorded")
+            // J2 fails; retried two hours on, its wait begins again at the retry.
+            #expect(try ledger.claim(id: item("J2").id, runID: run, at: at))
+            try ledger.settle(Settlement(id: item("J2").id, runID: run, state: .failed, error: "550"), at: at)
+            _ = try ledger.requeue(ids: [item("J2").id], from: [.failed], actor: "ops", at: twoHoursOn)
+            #expect(try ledger.waitingPending(since: twoHoursOn).map(\.key) == ["J1"])
+            let retried = try ledger.waitingPending(since: twoHoursOn.addingTimeInterval(1)).last
+            #expect(retried?.key == "J2")
+            #expect(retried?.waitingSince == Timestamp.utc(twoHoursOn))
+        },
     ]
 
     static let at = Date(timeIntervalSince1970: 1_795_406_400)

@@ -121,6 +121,10 @@ package protocol Ledger: LedgerView, LedgerHistory {
     /// it is not pending any more.
     @discardableResult
     func withdraw(id: String, reason: SkipReason, runID: Int64, at: Date) throws -> Bool
+    /// Puts each of `ids` whose state is one of `states` back to `pending` (for `crier retry`),
+    /// in one transaction, each with a `retried` item event whose detail names `actor` and
+    /// what the item was (its state and last error). Returns the ids it moved, in order.
+    func requeue(ids: [String], from states: Set<ItemState>, actor: String, at: Date) throws -> [String]
     /// Closes the run record with a one-line summary.
     func finishRun(_ runID: Int64, outcome: String, at: Date) throws
     /// Adds `address` (a normalised key) to the suppression list; false when it was there.

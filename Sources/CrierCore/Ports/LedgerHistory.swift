@@ -8,6 +8,12 @@ package protocol LedgerHistory {
     func sentCounts(by column: SentCountColumn, _ filter: HistoryFilter) throws -> [SentCount]
     /// Failed and uncertain items changed at or after `since`, newest first.
     func failures(since: Date) throws -> [HistoryEntry]
+    /// Items that have been waiting to be delivered since before `before`, oldest wait first,
+    /// each with `waitingSince`: the time it last became pending (recorded, planned again after
+    /// a skip, or retried), however often runs tried it since.
+    func waitingPending(since before: Date) throws -> [HistoryEntry]
+    /// Everything that happened to item `id`, oldest first (empty when there is no such item).
+    func events(itemID: String) throws -> [ItemEvent]
     /// How many items are in each state.
     func stateCounts() throws -> [ItemState: Int]
     /// Items of `channels` sent at or after `since` (what today's `max_per_day` has used).
@@ -64,6 +70,8 @@ package struct HistoryEntry: Sendable, Equatable {
     package var updatedAt: String
     /// When it was sent (UTC).
     package var sentAt: String?
+    /// For a pending item: since when it has been waiting (UTC).
+    package var waitingSince: String?
 
     /// An entry.
     package init(id: String, schedule: String, key: String, occurrence: String, channel: String, recipient: String,
@@ -79,6 +87,26 @@ package struct HistoryEntry: Sendable, Equatable {
         self.error = error
         self.updatedAt = updatedAt
         self.sentAt = sentAt
+    }
+}
+
+/// One step of an item's life: recorded, claimed, handed over, settled, withdrawn, retried.
+package struct ItemEvent: Sendable, Equatable {
+    /// When (UTC).
+    package var at: String
+    /// What: an item state, `handed-over` or `retried`.
+    package var state: String
+    /// The reason, error, or who retried it.
+    package var detail: String?
+    /// The command of the run that did it (`run`, `execute`, `send`), if any.
+    package var command: String?
+
+    /// An event.
+    package init(at: String, state: String, detail: String?, command: String?) {
+        self.at = at
+        self.state = state
+        self.detail = detail
+        self.command = command
     }
 }
 

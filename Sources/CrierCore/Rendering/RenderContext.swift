@@ -79,9 +79,18 @@ private struct InvalidText: MustacheCustomRenderable {
 /// Finds the variable names a template uses, by rendering it against a context that answers
 /// every name and writes it down. `{{at.time}}` is recorded as `at.time`.
 package final class VariableRecorder: MustacheParent {
-    /// Names seen, in first-seen order.
-    package private(set) var names: [String] = []
+    private var recorded: [String] = []
+    /// A name a namespace has no field for (`pickup_at.code`), held until it is known whether
+    /// Mustache goes on to look the bare name up further down the stack, as it does inside
+    /// `{{#pickup_at}}...{{/pickup_at}}`: then it was no field access at all.
+    private var pending: (name: String, bare: String)?
     private let namespaces: Set<String>
+
+    /// Names seen, in first-seen order.
+    package var names: [String] {
+        guard let held = pending, !recorded.contains(held.name) else { return recorded }
+        return recorded + [held.name]
+    }
 
     /// A recorder that treats `namespaces` (e.g. `at`) as objects with fields.
     package init(namespaces: Set<String>) {
@@ -90,13 +99,23 @@ package final class VariableRecorder: MustacheParent {
 
     /// Records `name` and answers a placeholder.
     package func child(named name: String) -> Any? {
+        if pending?.bare == name { pending = nil }
         record(name)
         if namespaces.contains(name) { return NamespaceRecorder(prefix: name, recorder: self) }
         return "x"
     }
 
     fileprivate func record(_ name: String) {
-        if !names.contains(name) { names.append(name) }
+        if let held = pending {
+            pending = nil
+            record(held.name)
+        }
+        if !recorded.contains(name) { recorded.append(name) }
+    }
+
+    fileprivate func hold(_ name: String, bare: String) {
+        if let held = pending { record(held.name) }
+        pending = (name, bare)
     }
 }
 
@@ -106,6 +125,12 @@ private struct NamespaceRecorder: MustacheParent, CustomStringConvertible {
     let recorder: VariableRecorder
 
     func child(named name: String) -> Any? {
+        let fields = prefix == "changes" ? CompiledTemplate.changeFields : TimeView.fieldNames
+        guard fields.contains(name) else {
+            // `{{pickup_at.tme}}`, or `{{name}}` / `{{pickup_at.time}}` inside `{{#pickup_at}}`.
+            recorder.hold("\(prefix).\(name)", bare: name)
+            return nil
+        }
         recorder.record("\(prefix).\(name)")
         return "x"
     }

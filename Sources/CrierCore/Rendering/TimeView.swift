@@ -22,6 +22,9 @@ package struct TimeView: Sendable, MustacheParent, MustacheCustomRenderable, Cus
         ("minute", "30"),
     ]
 
+    /// The names of `fields`.
+    package static let fieldNames = Set(fields.map(\.name))
+
     private static let monthNames = ["January", "February", "March", "April", "May", "June", "July",
                                      "August", "September", "October", "November", "December"]
     private static let weekdayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
@@ -57,6 +60,11 @@ package struct TimeView: Sendable, MustacheParent, MustacheCustomRenderable, Cus
             "hour": two(hour),
             "minute": two(minute),
         ]
+    }
+
+    /// `Wed 25 Nov 2026 2:00am`: how `{{#changes}}` shows the old and new values of a `times:` column.
+    package var shortText: String {
+        "\(values["weekday_short"]!) \(values["day"]!) \(values["month_short"]!) \(values["year"]!) \(values["time12"]!)"
     }
 
     /// A field by name (see `fields`).

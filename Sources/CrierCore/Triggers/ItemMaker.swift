@@ -82,6 +82,19 @@ package struct ItemMaker {
         skipped(key: key, recipient: recipient(of: row), occurrence: occurrence, channel: channel(of: row), reason)
     }
 
+    /// A `{{#changes}}` entry whose column is one of `times:`, with its old and new values in
+    /// the schedule's zone (`Wed 25 Nov 2026 2:00am`) rather than as the snapshot stores them.
+    private func localTimes(_ change: [String: String]) -> [String: String] {
+        guard let column = change["column"], schedule.times.contains(column) else { return change }
+        var change = change
+        for side in ["old", "new"] {
+            if let text = change[side], let instant = Timestamp.parse(.text(text)) {
+                change[side] = TimeView(instant, in: schedule.timeZone).shortText
+            }
+        }
+        return change
+    }
+
     /// The rendered item for `row` (or the item skipped with why); `engine` adds variables.
     package func item(key: String, row: Row, occurrence: String, engine: [String: Any]) -> PlanItem {
         let raw = rawRecipient(row)
@@ -102,6 +115,9 @@ package struct ItemMaker {
                 return skipped(key: key, recipient: recipient, occurrence: occurrence, channel: channel, .invalidTime(column))
             }
             variables[column] = TimeView(instant, in: schedule.timeZone)
+        }
+        if !schedule.times.isEmpty, let changes = variables["changes"] as? [[String: String]] {
+            variables["changes"] = changes.map(localTimes)
         }
         let (message, reason) = renderer.render(schedule, channel: channel, row: row, engine: variables)
         if let message {

@@ -7,6 +7,8 @@ Each accepted message becomes DIR/NNNNNN.eml (the DATA bytes) and DIR/NNNNNN.jso
   drop*@...    the connection is dropped after DATA, before the reply
   slow*@...    the reply to DATA comes after --slow seconds
   refuse*@...  550 after DATA (the message as a whole)
+With --relay-needs-auth (and --user/--password) AUTH is offered but not required, and every
+RCPT of a session that did not log in gets 550 5.7.1 relay access denied (a relay's answer).
 Writes the port it listens on to --port-file once it accepts connections; stops on SIGTERM.
 """
 import argparse, asyncio, json, os, socket, threading
@@ -26,6 +28,7 @@ parser.add_argument("--implicit-tls", action="store_true", help="TLS from the fi
 parser.add_argument("--user")
 parser.add_argument("--password")
 parser.add_argument("--slow", type=float, default=5.0)
+parser.add_argument("--relay-needs-auth", action="store_true")
 args = parser.parse_args()
 
 unblock_signals()
@@ -37,6 +40,8 @@ counter = [0]
 class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0].lower()
+        if args.relay_needs_auth and not session.authenticated:
+            return f"550 5.7.1 <{address}>: Relay access denied"
         if local.startswith("reject"):
             return f"550 5.1.1 <{address}>: mailbox unavailable"
         if local.startswith("defer"):
@@ -96,7 +101,7 @@ if args.tlscert:
         kwargs["require_starttls"] = args.require_starttls
 if args.user:
     kwargs["authenticator"] = authenticator
-    kwargs["auth_required"] = True
+    kwargs["auth_required"] = not args.relay_needs_auth
     kwargs["auth_require_tls"] = False
 os.makedirs(args.dir, exist_ok=True)
 port = free_port()
