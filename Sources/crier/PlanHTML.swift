@@ -120,6 +120,7 @@ struct PlanHTML {
         }
         out += "<p class=\"muted\">Slot \(HTMLPage.escape(slotText(decision))): \(HTMLPage.escape(Self.explain(decision.status)))"
         if let occurrence = decision.occurrence, !occurrence.isEmpty { out += " For \(HTMLPage.escape(occurrence))." }
+        if let keys = decision.baselineKeys { out += " This run records a baseline of \(keys) key(s); later runs report what enters, leaves or changes." }
         out += "</p>\n"
         guard !items.isEmpty else { return out + "<p class=\"muted\">No messages.</p>\n</section>\n" }
         let sends = items.filter { $0.action == .send }.count
@@ -166,7 +167,9 @@ struct PlanHTML {
         if let reason { out += " data-r=\"\(reason)\"" }
         out += ">\n"
         if item.action == .skip, action != "pending" {
-            out += "<p class=\"why\"><b>Not sent:</b> \(HTMLPage.escape(item.reason ?? "")). \(HTMLPage.escape(Self.explain(item.reason ?? "")))</p>\n"
+            // Over max_per_day an item is recorded pending and goes out in a run with room.
+            let label = item.reason == SkipReason.dailyCap.description ? "Waits" : "Not sent"
+            out += "<p class=\"why\"><b>\(label):</b> \(HTMLPage.escape(item.reason ?? "")). \(HTMLPage.escape(Self.explain(item.reason ?? "")))</p>\n"
         }
         if let note { out += "<p class=\"why wait\">\(HTMLPage.escape(note))</p>\n" }
         switch item.channel {

@@ -109,6 +109,26 @@ struct DeliveryRulesEndToEndTests {
         #expect(server.received().count == 3)
     }
 
+    @Test func aFailedReminderRetriedAfterItsEventStartedIsWithdrawnNotSent() throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let repo = try repo(smtpURL: server.url)
+        // Visits at 09:00 and 10:01 on the 24th; the server refuses both mailboxes (550).
+        try SMTPEndToEndTests().makeSnapshot(repo, count: 2) { "reject\($0)" }
+        let first = try repo.crier(["run", "--at", Self.at])
+        #expect(first.code == 1, "\(first.out)\(first.err)")
+        #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE state = 'failed'") == 2)
+
+        // The mailboxes are fixed and both are put back at 09:30: the 09:00 visit has started.
+        let retry = try repo.crier(["retry", "--failed", "--at", "2026-11-24T09:30:00+13:00"])
+        #expect(retry.code == 0, "\(retry.out)\(retry.err)")
+        let later = try repo.crier(["run", "--at", "2026-11-24T09:30:00+13:00"])
+        #expect(later.out.contains("withdrawn before delivery 1"), "\(later.out)")
+        #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE key = 'J000' AND state = 'skipped' AND reason = 'event-started'") == 1)
+        #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE key = 'J001' AND state = 'failed'") == 1, "tried again, refused again")
+        #expect(server.received().isEmpty)
+    }
+
     /// Adds (once) and sets the `opted_out` column of the SMTP tests' appointments.
     func setOptedOut(_ path: String, _ emails: [String]) throws {
         let queue = try DatabaseQueue(path: path)
