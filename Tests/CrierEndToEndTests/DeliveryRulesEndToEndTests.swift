@@ -129,6 +129,23 @@ struct DeliveryRulesEndToEndTests {
         #expect(server.received().isEmpty)
     }
 
+    @Test func executeChecksAPlanMadeYesterdayAgainstTheEventTimesItRendersAgain() throws {
+        let repo = try ConfigRepo(schedules: ["reminder.yaml": ConfigRepo.reminder],
+                                  templates: ["reminder.sms.mustache": ConfigRepo.reminderTemplate])
+        // Appointments at 09:00, 10:00, 11:00 and 12:00 on the 24th (Auckland).
+        try repo.makeSnapshot(count: 4) { n in "2026-11-23T2\(n):00:00Z" }
+        let plan = try repo.crier(["plan", "--at", Self.at, "--format", "json", "-o", "plan.json"])
+        #expect(plan.code == 0, "\(plan.err)")
+        #expect(!(try String(contentsOfFile: repo.root + "/plan.json", encoding: .utf8)).contains("event"), "the plan file carries no event time")
+        // Reviewed overnight, executed at 10:30: two appointments have started.
+        let execute = try repo.crier(["execute", "plan.json", "--at", "2026-11-24T10:30:00+13:00"])
+        #expect(execute.code == 0, "\(execute.out)\(execute.err)")
+        #expect(execute.out.contains("sent 2"), "\(execute.out)")
+        #expect(execute.out.contains("withdrawn before delivery 2"), "\(execute.out)")
+        #expect(repo.outbox().count == 2)
+        #expect(try reasons(repo, "event-started") == 2)
+    }
+
     /// Adds (once) and sets the `opted_out` column of the SMTP tests' appointments.
     func setOptedOut(_ path: String, _ emails: [String]) throws {
         let queue = try DatabaseQueue(path: path)
