@@ -186,7 +186,11 @@ package struct Dispatcher: Delivery {
             }
             return false
         case .hold(let why):
-            if why == .dailyCap { summary.heldByCap += 1 } else { summary.held += 1 }
+            switch why {
+            case .dailyCap: summary.heldByCap += 1
+            case .quietHours: summary.heldByQuietHours += 1
+            case .optOutsUnread: summary.held += 1
+            }
             logger.info("item held", metadata: ["item": "\(item.id)", "reason": "\(why.rawValue)"])
             return false
         }

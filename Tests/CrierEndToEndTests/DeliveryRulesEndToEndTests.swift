@@ -146,6 +146,44 @@ struct DeliveryRulesEndToEndTests {
         #expect(try reasons(repo, "event-started") == 2)
     }
 
+    @Test func smsLeftPendingWaitsThroughQuietHoursAndGoesOutInTheMorning() throws {
+        func config(_ url: String) -> String {
+            ConfigRepo.defaultConfig + """
+
+                quiet_hours: "21:00-08:00"
+                sms:
+                  transport: http
+                  default_region: NZ
+                  http: { url: "\(url)", format: json, password_env: CRIER_E2E_QH_TOKEN }
+                """
+        }
+        let environment = ["CRIER_E2E_QH_TOKEN": "qh-token", "CRIER_RETRY_DELAY_MS": "1"]
+        let down = try downPort()
+        let repo = try ConfigRepo(config: config("http://127.0.0.1:\(down)/messages").replacingOccurrences(of: "sms:\n  default_region: NZ\n", with: ""),
+                                  schedules: ["reminder.yaml": ConfigRepo.reminder], templates: ["reminder.sms.mustache": ConfigRepo.reminderTemplate])
+        // Appointments at 09:00, 10:00 and 11:00 on the 24th (Auckland).
+        try repo.makeSnapshot(count: 3) { n in "2026-11-23T2\(n):00:00Z" }
+        let first = try repo.crier(["run", "--at", Self.at], environment: environment)
+        #expect(first.code == 75, "the gateway is down: \(first.out)\(first.err)")
+        #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE state = 'pending'") == 3)
+
+        let gateway = try HTTPGatewayTestServer()
+        defer { gateway.stop() }
+        try config(gateway.url()).replacingOccurrences(of: "sms:\n  default_region: NZ\n", with: "")
+            .write(toFile: repo.root + "/crier.yaml", atomically: true, encoding: .utf8)
+        let night = try repo.crier(["run", "--at", "2026-11-23T21:30:00+13:00"], environment: environment)
+        #expect(night.code == 0, "\(night.out)\(night.err)")
+        #expect(night.out.contains("sent 0"), "\(night.out)")
+        #expect(night.out.contains("waiting for the end of quiet hours 3"), "\(night.out)")
+        #expect(gateway.requests().isEmpty, "no phone buzzes at night")
+        #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE state = 'pending'") == 3)
+
+        let morning = try repo.crier(["run", "--at", "2026-11-24T08:00:00+13:00"], environment: environment)
+        #expect(morning.code == 0, "\(morning.out)\(morning.err)")
+        #expect(morning.out.contains("sent 3"), "\(morning.out)")
+        #expect(gateway.requests().count == 3)
+    }
+
     /// Adds (once) and sets the `opted_out` column of the SMTP tests' appointments.
     func setOptedOut(_ path: String, _ emails: [String]) throws {
         let queue = try DatabaseQueue(path: path)

@@ -104,6 +104,8 @@ package struct RunReport: Sendable {
         out += "  sent \(summary.sent), failed \(summary.failed), left for retry \(summary.leftForRetry), uncertain \(summary.uncertain)"
         if summary.reconciled > 0 { out += ", confirmed after a crash \(summary.reconciled)" }
         if summary.heldByCap > 0 { out += ", waiting for room under max_per_day \(summary.heldByCap)" }
+        if summary.heldByQuietHours > 0 { out += ", waiting for the end of quiet hours \(summary.heldByQuietHours)" }
+        if summary.held > 0 { out += ", held until opt_out_query can be read \(summary.held)" }
         if summary.withdrawn > 0 { out += ", withdrawn before delivery \(summary.withdrawn)" }
         out += "\n"
         if !reasons.isEmpty {
