@@ -145,9 +145,36 @@ package enum LedgerSchema {
         migrator.registerMigration("v5-change-generation") { db in
             try db.execute(sql: "ALTER TABLE change_definitions ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
         }
+        // Delivery writes as few pages as it can (each state change is its own durable commit):
+        // the message lives apart from the small state row, the hand-over is a column of that row,
+        // the happy path (claim, hand-over, sent) writes no event rows, and only open or sent items
+        // sit in the state indexes.
+        migrator.registerMigration("v6-lean-delivery") { db in
+            try db.execute(sql: """
+                CREATE TABLE item_payloads (
+                  id TEXT PRIMARY KEY,
+                  payload TEXT NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO item_payloads (id, payload) SELECT id, payload FROM items;
+                ALTER TABLE items DROP COLUMN payload;
+                ALTER TABLE items ADD COLUMN handed_over_at TEXT;
+                UPDATE items SET handed_over_at = (
+                  SELECT h.at FROM item_events h WHERE h.item_id = items.id AND h.state = 'handed-over'
+                    AND h.id > (SELECT MAX(s.id) FROM item_events s WHERE s.item_id = items.id AND s.state = 'sending')
+                  ORDER BY h.id DESC LIMIT 1)
+                WHERE state = 'sending';
+                DROP INDEX items_state;
+                CREATE INDEX items_pending ON items(created_at) WHERE state = 'pending';
+                CREATE INDEX items_sending ON items(created_at) WHERE state = 'sending';
+                CREATE INDEX items_sent ON items(sent_at) WHERE state = 'sent';
+                DROP INDEX items_quiet;
+                CREATE INDEX items_quiet ON items(schedule, reason, state, slot) WHERE reason IS NOT NULL;
+                DROP INDEX item_events_at;
+                """)
+        }
         // When an `upcoming` reminder's event starts (UTC ISO text): at delivery a reminder
         // whose event has started is withdrawn, however long it was pending.
-        migrator.registerMigration("v6-item-event-at") { db in
+        migrator.registerMigration("v7-item-event-at") { db in
             try db.execute(sql: "ALTER TABLE items ADD COLUMN event_at TEXT")
         }
         return migrator

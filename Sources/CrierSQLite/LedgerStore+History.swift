@@ -42,7 +42,7 @@ extension LedgerStore {
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let batch = Array(ids[start..<min(start + 500, ids.count)])
                 let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
-                let rows = try GRDB.Row.fetchCursor(db, sql: "SELECT id, payload FROM items WHERE id IN (\(marks))",
+                let rows = try GRDB.Row.fetchCursor(db, sql: "SELECT id, payload FROM item_payloads WHERE id IN (\(marks))",
                                                     arguments: StatementArguments(batch))
                 while let row = try rows.next() {
                     let payload: String = row["payload"]

@@ -35,12 +35,20 @@ extension LedgerStore {
         }
     }
 
-    /// Item `id`'s events, oldest first.
+    /// Item `id`'s events, oldest first. A delivery that went well writes no event rows (its
+    /// claim, hand-over and sending are in the item's row), so its `sent` is read from the row.
     package func events(itemID: String) throws -> [ItemEvent] {
         try queue.read { db in
-            try GRDB.Row.fetchAll(db, sql: LedgerQueries.eventsSQL(parameter: "?"), arguments: [itemID]).map { row in
+            var events = try GRDB.Row.fetchAll(db, sql: LedgerQueries.eventsSQL(parameter: "?"), arguments: [itemID]).map { row in
                 ItemEvent(at: row["at"], state: row["state"], detail: (row["detail"] as String?).map(Redaction.redact), command: row["command"])
             }
+            if let sent = try GRDB.Row.fetchOne(db, sql: """
+                SELECT items.sent_at, runs.command FROM items LEFT JOIN runs ON runs.id = items.claimed_by
+                WHERE items.id = ? AND items.state = 'sent'
+                """, arguments: [itemID]), let at: String = sent["sent_at"] {
+                events.append(ItemEvent(at: at, state: "sent", detail: nil, command: sent["command"]))
+            }
+            return events
         }
     }
 }

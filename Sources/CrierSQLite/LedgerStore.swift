@@ -22,6 +22,9 @@ package final class LedgerStore: Ledger {
         try LedgerFileAccess.prepareForWriting(path)
         queue = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false))
         try queue.writeWithoutTransaction { db in
+            // Small pages for a new ledger (a no-op on an existing one): every delivery step
+            // commits a handful of pages, so their size is what each message costs in writes.
+            try db.execute(sql: "PRAGMA page_size = 1024")
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
         if try queue.read(LedgerSchema.version(of:)) == .newer { throw LedgerError.newerSchema(location: path) }
@@ -41,7 +44,7 @@ package final class LedgerStore: Ledger {
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(30)
         if !readOnly {
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY") }
         }
         return configuration
     }
@@ -129,13 +132,16 @@ package final class LedgerStore: Ledger {
         let lostSchedules = Set(result.lost.map(\.schedule))
         try recordChangeState(plan, except: lostSchedules, in: db, at: now)
         let upsert = try db.makeStatement(sql: """
-            INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, payload, run_id, created_at, updated_at,
-                               event_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, run_id, created_at, updated_at, event_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
-              slot = excluded.slot, state = excluded.state, reason = excluded.reason, payload = excluded.payload,
+              slot = excluded.slot, state = excluded.state, reason = excluded.reason,
               run_id = excluded.run_id, updated_at = excluded.updated_at, event_at = excluded.event_at
             WHERE items.state = 'skipped'
+            """)
+        let content = try db.makeStatement(sql: """
+            INSERT INTO item_payloads (id, payload) VALUES (?, ?)
+            ON CONFLICT (id) DO UPDATE SET payload = excluded.payload
             """)
         let event = try db.makeStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
         for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot)) {
@@ -153,9 +159,9 @@ package final class LedgerStore: Ledger {
                 stored.reason = nil
             }
             try upsert.execute(arguments: [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue,
-                                           item.recipient, state.rawValue, stored.reason, stored.json.compact(), runID, now, now,
-                                           item.eventAt.map(Timestamp.utc)])
+                                           item.recipient, state.rawValue, stored.reason, runID, now, now, item.eventAt.map(Timestamp.utc)])
             guard db.changesCount > 0 else { continue }
+            try content.execute(arguments: [item.id, stored.json.compact()])
             try event.execute(arguments: [item.id, runID, now, state.rawValue, capped ? item.reason : stored.reason])
             if state == .pending { result.pending += 1 } else { result.skipped += 1 }
         }
@@ -168,10 +174,8 @@ package final class LedgerStore: Ledger {
     package func orphanedSending() throws -> [LedgerItem] {
         let rows = try queue.read { db in
             try GRDB.Row.fetchAll(db, sql: """
-                SELECT items.*, runs.pid AS claimer_pid,
-                  EXISTS (SELECT 1 FROM item_events e WHERE e.item_id = items.id AND e.state = 'handed-over'
-                          AND e.id > (SELECT MAX(s.id) FROM item_events s WHERE s.item_id = items.id AND s.state = 'sending')) AS handed_over
-                FROM items LEFT JOIN runs ON runs.id = items.claimed_by
+                SELECT items.*, item_payloads.payload, runs.pid AS claimer_pid, items.handed_over_at IS NOT NULL AS handed_over
+                FROM items JOIN item_payloads USING (id) LEFT JOIN runs ON runs.id = items.claimed_by
                 WHERE items.state = 'sending' ORDER BY items.created_at, items.schedule, items.key, items.recipient
                 """)
         }
@@ -185,17 +189,20 @@ package final class LedgerStore: Ledger {
         }
     }
 
-    /// Records the hand-over of `id`'s message as an event of its claiming run.
+    /// Records the hand-over of `id`'s message on its row, while `runID` holds it (one page).
     package func markHandedOver(id: String, runID: Int64, at: Date) throws {
         try queue.write { db in
-            try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state) VALUES (?, ?, ?, 'handed-over')")
-                .execute(arguments: [id, runID, Timestamp.utc(at)])
+            try db.cachedStatement(sql: "UPDATE items SET handed_over_at = ? WHERE id = ? AND state = 'sending' AND claimed_by = ?")
+                .execute(arguments: [Timestamp.utc(at), id, runID])
         }
     }
 
     /// Pending items in plan order.
     package func pending() throws -> [LedgerItem] {
-        try items(sql: "SELECT * FROM items WHERE state = 'pending' ORDER BY created_at, schedule, key, recipient")
+        try items(sql: """
+            SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
+            WHERE items.state = 'pending' ORDER BY items.created_at, items.schedule, items.key, items.recipient
+            """)
     }
 
     /// pending → sending, only if still pending.
@@ -234,13 +241,11 @@ package final class LedgerStore: Ledger {
 
     private static func claim(id: String, runID: Int64, at now: String, in db: Database) throws -> Bool {
         try db.cachedStatement(sql: """
-            UPDATE items SET state = 'sending', claimed_by = ?, attempts = attempts + 1, updated_at = ?
+            UPDATE items SET state = 'sending', claimed_by = ?, attempts = attempts + 1, updated_at = ?, handed_over_at = NULL
             WHERE id = ? AND state = 'pending'
             """).execute(arguments: [runID, now, id])
-        guard db.changesCount == 1 else { return false }
-        try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state) VALUES (?, ?, ?, 'sending')")
-            .execute(arguments: [id, runID, now])
-        return true
+        // The row says who claimed it when: no event row on the happy path.
+        return db.changesCount == 1
     }
 
     private static func settle(_ settlement: Settlement, at now: String, in db: Database) throws -> Bool {
@@ -253,8 +258,16 @@ package final class LedgerStore: Ledger {
             WHERE id = ? AND state = 'sending' AND claimed_by = ?
             """).execute(arguments: [state, error, settlement.providerID, now, state, now, settlement.id, settlement.runID])
         guard db.changesCount == 1 else { return false }
-        try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [settlement.id, settlement.runID, now, state, error])
+        // A sent item's row holds all there is to say (attempts, handed_over_at, sent_at). An attempt
+        // that ends any other way becomes events: its hand-over, if there was one, then how it ended.
+        if settlement.state != .sent {
+            try db.cachedStatement(sql: """
+                INSERT INTO item_events (item_id, run_id, at, state)
+                SELECT id, claimed_by, handed_over_at, 'handed-over' FROM items WHERE id = ? AND handed_over_at IS NOT NULL
+                """).execute(arguments: [settlement.id])
+            try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [settlement.id, settlement.runID, now, state, error])
+        }
         return true
     }
 

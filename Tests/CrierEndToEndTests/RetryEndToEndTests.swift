@@ -100,7 +100,7 @@ struct RetryEndToEndTests {
         // Killed between handing the message over and the server's reply: uncertain.
         let killed = try repo.start(["run", "--at", Self.at])
         let deadline = Date(timeIntervalSinceNow: 20)
-        while (try? repo.ledgerCount("SELECT count(*) FROM item_events WHERE state = 'handed-over'")) != 1, Date() < deadline {
+        while (try? repo.ledgerCount("SELECT count(*) FROM items WHERE handed_over_at IS NOT NULL")) != 1, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.02)
         }
         kill(killed.process.processIdentifier, SIGKILL)

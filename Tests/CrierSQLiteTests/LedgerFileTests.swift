@@ -40,6 +40,34 @@ struct LedgerFileTests {
         #expect(try LedgerFile(path: path).openForReading() != nil, "current now")
     }
 
+    @Test func theLeanDeliveryMigrationKeepsMessagesAndWhatWasHandedOver() throws {
+        try olderLedger(upTo: "v5-change-generation")
+        let queue = try DatabaseQueue(path: path)
+        let item = PlanItem(id: "i1", schedule: "s", slot: "2026-01-01T00:00:00Z", key: "J1", occurrence: "2026-01-02",
+                            channel: .sms, recipient: "+64211234567", action: .send, body: "Hi Aroha", segments: 1, encoding: "GSM-7")
+        let payload = String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO runs (command, at, started_at, pid) VALUES ('run', 'x', 'x', 1)")
+            for (id, state) in [("i1", "sending"), ("i2", "sending"), ("i3", "pending")] {
+                try db.execute(sql: """
+                    INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, payload, run_id, claimed_by, created_at, updated_at)
+                    VALUES (?, 's', 'x', 'J1', 'o', 'sms', '+64211234567', ?, ?, 1, 1, 'x', 'x')
+                    """, arguments: [id, state, payload.replacingOccurrences(of: "\"i1\"", with: "\"\(id)\"")])
+            }
+            // i1 was handed over after its last claim; i2 was handed over in an earlier attempt only.
+            for (id, state) in [("i1", "sending"), ("i1", "handed-over"), ("i2", "handed-over"), ("i2", "sending")] {
+                try db.execute(sql: "INSERT INTO item_events (item_id, run_id, at, state) VALUES (?, 1, 'x', ?)", arguments: [id, state])
+            }
+        }
+        try queue.close()
+        let ledger = try LedgerFile(path: path).openForRun()
+        let orphans = try ledger.orphanedSending()
+        #expect(orphans.map(\.item.id) == ["i1", "i2"])
+        #expect(orphans.map(\.handedOver) == [true, false])
+        #expect(orphans.first?.item.body == "Hi Aroha")
+        #expect(try ledger.pending().map(\.item.id) == ["i3"])
+    }
+
     @Test func aLedgerOfANewerCrierIsRefusedByEveryOpening() throws {
         _ = try LedgerFile(path: path).openForRun()
         let queue = try DatabaseQueue(path: path)

@@ -233,7 +233,8 @@ package enum LedgerConformance {
             #expect(try ledger.requeue(ids: [ids[0]], from: [.failed], actor: "ops on host1", at: later).isEmpty, "pending already")
             #expect(try ledger.requeue(ids: [ids[1], "no-such-id"], from: [.failed, .uncertain], actor: "ops", at: later) == [ids[1]])
             let events = try ledger.events(itemID: ids[0])
-            #expect(events.map(\.state) == ["pending", "sending", "failed", "retried"])
+            // A ledger may log each claim as `sending` (PostgreSQL does; SQLite keeps it in the row).
+            #expect(events.map(\.state).filter { $0 != "sending" } == ["pending", "failed", "retried"])
             #expect(events.last?.detail == "by ops on host1; was failed: 535 5.7.8 refused")
             #expect(events.last?.at == Timestamp.utc(later))
             #expect(events.first?.command == "run")
@@ -243,6 +244,7 @@ package enum LedgerConformance {
             #expect(try ledger.pending().map(\.item.id) == [ids[0], ids[1], ids[3]])
             #expect(try ledger.claim(id: ids[0], runID: next, at: later))
             #expect(try ledger.settle(Settlement(id: ids[0], runID: next, state: .sent), at: later))
+            #expect(try ledger.events(itemID: ids[0]).last.map { [$0.state, $0.at] } == ["sent", Timestamp.utc(later)])
             #expect(try ledger.failures(since: at).isEmpty)
         },
         Check(name: "crier retry names what it refuses and then puts nothing back") { fresh in

@@ -13,6 +13,8 @@ package struct ItemMaker {
     package let renderer: MessageRenderer
     /// `{{slot.*}}`: the slot in the schedule's zone.
     private let slotView: TimeView?
+    /// Each distinct phone number text parsed once for this slot.
+    private let phones: PhoneNumberMemo
 
     /// A maker for `schedule`'s slot.
     package init(schedule: Schedule, slotText: String, region: PhoneRegion, renderer: MessageRenderer) {
@@ -21,6 +23,7 @@ package struct ItemMaker {
         self.region = region
         self.renderer = renderer
         slotView = Timestamp.parseISO(slotText).map { TimeView($0, in: schedule.timeZone) }
+        phones = PhoneNumberMemo(defaultRegion: region)
     }
 
     /// The row's trimmed recipient text.
@@ -54,7 +57,7 @@ package struct ItemMaker {
         guard !raw.isEmpty else { return nil }
         switch channel ?? schedule.channel {
         case .sms:
-            if case .success(let number) = PhoneNumber.parse(raw, defaultRegion: region), renderer.sms.allows(number) { return number.e164 }
+            if case .success(let number) = phones.parse(raw), renderer.sms.allows(number) { return number.e164 }
             return nil
         case .email:
             return EmailAddress.parse(raw)?.normalized
