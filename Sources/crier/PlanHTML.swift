@@ -213,6 +213,7 @@ struct PlanHTML {
         header("Cc", item.cc)
         header("Bcc", item.bcc)
         header("Subject", item.subject ?? "")
+        header("Attachments", item.attachments.map { $0.map(Self.describe).joined(separator: ", ") })
         out += "</dl>\n"
         if let body = item.body {
             out += "<pre class=\"text\">\(HTMLPage.escape(body))</pre>\n"
@@ -224,6 +225,13 @@ struct PlanHTML {
             out += "<details open><summary>HTML version</summary><iframe sandbox=\"\" referrerpolicy=\"no-referrer\" title=\"HTML version of the email to \(HTMLPage.escape(item.recipient))\" srcdoc=\"\(HTMLPage.escape(document))\"></iframe></details>\n"
         }
         return out
+    }
+
+    /// `Job J1.pdf (PDF from job-sheet)`, `terms.txt (file sheets/terms.txt, 21 bytes)`.
+    private static func describe(_ attachment: PlannedAttachment) -> String {
+        if let template = attachment.pdf { return "\(attachment.filename) (PDF from \(template))" }
+        let size = attachment.size.map { ", \($0) bytes" } ?? ""
+        return "\(attachment.filename) (file \(attachment.file ?? "")\(size))"
     }
 
     private static func display(_ mailbox: Mailbox) -> String {
