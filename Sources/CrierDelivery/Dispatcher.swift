@@ -4,7 +4,8 @@ import Logging
 
 /// Delivers what the ledger holds as pending, one claimed item at a time, and settles each
 /// item's state. Items left `sending` by a dead run are reconciled with the transport first.
-/// Each item passes the pipeline's `DeliveryGate` just before it is claimed.
+/// Each item passes the pipeline's `DeliveryGate` (SPEC §5, `max_per_day` included) just
+/// before it is claimed.
 package struct Dispatcher: Delivery {
     /// Transport per channel.
     package var transports: [Channel: any Transport]
@@ -25,9 +26,6 @@ package struct Dispatcher: Delivery {
     package var extraWorkers: [[Channel: any Transport]] = []
     /// `email.smtp.rate`, shared by the workers.
     package var throttle: Throttle?
-    /// `email.smtp.max_per_day`: the limit, the channels it covers and the zone whose day it
-    /// counts; what the day used so far is read from the ledger when delivery starts.
-    package var maxPerDay: (limit: Int, channels: Set<Channel>, timeZone: TimeZone)?
     /// After this many items in a row were left for the next run (server down, network
     /// trouble), the run stops delivering: the rest waits for the next run without each item
     /// spending its retries on a dead server.
@@ -77,7 +75,7 @@ package struct Dispatcher: Delivery {
         let queue = WorkQueue(try ledger.pending(), giveUpAfter: giveUpAfterDeferrals)
         progress?.started(total: queue.count)
         defer { progress?.finished() }
-        let shared = Shared(ledger: ledger, runID: runID, gate: gate, dailyCap: try dailyCap(ledger))
+        let shared = Shared(ledger: ledger, runID: runID, gate: gate)
         let sets = [transports] + extraWorkers
         if sets.count == 1 {
             work(queue, transports: transports, shared, into: &summary)
@@ -115,19 +113,11 @@ package struct Dispatcher: Delivery {
         summary.errors.append(("-", message))
     }
 
-    /// The day's cap with what the ledger says today used, when `maxPerDay` is set.
-    private func dailyCap(_ ledger: any Ledger) throws -> DailyCap? {
-        guard let maxPerDay else { return nil }
-        let used = try ledger.sentCount(channels: maxPerDay.channels, since: WallClock.startOfDay(containing: clock.now, in: maxPerDay.timeZone))
-        return DailyCap(limit: maxPerDay.limit, alreadySent: used, channels: maxPerDay.channels)
-    }
-
     /// What every worker of one delivery shares.
     private struct Shared {
         let ledger: any Ledger
         let runID: Int64
         let gate: any DeliveryGate
-        let dailyCap: DailyCap?
     }
 
     /// One worker: takes pending items off the shared queue until it is empty. Each item
@@ -135,7 +125,7 @@ package struct Dispatcher: Delivery {
     /// claims the next item (half the transactions); with a pause between items (pace, rate)
     /// it is recorded at once instead, so an item never waits in `sending` after its delivery.
     private func work(_ queue: WorkQueue, transports: [Channel: any Transport], _ shared: Shared, into summary: inout DeliverySummary) {
-        let (ledger, runID, dailyCap) = (shared.ledger, shared.runID, shared.dailyCap)
+        let (ledger, runID, gate) = (shared.ledger, shared.runID, shared.gate)
         var unsettled: Settlement?
         let settleAtOnce = pace > 0 || throttle != nil
         while let entry = queue.next() {
@@ -145,15 +135,11 @@ package struct Dispatcher: Delivery {
                 // The transport stopped: the item waits for the next run, with the fault as its error.
                 if let settlement = unsettled { record(settlement, in: ledger) }
                 unsettled = nil
+                gate.release(item)
                 if (try? ledger.claim(id: item.id, runID: runID, at: clock.now)) == true {
                     record(Settlement(id: item.id, runID: runID, state: .pending, error: fault.message), in: ledger)
                 }
                 summary.leftForRetry += 1
-                continue
-            }
-            let capped = dailyCap?.applies(to: item.channel) == true
-            if capped, dailyCap?.take() == false {
-                summary.heldByCap += 1
                 continue
             }
             throttle?.wait(for: item.channel)
@@ -164,18 +150,18 @@ package struct Dispatcher: Delivery {
             } catch {
                 if let unsettled { record(unsettled, in: ledger) }
                 unsettled = nil
-                if capped { dailyCap?.giveBack() }
+                gate.release(item)
                 logger.error("cannot claim item", metadata: ["item": "\(item.id)", "error": "\(error)"])
                 summary.leftForRetry += 1
                 summary.errors.append((item.id, "cannot claim: \(error)"))
                 continue
             }
             guard claimed else {
-                if capped { dailyCap?.giveBack() }
+                gate.release(item)
                 continue
             }
             let settlement = attempt(item, runID: runID, transports: transports, ledger: ledger, queue: queue, into: &summary)
-            if capped, settlement.state != .sent { dailyCap?.giveBack() }
+            if settlement.state != .sent { gate.release(item) }
             queue.note(deferred: settlement.state == .pending)
             progress?.advanced()
             if settleAtOnce { record(settlement, in: ledger) } else { unsettled = settlement }
@@ -200,8 +186,12 @@ package struct Dispatcher: Delivery {
             }
             return false
         case .hold(let why):
-            summary.held += 1
-            logger.info("item held", metadata: ["item": "\(item.id)", "reason": "\(why)"])
+            switch why {
+            case .dailyCap: summary.heldByCap += 1
+            case .quietHours: summary.heldByQuietHours += 1
+            case .optOutsUnread: summary.held += 1
+            }
+            logger.info("item held", metadata: ["item": "\(item.id)", "reason": "\(why.rawValue)"])
             return false
         }
     }

@@ -95,7 +95,7 @@ extension PostgresLedger: Ledger {
         try locked { connection in
             var items: [LedgerItem] = []
             try connection.forEachRow("""
-                SELECT payload, state, attempts, last_error, claimed_by,
+                SELECT payload, state, attempts, last_error, claimed_by, event_at,
                   EXISTS (SELECT 1 FROM item_events e WHERE e.item_id = items.id AND e.state = 'handed-over'
                           AND e.id > (SELECT MAX(s.id) FROM item_events s WHERE s.item_id = items.id AND s.state = 'sending')) AS handed_over
                 FROM items WHERE state = 'sending'
@@ -122,7 +122,7 @@ extension PostgresLedger: Ledger {
         try locked { connection in
             var items: [LedgerItem] = []
             try connection.forEachRow("""
-                SELECT payload, state, attempts, last_error FROM items WHERE state = 'pending'
+                SELECT payload, state, attempts, last_error, event_at FROM items WHERE state = 'pending'
                 ORDER BY created_at, schedule, key, recipient
                 """) { items.append(try Self.ledgerItem($0)) }
             return items
@@ -226,9 +226,10 @@ extension PostgresLedger: Ledger {
             .joined(separator: ",") + "}"
     }
 
-    /// The item of a row with `payload`, `state`, `attempts` and `last_error`.
+    /// The item of a row with `payload`, `state`, `attempts`, `last_error` and `event_at`.
     static func ledgerItem(_ row: PostgresRow) throws -> LedgerItem {
-        let item = try JSONDecoder().decode(PlanItem.self, from: Data((row["payload"] ?? "").utf8))
+        var item = try JSONDecoder().decode(PlanItem.self, from: Data((row["payload"] ?? "").utf8))
+        item.eventAt = row["event_at"].flatMap(Timestamp.parseISO)
         return LedgerItem(item: item, state: row["state"].flatMap(ItemState.init(rawValue:)) ?? .pending,
                           attempts: row.int("attempts"), lastError: row["last_error"], claimedBy: row["claimed_by"].flatMap(Int64.init))
     }

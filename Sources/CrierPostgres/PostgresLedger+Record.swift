@@ -67,14 +67,15 @@ extension PostgresLedger {
         let state: ItemState = item.action == .skip ? .skipped : .pending
         let reason = item.action == .skip ? item.reason?.description : nil
         let written = try connection.execute("""
-            INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, payload, run_id, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+            INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, payload, run_id, created_at, updated_at,
+                               event_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
             ON CONFLICT (id) DO UPDATE SET
               slot = excluded.slot, state = excluded.state, reason = excluded.reason, payload = excluded.payload,
-              run_id = excluded.run_id, updated_at = excluded.updated_at
+              run_id = excluded.run_id, updated_at = excluded.updated_at, event_at = excluded.event_at
             WHERE items.state = 'skipped'
             """, [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue, item.recipient,
-                  state.rawValue, reason, item.json.compact(), "\(runID)", now])
+                  state.rawValue, reason, item.json.compact(), "\(runID)", now, item.eventAt.map(Timestamp.utc)])
         guard written.changes == 1 else { return nil }
         try connection.execute("INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES ($1, $2, $3, $4, $5)",
                                [item.id, "\(runID)", now, state.rawValue, item.reason?.description])

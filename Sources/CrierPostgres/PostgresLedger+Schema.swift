@@ -95,6 +95,8 @@ extension PostgresLedger {
               PRIMARY KEY (sender, received_at, body)
             );
             """),
+        // When an `upcoming` reminder's event starts: at delivery a started one is withdrawn.
+        ("v2-item-event-at", "ALTER TABLE items ADD COLUMN event_at TEXT COLLATE \"C\""),
     ]
 
     /// Creates the schema when absent and applies the migrations it lacks, in one transaction.

@@ -172,6 +172,11 @@ package enum LedgerSchema {
                 DROP INDEX item_events_at;
                 """)
         }
+        // When an `upcoming` reminder's event starts (UTC ISO text): at delivery a reminder
+        // whose event has started is withdrawn, however long it was pending.
+        migrator.registerMigration("v7-item-event-at") { db in
+            try db.execute(sql: "ALTER TABLE items ADD COLUMN event_at TEXT")
+        }
         return migrator
     }
 }

@@ -132,11 +132,11 @@ package final class LedgerStore: Ledger {
         let lostSchedules = Set(result.lost.map(\.schedule))
         try recordChangeState(plan, except: lostSchedules, in: db, at: now)
         let upsert = try db.makeStatement(sql: """
-            INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, run_id, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, reason, run_id, created_at, updated_at, event_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
               slot = excluded.slot, state = excluded.state, reason = excluded.reason,
-              run_id = excluded.run_id, updated_at = excluded.updated_at
+              run_id = excluded.run_id, updated_at = excluded.updated_at, event_at = excluded.event_at
             WHERE items.state = 'skipped'
             """)
         let content = try db.makeStatement(sql: """
@@ -152,7 +152,7 @@ package final class LedgerStore: Ledger {
             let state: ItemState = item.action == .skip ? .skipped : .pending
             let reason = item.action == .skip ? item.reason?.description : nil
             try upsert.execute(arguments: [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue,
-                                           item.recipient, state.rawValue, reason, runID, now, now])
+                                           item.recipient, state.rawValue, reason, runID, now, now, item.eventAt.map(Timestamp.utc)])
             guard db.changesCount > 0 else { continue }
             try content.execute(arguments: [item.id, item.json.compact()])
             try event.execute(arguments: [item.id, runID, now, state.rawValue, item.reason?.description])
@@ -279,7 +279,8 @@ package final class LedgerStore: Ledger {
 
     static func ledgerItem(_ row: GRDB.Row) throws -> LedgerItem {
         let payload: String = row["payload"]
-        let item = try JSONDecoder().decode(PlanItem.self, from: Data(payload.utf8))
+        var item = try JSONDecoder().decode(PlanItem.self, from: Data(payload.utf8))
+        item.eventAt = (row["event_at"] as String?).flatMap(Timestamp.parseISO)
         return LedgerItem(item: item, state: ItemState(rawValue: row["state"]) ?? .pending,
                           attempts: row["attempts"], lastError: row["last_error"], claimedBy: row["claimed_by"])
     }

@@ -19,6 +19,7 @@ struct Execute: ParsableCommand {
     func run() throws {
         let started = Date()
         let workspace = try Workspace.load(configPath: configOptions.config)
+        try workspace.refuseInvalidConfig()
         let (document, planAt): (PlanDocument, Date)
         do throws(PlanFileError) {
             (document, planAt) = try read(workspace: workspace)
@@ -31,15 +32,15 @@ struct Execute: ParsableCommand {
             throw Exit.invalid
         }
         let clock: any Clock = try at.map { FixedClock(try EvaluationOptions.instant($0)) } ?? SystemClock()
-        let plan = Plan(at: planAt, configSHA256: document.configSHA256, snapshotSHA256: document.snapshotSHA256,
+        var plan = Plan(at: planAt, configSHA256: document.configSHA256, snapshotSHA256: document.snapshotSHA256,
                         schedules: document.schedules, items: document.items,
                         stateUpdates: document.state ?? [], definitions: document.definitions ?? [:],
                         changeGenerations: document.generations ?? [:])
         // Slots that ran since the plan was made are lost to the run that recorded them: their
         // items are not recorded twice.
         let pipeline = try LedgerSession.pipeline(workspace: workspace, clock: clock)
-        try refuseEdited(plan, workspace: workspace, ledger: pipeline.ledger)
-        let report = try pipeline.execute(plan, command: "execute")
+        try refuseEdited(&plan, workspace: workspace, ledger: pipeline.ledger)
+        let report = try pipeline.execute(plan, command: "execute", repository: workspace.repository, rows: try workspace.openSnapshot())
         print(report.text)
         let code = Exit.of(report, invalid: false)
         RunMetrics(command: "execute", plan: report.plan, summary: report.summary, exit: code, started: started, finished: Date())
@@ -69,11 +70,12 @@ extension Execute {
     }
 
     /// Exits 65 when `plan`'s items are not what its config and snapshot render at its `at`
-    /// (a hand-edited plan), naming each item and what differs, never the values.
-    func refuseEdited(_ plan: Plan, workspace: Workspace, ledger: any LedgerView) throws {
+    /// (a hand-edited plan), naming each item and what differs, never the values; gives the
+    /// plan's reminders their event times.
+    func refuseEdited(_ plan: inout Plan, workspace: Workspace, ledger: any LedgerView) throws {
         let differences: [PlanIntegrity.Difference]
         do {
-            differences = try PlanIntegrity.differences(of: plan, repository: workspace.repository,
+            differences = try PlanIntegrity.differences(of: &plan, repository: workspace.repository,
                                                         rows: try workspace.openSnapshot(), ledger: ledger)
         } catch {
             printError("\(planFile): error: cannot check the plan against the ledger: \(error)")

@@ -34,7 +34,7 @@ struct PlanCommand: ParsableCommand {
         switch format {
         case .table: text = PlanTable.render(plan, repository: workspace.repository)
         case .json: text = plan.json.rendered()
-        case .html: text = PlanHTML(plan: plan, repository: workspace.repository, backlog: try PlanHTML.backlog(of: workspace)).render()
+        case .html: text = PlanHTML(plan: plan, repository: workspace.repository).render()
         }
         try CommandOutput.write(text, to: output, what: format == .html ? "the plan preview" : "the plan", isPage: format == .html)
         let invalid = workspace.hasErrors || diagnostics.contains { $0.severity == .error }
@@ -48,15 +48,27 @@ struct PlanMaker {
     let at: Date
     let selection: Set<String>?
 
-    /// A plan read against the existing ledger (or an empty one), changing nothing; prints
-    /// the diagnostics it adds.
+    /// A plan read against the existing ledger (or an empty one), changing nothing, with the
+    /// backlog the next run would deliver first; prints the diagnostics it adds.
     func makeReadOnly() throws -> (Plan, [Diagnostic]) {
-        let ledger: any LedgerView = try workspace.ledger { try $0.openForReading() } ?? EmptyLedgerView()
+        let reader = try workspace.ledger { try $0.openForReading() }
         let snapshot = try workspace.openSnapshot()
         var collector = DiagnosticCollector()
-        let plan = try planner().plan(rows: snapshot, ledger: ledger, into: &collector)
+        var plan = try planner().plan(rows: snapshot, ledger: reader ?? EmptyLedgerView(), into: &collector)
         for diagnostic in collector.diagnostics { printError(diagnostic.description) }
+        if let reader { plan.backlog = try backlog(reader, rows: snapshot) }
         return (plan, collector.diagnostics)
+    }
+
+    /// The items earlier runs left pending, each with the delivery gate's verdict at `at`.
+    private func backlog(_ ledger: any LedgerReader, rows: any RowSource) throws -> [BacklogItem] {
+        do {
+            let rules = try DeliveryRules(repository: workspace.repository, rows: rows, ledger: ledger, at: at)
+            return rules.backlog(try ledger.pending(), at: at)
+        } catch {
+            printError("\(workspace.repository.config.ledgerPath): error: cannot read the pending items of the ledger: \(error)")
+            throw Exit.invalid
+        }
     }
 
     /// The planner of the workspace at `at` (hashing the snapshot for the plan's header).

@@ -11,18 +11,8 @@ struct PlanHTML {
     let plan: Plan
     let repository: ConfigRepository
     /// Items earlier runs left pending: the next run delivers them (after SPEC §5's checks).
-    let backlog: [LedgerItem]
-
-    /// The pending items of the workspace's ledger, read without writing to it.
-    static func backlog(of workspace: Workspace) throws -> [LedgerItem] {
-        let ledger = try workspace.ledger { try $0.openForReading() }
-        do {
-            return try ledger?.pending() ?? []
-        } catch {
-            printError("\(workspace.repository.config.ledgerPath): error: cannot read the pending items of the ledger: \(error)")
-            throw Exit.invalid
-        }
-    }
+    /// Items earlier runs left pending, with what the next run does with each.
+    var backlog: [BacklogItem] { plan.backlog }
 
     /// The skip reasons of the plan, sorted, each with its count; the index is the filter's id.
     private var reasons: [(reason: String, count: Int)] {
@@ -130,6 +120,7 @@ struct PlanHTML {
         }
         out += "<p class=\"muted\">Slot \(HTMLPage.escape(slotText(decision))): \(HTMLPage.escape(Self.explain(decision.status)))"
         if let occurrence = decision.occurrence, !occurrence.isEmpty { out += " For \(HTMLPage.escape(occurrence))." }
+        if let keys = decision.baselineKeys { out += " This run records a baseline of \(keys) key(s); later runs report what enters, leaves or changes." }
         out += "</p>\n"
         guard !items.isEmpty else { return out + "<p class=\"muted\">No messages.</p>\n</section>\n" }
         let sends = items.filter { $0.action == .send }.count
@@ -153,8 +144,15 @@ struct PlanHTML {
             return out + "<p class=\"muted\">Nothing is waiting: earlier runs delivered everything they planned.</p>\n</section>\n"
         }
         out += "<p class=\"muted\">Earlier runs planned these and have not delivered them yet; the next run tries them again (unless the recipient opted out, the event started or the message expired).</p>\n<div class=\"items\">\n"
-        for entry in backlog {
-            var note = "Tried \(HTMLPage.count(entry.attempts, "time", "times"))."
+        for waiting in backlog {
+            let entry = waiting.entry
+            var note: String
+            switch waiting.verdict {
+            case .deliver: note = "The next run sends it."
+            case .withdraw(let reason): note = "The next run withdraws it: \(reason). \(Self.explain(reason.description))"
+            case .hold(let reason): note = "Still waiting (\(reason.rawValue))."
+            }
+            note += " Tried \(HTMLPage.count(entry.attempts, "time", "times"))."
             if let error = entry.lastError { note += " Last error: \(error)" }
             out += card(entry.item, reason: nil, action: "pending", note: note)
         }
@@ -169,7 +167,9 @@ struct PlanHTML {
         if let reason { out += " data-r=\"\(reason)\"" }
         out += ">\n"
         if item.action != .send, action != "pending" {
-            out += "<p class=\"why\"><b>Not sent:</b> \(HTMLPage.escape(item.reason?.description ?? "")). \(HTMLPage.escape(Self.explain(item.reason?.description ?? "")))</p>\n"
+            // Over max_per_day an item is held: recorded pending, it goes out in a run with room.
+            let label = item.action == .hold ? "Waits" : "Not sent"
+            out += "<p class=\"why\"><b>\(label):</b> \(HTMLPage.escape(item.reason?.description ?? "")). \(HTMLPage.escape(Self.explain(item.reason?.description ?? "")))</p>\n"
         }
         if let note { out += "<p class=\"why wait\">\(HTMLPage.escape(note))</p>\n" }
         switch item.channel {
@@ -213,6 +213,7 @@ struct PlanHTML {
         header("Cc", item.cc)
         header("Bcc", item.bcc)
         header("Subject", item.subject ?? "")
+        header("Attachments", item.attachments.map { $0.map(Self.describe).joined(separator: ", ") })
         out += "</dl>\n"
         if let body = item.body {
             out += "<pre class=\"text\">\(HTMLPage.escape(body))</pre>\n"
@@ -224,6 +225,13 @@ struct PlanHTML {
             out += "<details open><summary>HTML version</summary><iframe sandbox=\"\" referrerpolicy=\"no-referrer\" title=\"HTML version of the email to \(HTMLPage.escape(item.recipient))\" srcdoc=\"\(HTMLPage.escape(document))\"></iframe></details>\n"
         }
         return out
+    }
+
+    /// `Job J1.pdf (PDF from job-sheet)`, `terms.txt (file sheets/terms.txt, 21 bytes)`.
+    private static func describe(_ attachment: PlannedAttachment) -> String {
+        if let template = attachment.pdf { return "\(attachment.filename) (PDF from \(template))" }
+        let size = attachment.size.map { ", \($0) bytes" } ?? ""
+        return "\(attachment.filename) (file \(attachment.file ?? "")\(size))"
     }
 
     private static func display(_ mailbox: Mailbox) -> String {

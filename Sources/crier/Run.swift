@@ -29,6 +29,7 @@ struct Run: ParsableCommand {
             print("dry run: nothing recorded, nothing sent")
             throw Exit.combine(invalid: workspace.hasErrors || diagnostics.contains { $0.severity == .error }, failed: false, temporary: false)
         }
+        try workspace.refuseInvalidConfig()
         let planner = try maker.planner()
         let snapshot = try workspace.openSnapshot()
         let pipeline = try LedgerSession.pipeline(workspace: workspace, clock: clock)
@@ -71,9 +72,6 @@ enum LedgerSession {
             }
             if let rate = smtp.ratePerSecond, rate > 0 {
                 dispatcher.throttle = Throttle(perSecond: rate, channels: smtpChannels)
-            }
-            if let limit = smtp.maxPerDay {
-                dispatcher.maxPerDay = (limit, smtpChannels, config.timeZone)
             }
         }
         if let retryDelay = ProcessInfo.processInfo.environment["CRIER_RETRY_DELAY_MS"].flatMap(Double.init) {

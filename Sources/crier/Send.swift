@@ -53,6 +53,7 @@ struct Send: ParsableCommand {
 
     func run() throws {
         let workspace = try Workspace.load(configPath: configOptions.config)
+        try workspace.refuseInvalidConfig()
         guard !workspace.hasErrors else { throw Exit.invalid }
         let repository = workspace.repository
         let config = repository.config
@@ -98,7 +99,8 @@ struct Send: ParsableCommand {
         }
         let plan = Plan(at: now, configSHA256: repository.sha256, snapshotSHA256: "", schedules: [], items: [item],
                         stateUpdates: [], definitions: [:])
-        let report = try pipeline.execute(plan, command: "send")
+        let report = try pipeline.execute(plan, command: "send", repository: repository,
+                                          rows: config.optOutQuery == nil ? nil : try workspace.openSnapshot())
         guard item.action == .send else {
             let reason = item.reason
             print("not sent to \(item.recipient): \(reason?.description ?? "skipped")"

@@ -11,8 +11,20 @@ struct Workspace {
     /// Every problem found while loading.
     let diagnostics: [Diagnostic]
 
+    /// crier.yaml, as given.
+    var configFile = "crier.yaml"
+
     /// Whether any error (not warning) was found.
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Exits 65 when crier.yaml itself has errors (already printed): a command that records or
+    /// delivers must not act on settings it cannot trust (SPEC §5). A broken schedule or
+    /// template stops only itself.
+    func refuseInvalidConfig() throws {
+        guard diagnostics.contains(where: { $0.severity == .error && $0.location?.file == configFile }) else { return }
+        printError("\(configFile): error: crier.yaml has errors (above): nothing was recorded or sent. Fix them; `crier validate` checks")
+        throw Exit.invalid
+    }
 
     /// Loads the repository of `configPath` (or ./crier.yaml), printing every diagnostic to
     /// stderr (with `printDiagnostics: false`, only when crier.yaml itself cannot be used, to
@@ -54,7 +66,7 @@ struct Workspace {
         }
         guard let repository else { throw Exit.invalid }
         LogOutput.choose(config: repository.config.logFormat)
-        return Workspace(repository: repository, diagnostics: collector.diagnostics)
+        return Workspace(repository: repository, diagnostics: collector.diagnostics, configFile: path)
     }
 
     /// The files of `folder` whose names pass `include`, as (shown path, text), sorted; a file

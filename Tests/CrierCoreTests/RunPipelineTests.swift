@@ -44,10 +44,14 @@ struct RunPipelineTests {
         [.text("J3"), .text("2026-11-24T03:30:00Z"), .text("09 123 4567"), .text("Landline")],
     ]
 
-    func planner() throws -> Planner {
+    func repository() throws -> ConfigRepository {
         let (repository, diagnostics) = Fixture.repository()
         #expect(diagnostics.isEmpty, "\(diagnostics)")
-        return Planner(repository: try #require(repository), at: Self.now, snapshotSHA256: "snap")
+        return try #require(repository)
+    }
+
+    func planner() throws -> Planner {
+        Planner(repository: try repository(), at: Self.now, snapshotSHA256: "snap")
     }
 
     @Test func plansThenRecordsThenDeliversThenFinishesTheRun() throws {
@@ -86,7 +90,7 @@ struct RunPipelineTests {
         let storage = MemoryLedgerStorage()
         try storage.openForWriting().addOptOut("+64277654321", reason: nil, source: .manual, at: Self.now)
         let pipeline = RunPipeline(ledger: try storage.openForRun(), delivery: ScriptedDelivery(), clock: FixedClock(Self.now))
-        let report = try pipeline.execute(plan, command: "execute")
+        let report = try pipeline.execute(plan, command: "execute", repository: repository(), rows: MemoryRows(columns: columns, rows: rows))
         #expect(report.summary.withdrawn == 1)
         #expect(storage.writes == ["beginRun execute", "record", "claim J1", "settle J1 sent", "withdraw J2", "finishRun"])
         #expect(try storage.openForReading()?.history(HistoryFilter(key: "J2"), limit: 1).first?.reason == "opted-out")
@@ -98,8 +102,8 @@ struct RunPipelineTests {
         let plan = try planner().plan(rows: MemoryRows(columns: columns, rows: rows), ledger: EmptyLedgerView(), into: &collector)
         let delivery = ScriptedDelivery()
         let pipeline = RunPipeline(ledger: try storage.openForRun(), delivery: delivery, clock: FixedClock(Self.now))
-        #expect(try pipeline.execute(plan, command: "execute").summary.sent == 2)
-        let again = try pipeline.execute(plan, command: "execute")
+        #expect(try pipeline.execute(plan, command: "execute", repository: repository(), rows: MemoryRows(columns: columns, rows: rows)).summary.sent == 2)
+        let again = try pipeline.execute(plan, command: "execute", repository: repository(), rows: MemoryRows(columns: columns, rows: rows))
         #expect(again.recorded.lost == [ScheduleSlot(schedule: "reminder", slot: "2026-11-23T04:00:00Z")])
         #expect(again.summary.sent == 0)
         #expect(storage.runs.map(\.command) == ["execute", "execute"])

@@ -44,7 +44,7 @@ struct DispatcherTests {
         let log = DeliveryLog()
         var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log))
         dispatcher.extraWorkers = (1..<8).map { [.email: RecordingTransport(worker: $0, log: log)] }
-        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: []))
         #expect(summary.sent == 200)
         #expect(log.itemIDs.count == 200)
         #expect(Set(log.itemIDs).count == 200, "no item twice")
@@ -57,8 +57,13 @@ struct DispatcherTests {
         let log = DeliveryLog()
         var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log, refuse: ["J0003"]))
         dispatcher.extraWorkers = (1..<4).map { [.email: RecordingTransport(worker: $0, log: log, refuse: ["J0003"])] }
-        dispatcher.maxPerDay = (limit: 10, channels: [.email], timeZone: TimeZone(identifier: "Pacific/Auckland")!)
-        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
+        // The gate of each delivery holds the day's cap with what the ledger says the day used.
+        func capped(_ limit: Int, at now: Date) throws -> DeliveryRules {
+            let day = WallClock.startOfDay(containing: now, in: TimeZone(identifier: "Pacific/Auckland")!)
+            return DeliveryRules(optedOut: [], dailyCap: DailyCap(limit: limit, alreadySent: try ledger.sentCount(channels: [.email], since: day),
+                                                                  channels: [.email]))
+        }
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: try capped(10, at: at))
         // 10 places: J0003 is refused for good and gives its place back, so 10 are sent.
         #expect(summary.sent == 10)
         #expect(summary.failed == 1)
@@ -69,13 +74,12 @@ struct DispatcherTests {
         #expect(try ledger.sentCount(channels: [.sms], since: at.addingTimeInterval(-60)) == 0)
 
         // The same day has no room left: what the day used is read from the ledger.
-        let later = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
+        let later = try dispatcher.deliver(ledger: ledger, runID: run, gate: try capped(10, at: at))
         #expect(later.sent == 0)
         #expect(later.heldByCap == 19)
         // The next day's run has room again and sends what waited, oldest first.
-        dispatcher.maxPerDay?.limit = 12
         dispatcher.clock = FixedClock(at.addingTimeInterval(86400))
-        let next = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
+        let next = try dispatcher.deliver(ledger: ledger, runID: run, gate: try capped(12, at: at.addingTimeInterval(86400)))
         #expect(next.sent == 12)
         #expect(next.heldByCap == 7)
         #expect(Set(log.itemIDs).count == log.itemIDs.count, "nothing sent twice")
@@ -86,7 +90,7 @@ struct DispatcherTests {
         let log = DeliveryLog()
         var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log, down: true))
         dispatcher.policy = DeliveryAttempts(maxAttempts: 3, baseDelay: 0.001)
-        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: []))
         #expect(summary.leftForRetry == 30)
         #expect(summary.sent == 0)
         #expect(log.attempts == 15, "5 items × 3 attempts, not 30 × 3")
@@ -100,7 +104,7 @@ struct DispatcherTests {
         let fault = TransportFault(.configuration, "email.smtp smtp://127.0.0.1:2525: the server refused the username and password")
         var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log, fault: fault))
         dispatcher.extraWorkers = (1..<3).map { [.email: RecordingTransport(worker: $0, log: log, fault: fault)] }
-        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: []))
         #expect(log.attempts <= 3, "at most one attempt per worker, not retries: \(log.attempts)")
         #expect(summary.failed == 0)
         #expect(summary.leftForRetry == 12)
@@ -119,7 +123,7 @@ struct DispatcherTests {
         let orphans = try ledger.orphanedSending()
         #expect(orphans.map(\.handedOver) == [false, true])
         let log = DeliveryLog()
-        let summary = try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: []))
+        let summary = try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: []))
         #expect(summary.uncertain == 1)
         #expect(summary.sent == 1)
         #expect(log.itemIDs == [ids[0]], "the one killed before its hand-over is sent again")
@@ -137,7 +141,7 @@ struct DispatcherTests {
         #expect(pending.map(\.item.action) == [.hold], "the plan's hold, recorded as it is")
         #expect(try ledger.history(HistoryFilter(key: "J1"), limit: 1).first?.reason == nil, "a pending item has no skip reason")
         let log = DeliveryLog()
-        #expect(try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: ledger, runID: run, gate: ConsentGate(optedOut: [])).sent == 1)
+        #expect(try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: [])).sent == 1)
     }
 }
 

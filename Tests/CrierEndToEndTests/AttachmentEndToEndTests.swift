@@ -121,6 +121,18 @@ struct AttachmentEndToEndTests {
         #expect((attachments.first?["markup"] as? String)?.contains("Client: Tāne &amp; Sons &lt;Ltd&gt;") == true)
     }
 
+    @Test func thePreviewCardListsEachAttachment() throws {
+        guard let browser = HeadlessChromium.find() else {
+            Issue.record("chromium is not installed: run ./contrib/install-deps.sh")
+            return
+        }
+        let repo = try makeRepo()
+        let made = try repo.crier(["plan", "--at", Self.at, "--format", "html", "-o", "plan.html"])
+        #expect(made.code == 0, "\(made.err)")
+        let text = PlanHTMLEndToEndTests.text(of: try browser.dumpDOM(repo.root + "/plan.html"))
+        #expect(text.contains("AttachmentsJob J1.pdf (PDF from job-sheet), terms.txt (file sheets/terms.txt, 21 bytes)"), "\(text)")
+    }
+
     @Test func overSMTPTheMessageIsMultipartMixed() throws {
         let server = try SMTPTestServer()
         defer { server.stop() }

@@ -73,6 +73,17 @@ package enum LedgerConformance {
             #expect(try ledger.itemStates(ids: [item("J4").id]).isEmpty, "an item of a lost slot is not recorded")
             #expect(try ledger.stateCounts() == [.pending: 2, .skipped: 1])
         },
+        Check(name: "a pending reminder keeps its event time for the delivery gate") { fresh in
+            let ledger = try fresh().openForRun()
+            var reminder = item("J1")
+            reminder.eventAt = at.addingTimeInterval(57_600)
+            _ = try ledger.record(Self.plan(slot: slotA, items: [reminder, item("J2")]), runID: try ledger.beginRun(command: "run", at: at, clock: at),
+                                  at: at)
+            let pending = try ledger.pending()
+            #expect(pending.map(\.item.key) == ["J1", "J2"])
+            #expect(pending.map(\.item.eventAt) == [at.addingTimeInterval(57_600), nil])
+            #expect(pending.first?.item == reminder)
+        },
         Check(name: "a change schedule's state advances only from the generation its plan read") { fresh in
             let ledger = try fresh().openForRun()
             #expect(try ledger.changeGeneration(schedule: "s") == 0)

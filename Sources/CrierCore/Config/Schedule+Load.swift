@@ -3,7 +3,7 @@ import Yams
 
 extension Schedule {
     /// The keys a schedule file may have.
-    static let keys = ["description", "cron", "timezone", "enabled", "channel", "template", "trigger", "query", "quiet_hours", "times"]
+    static let keys = ["description", "cron", "timezone", "enabled", "channel", "template", "trigger", "query", "quiet_hours", "times", "expires_after"]
     /// The triggers there are.
     static let triggerNames = ["upcoming", "overdue", "change"]
 
@@ -95,12 +95,22 @@ extension Schedule {
             }
             times = names
         }
+        var expiresAfter = Int(DeliveryRules.defaultExpiry)
+        if let text = top.string("expires_after", in: "a schedule", into: &diagnostics), let node = top["expires_after"] {
+            if let seconds = Self.parseSpan(text) {
+                expiresAfter = seconds
+            } else {
+                diagnostics.add(file.error("invalid \"expires_after\" \"\(text)\"", at: node, hint: "Write \(DurationText.examples)"))
+            }
+        }
         guard !failed(), let cron, let trigger else { return nil }
-        return Schedule(
+        var schedule = Schedule(
             id: id, file: path,
             description: top.string("description", in: "a schedule", into: &diagnostics) ?? "",
             cron: cron, timeZone: zone, enabled: enabled, channel: channel, template: template,
             trigger: trigger, query: query, queryLocation: queryLocation, quietHours: quietHours, times: times)
+        schedule.expiresAfterSeconds = expiresAfter
+        return schedule
     }
 
     /// Seconds in a positive duration (`2 days`, `36 hours`, `36h`): `DurationText`'s grammar.

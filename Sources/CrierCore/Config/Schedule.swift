@@ -28,6 +28,8 @@ package struct Schedule: Sendable {
     package var quietHours: QuietHours? = nil
     /// Columns that templates see as time views in the schedule's zone (`times:`), like `{{at.*}}`.
     package var times: [String] = []
+    /// How long after its slot an item may still be delivered (`expires_after`, default 24h).
+    package var expiresAfterSeconds = Int(DeliveryRules.defaultExpiry)
 }
 
 /// The channel a schedule sends through.

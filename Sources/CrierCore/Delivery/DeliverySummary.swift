@@ -14,7 +14,9 @@ package struct DeliverySummary: Sendable, Equatable {
     package var heldByCap = 0
     /// Withdrawn by the delivery gate (recorded as skipped with its reason).
     package var withdrawn = 0
-    /// Held by the delivery gate: pending for a later run.
+    /// SMS held by the delivery gate for quiet hours: pending for a run after them.
+    package var heldByQuietHours = 0
+    /// Held by the delivery gate because `opt_out_query` could not be read: pending.
     package var held = 0
     /// Error texts of failures and retries, by item id.
     package var errors: [(id: String, message: String)] = []
@@ -36,6 +38,7 @@ package struct DeliverySummary: Sendable, Equatable {
         reconciled += other.reconciled
         heldByCap += other.heldByCap
         withdrawn += other.withdrawn
+        heldByQuietHours += other.heldByQuietHours
         held += other.held
         errors += other.errors
         faults.merge(other.faults) { first, _ in first }
@@ -45,7 +48,7 @@ package struct DeliverySummary: Sendable, Equatable {
     package static func == (lhs: DeliverySummary, rhs: DeliverySummary) -> Bool {
         lhs.sent == rhs.sent && lhs.failed == rhs.failed && lhs.leftForRetry == rhs.leftForRetry
             && lhs.uncertain == rhs.uncertain && lhs.reconciled == rhs.reconciled && lhs.heldByCap == rhs.heldByCap
-            && lhs.withdrawn == rhs.withdrawn && lhs.held == rhs.held && lhs.faults == rhs.faults
+            && lhs.withdrawn == rhs.withdrawn && lhs.held == rhs.held && lhs.heldByQuietHours == rhs.heldByQuietHours && lhs.faults == rhs.faults
             && lhs.errors.map(\.id) == rhs.errors.map(\.id) && lhs.errors.map(\.message) == rhs.errors.map(\.message)
     }
 }

@@ -30,19 +30,24 @@ package struct RunPipeline {
         let runID = try ledger.beginRun(command: command, at: planner.at, clock: clock.now)
         var diagnostics = DiagnosticCollector()
         let plan = planner.plan(rows: rows, ledger: ledger, into: &diagnostics)
-        return try recordAndDeliver(plan, diagnostics: diagnostics.diagnostics, runID: runID)
+        return try recordAndDeliver(plan, diagnostics: diagnostics.diagnostics, runID: runID, repository: planner.repository, rows: rows)
     }
 
-    /// Records and delivers a plan made earlier (`execute`). Slots that ran since it was made
-    /// are lost to the run that recorded them: their items are not recorded twice.
-    package func execute(_ plan: Plan, command: String) throws -> RunReport {
+    /// Records and delivers a plan made earlier (`execute`, `send`). Slots that ran since it was
+    /// made are lost to the run that recorded them: their items are not recorded twice. `rows`
+    /// is the snapshot `opt_out_query` is read from at delivery (nil: every item waits when
+    /// crier.yaml has one).
+    package func execute(_ plan: Plan, command: String, repository: ConfigRepository, rows: (any RowSource)?) throws -> RunReport {
         let runID = try ledger.beginRun(command: command, at: plan.at, clock: clock.now)
-        return try recordAndDeliver(plan, diagnostics: [], runID: runID)
+        return try recordAndDeliver(plan, diagnostics: [], runID: runID, repository: repository, rows: rows)
     }
 
-    private func recordAndDeliver(_ plan: Plan, diagnostics: [Diagnostic], runID: Int64) throws -> RunReport {
+    /// Records `plan`, then delivers every pending item through the delivery gate of
+    /// `repository` built now (SPEC §5).
+    private func recordAndDeliver(_ plan: Plan, diagnostics: [Diagnostic], runID: Int64, repository: ConfigRepository,
+                                  rows: (any RowSource)?) throws -> RunReport {
         let recorded = try ledger.record(plan, runID: runID, at: clock.now)
-        let gate = try ConsentGate(ledger: ledger)
+        let gate = try DeliveryRules(repository: repository, rows: rows, ledger: ledger, at: clock.now)
         let summary = try delivery.deliver(ledger: ledger, runID: runID, gate: gate)
         let report = RunReport(plan: plan, diagnostics: diagnostics, recorded: recorded, summary: summary)
         try ledger.finishRun(runID, outcome: report.outcome, at: clock.now)
@@ -85,16 +90,20 @@ package struct RunReport: Sendable {
             if let slot = decision.slot { line += " slot \(slot)" }
             if let occurrence = decision.occurrence { line += " occurrence \(occurrence)" }
             if let rows = decision.rows { line += ", \(rows) row(s)" }
+            if let keys = decision.baselineKeys { line += "; recorded a baseline of \(keys) key(s)" }
             out += line + "\n"
         }
         for lost in recorded.lost {
             out += "  \(lost.schedule): slot \(lost.slot) was recorded by another run meanwhile; this run recorded none of its items\n"
         }
         var reasons: [String: Int] = [:]
-        for item in plan.items where item.action != .send { reasons[item.reason?.description ?? "", default: 0] += 1 }
+        // Held items (over the daily cap) are pending: they are counted as waiting, not as skipped.
+        for item in plan.items where item.action == .skip { reasons[item.reason?.description ?? "", default: 0] += 1 }
         out += "  sent \(summary.sent), failed \(summary.failed), left for retry \(summary.leftForRetry), uncertain \(summary.uncertain)"
         if summary.reconciled > 0 { out += ", confirmed after a crash \(summary.reconciled)" }
         if summary.heldByCap > 0 { out += ", waiting for room under max_per_day \(summary.heldByCap)" }
+        if summary.heldByQuietHours > 0 { out += ", waiting for the end of quiet hours \(summary.heldByQuietHours)" }
+        if summary.held > 0 { out += ", held until opt_out_query can be read \(summary.held)" }
         if summary.withdrawn > 0 { out += ", withdrawn before delivery \(summary.withdrawn)" }
         out += "\n"
         if !reasons.isEmpty {

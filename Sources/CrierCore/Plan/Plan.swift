@@ -23,6 +23,9 @@ package struct Plan: Sendable, Equatable {
     /// The generation of each change schedule's state the plan's diff was made against
     /// (`LedgerView.changeGeneration`; absent: 0). `record` refuses a stale one.
     package var changeGenerations: [String: Int64]
+    /// Items earlier runs left pending, with what the next delivery does with each (a preview:
+    /// recording ignores it). In the JSON only when there are some.
+    package var backlog: [BacklogItem] = []
 
     /// A plan.
     package init(at: Date, configSHA256: String, snapshotSHA256: String, schedules: [SlotDecision], items: [PlanItem],
@@ -56,6 +59,7 @@ package struct Plan: Sendable, Equatable {
         if !generations.isEmpty {
             pairs.append(("generations", .object(generations.map { ($0.key, .int(Int($0.value))) })))
         }
+        if !backlog.isEmpty { pairs.append(("backlog", .array(backlog.map(\.json)))) }
         if !stateUpdates.isEmpty {
             pairs.append(("state", .array(stateUpdates.map { update in
                 var fields: [(String, JSONValue)] = [("schedule", .string(update.schedule)), ("key", .string(update.key))]
@@ -126,6 +130,9 @@ package struct SlotDecision: Sendable, Equatable, Codable {
     package var occurrence: String?
     /// Candidate rows read, when due.
     package var rows: Int?
+    /// For a change schedule whose evaluation records a baseline: how many keys it records.
+    /// Shown to people (`plan`, the run summary); not part of the plan's JSON.
+    package var baselineKeys: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case schedule, slot, status, occurrence, rows

@@ -26,7 +26,9 @@ package enum PlanIntegrity {
     /// The differences between `plan` and what its schedules render over `rows` and `ledger`
     /// at the plan's `at`: slot decisions, then items. Schedules whose slot the ledger already
     /// holds are left out: recording skips them (they belong to the run that recorded them).
-    package static func differences(of plan: Plan, repository: ConfigRepository, rows: any PreparingRowSource,
+    /// Each reminder of `plan` gets the event time the render gives it: a plan file does not
+    /// carry it, and the delivery gate needs it.
+    package static func differences(of plan: inout Plan, repository: ConfigRepository, rows: any PreparingRowSource,
                                     ledger: any LedgerView) throws -> [Difference] {
         var recorded = Set<String>()
         for decision in plan.schedules {
@@ -38,6 +40,8 @@ package enum PlanIntegrity {
         let planner = Planner(repository: repository, at: plan.at, snapshotSHA256: plan.snapshotSHA256, selection: selection)
         var ignored = DiagnosticCollector()
         let rendered = planner.plan(rows: rows, ledger: ledger, into: &ignored)
+        let eventTimes = Dictionary(rendered.items.compactMap { item in item.eventAt.map { (item.id, $0) } }, uniquingKeysWith: { first, _ in first })
+        for index in plan.items.indices { plan.items[index].eventAt = eventTimes[plan.items[index].id] }
         var differences: [Difference] = []
         for decision in plan.schedules where selection.contains(decision.schedule) {
             let now = rendered.schedules.first { $0.schedule == decision.schedule }

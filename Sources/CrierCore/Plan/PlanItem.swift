@@ -50,6 +50,10 @@ package struct PlanItem: Sendable, Equatable, Codable {
     package var bcc: String?
     /// Email attachments (PDF markup or file paths; the bytes are made at delivery).
     package var attachments: [PlannedAttachment]?
+    /// When the event an `upcoming` reminder is about starts: a reminder whose event has
+    /// started is withdrawn at delivery. The ledger keeps it beside the item; the plan's JSON
+    /// does not show it (`execute` takes it from the re-rendered plan).
+    package var eventAt: Date? = nil
 
     /// An item; content fields default to absent.
     package init(id: String, schedule: String, slot: String, key: String, occurrence: String, channel: Channel,

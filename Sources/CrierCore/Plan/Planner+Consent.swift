@@ -69,7 +69,7 @@ extension Planner {
             items.removeAll { states[$0.id] != .skipped }
             consent.apply(to: &items, quiet: false)
             for index in items.indices where items[index].action == .send {
-                if let start = found.eventTimes[items[index].id], start <= at {
+                if let start = items[index].eventAt, start <= at {
                     items[index].action = .skip
                     items[index].reason = .eventStarted
                 }

@@ -158,6 +158,7 @@ package struct Planner {
                                                     parameters: parameters)
                 items = result.items
                 stateUpdates[schedule.id] = result.updates
+                if evaluator.recordsBaseline { decision.baselineKeys = result.updates.filter { $0.fingerprint != nil }.count }
                 definitions[schedule.id] = evaluator.definition
                 (rowCount, nullKeys) = (evaluator.rowCount, evaluator.nullKeys)
             }
@@ -213,8 +214,6 @@ package struct Planner {
         var rowCount: Int
         /// Rows left out for a NULL key.
         var nullKeys: Int
-        /// When each reminder's event starts, by item id (upcoming only).
-        var eventTimes: [String: Date] = [:]
     }
 
     /// Runs `schedule`'s upcoming trigger for `slot`; `parameters` are those its prepared query uses.
@@ -225,8 +224,7 @@ package struct Planner {
         try rows.forEachRow(query: schedule.query, parameters: QueryParameters.bind(parameters, now: at, slot: slot, window: window)) {
             collector.add($0)
         }
-        return SlotItems(window: window, items: collector.items, rowCount: collector.rowCount, nullKeys: collector.nullKeys,
-                         eventTimes: collector.eventTimes)
+        return SlotItems(window: window, items: collector.items, rowCount: collector.rowCount, nullKeys: collector.nullKeys)
     }
 
     /// Runs `schedule`'s overdue trigger for `slot`; `parameters` are those its prepared query uses.

@@ -28,8 +28,11 @@ package enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     case superseded
     /// An SMS due inside quiet hours; it waits for the first run after them.
     case quietHours
-    /// A reminder deferred by quiet hours whose event has started since: never sent late.
+    /// A reminder whose event has started (deferred by quiet hours, or still pending at
+    /// delivery): never sent late.
     case eventStarted
+    /// Still pending longer than its schedule's `expires_after` after its slot: never sent late.
+    case expired
     /// Over `email.smtp.max_per_day`: recorded as pending, it waits for a run with room.
     case dailyCap
 
@@ -51,6 +54,7 @@ package enum SkipReason: Sendable, Hashable, CustomStringConvertible {
         case .superseded: return "superseded"
         case .quietHours: return "quiet-hours"
         case .eventStarted: return "event-started"
+        case .expired: return "expired"
         case .dailyCap: return "daily-cap"
         }
     }

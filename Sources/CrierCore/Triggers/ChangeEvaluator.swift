@@ -95,6 +95,9 @@ package struct ChangeEvaluator {
     private var guessed = 0
     private var missed = 0
 
+    /// Whether this evaluation records a baseline (the first, or the first after the query or
+    /// `watch` was edited) rather than comparing rows with the stored state.
+    package var recordsBaseline: Bool { mode != .compare }
     /// Rows read.
     package var rowCount: Int { tally.rows }
     /// Rows whose key was NULL (left out).

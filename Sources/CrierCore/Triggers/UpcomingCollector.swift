@@ -14,8 +14,6 @@ package struct UpcomingCollector {
     package var nullKeys: Int { tally.nullKeys }
     /// Items made so far, in row order.
     package private(set) var items: [PlanItem] = []
-    /// The event time of each item made, by item id (quiet hours drop reminders whose event started).
-    package private(set) var eventTimes: [String: Date] = [:]
 
     /// A collector for one slot's window.
     package init(maker: ItemMaker, window: TriggerWindow, timeColumn: String) {
@@ -34,9 +32,9 @@ package struct UpcomingCollector {
             items.append(maker.skipped(key: key, row: row, occurrence: window.occurrence, .invalidTime(timeColumn)))
             return
         }
-        let item = maker.item(key: key, row: row, occurrence: window.occurrence,
+        var item = maker.item(key: key, row: row, occurrence: window.occurrence,
                               engine: ["at": TimeView(instant, in: maker.schedule.timeZone)])
-        eventTimes[item.id] = instant
+        item.eventAt = instant
         items.append(item)
     }
 }
