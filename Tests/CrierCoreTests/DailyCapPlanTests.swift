@@ -26,4 +26,16 @@ struct DailyCapPlanTests {
         #expect(capped.items.map(\.reason?.description) == [nil, "opted-out", nil, nil, "daily-cap"])
         #expect(plan.applyingDailyCap(remaining: 0, channels: [.email, .sms]).items.filter { $0.action == .hold }.map(\.key) == ["a", "c", "d", "e"])
     }
+
+    @Test func aHeldItemIsASkipForDailyCapInTheJSONAndReadsBackAsHeld() throws {
+        let held = PlanItem(id: "i", schedule: "s", slot: "x", key: "k", occurrence: "o", channel: .email, recipient: "r",
+                            action: .hold, reason: .dailyCap, body: "Hello", subject: "Visit")
+        let text = held.json.compact()
+        #expect(text.contains("\"action\":\"skip\",\"reason\":\"daily-cap\""), "SPEC §3: \(text)")
+        #expect(try JSONDecoder().decode(PlanItem.self, from: Data(text.utf8)) == held)
+        var skipped = held
+        skipped.action = .skip
+        skipped.reason = .optedOut
+        #expect(try JSONDecoder().decode(PlanItem.self, from: Data(skipped.json.compact().utf8)).action == .skip)
+    }
 }

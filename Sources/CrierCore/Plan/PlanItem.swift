@@ -85,6 +85,35 @@ package struct PlanItem: Sendable, Equatable, Codable {
         case replyTo = "reply_to"
     }
 
+    /// Reads an item as the plan's JSON (and the ledger's copy of it) writes it. SPEC §3 lists
+    /// `daily-cap` among the skip reasons, so a held item is written `"action": "skip",
+    /// "reason": "daily-cap"` and read back as `hold`; older plans say the same.
+    package init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        id = try values.decode(String.self, forKey: .id)
+        schedule = try values.decode(String.self, forKey: .schedule)
+        slot = try values.decode(String.self, forKey: .slot)
+        key = try values.decode(String.self, forKey: .key)
+        occurrence = try values.decode(String.self, forKey: .occurrence)
+        channel = try values.decode(Channel.self, forKey: .channel)
+        recipient = try values.decode(String.self, forKey: .recipient)
+        reason = try values.decodeIfPresent(SkipReason.self, forKey: .reason)
+        let written = try values.decode(Action.self, forKey: .action)
+        action = written == .skip && reason == .dailyCap ? .hold : written
+        body = try values.decodeIfPresent(String.self, forKey: .body)
+        segments = try values.decodeIfPresent(Int.self, forKey: .segments)
+        encoding = try values.decodeIfPresent(String.self, forKey: .encoding)
+        subject = try values.decodeIfPresent(String.self, forKey: .subject)
+        html = try values.decodeIfPresent(String.self, forKey: .html)
+        replyTo = try values.decodeIfPresent(String.self, forKey: .replyTo)
+        cc = try values.decodeIfPresent(String.self, forKey: .cc)
+        bcc = try values.decodeIfPresent(String.self, forKey: .bcc)
+        attachments = try values.decodeIfPresent([PlannedAttachment].self, forKey: .attachments)
+    }
+
+    /// The action as the plan's JSON writes it: a held item is a skip for `daily-cap` (SPEC §3).
+    var actionText: String { action == .hold ? Action.skip.rawValue : action.rawValue }
+
     /// The id of (schedule, key, occurrence, channel, recipient): 32 hex digits of SHA-256.
     package static func id(schedule: String, key: String, occurrence: String, channel: Channel, recipient: String) -> String {
         let text = ["crier-item-1", schedule, key, occurrence, channel.rawValue, recipient].joined(separator: "\u{1F}")
@@ -100,7 +129,7 @@ package struct PlanItem: Sendable, Equatable, Codable {
         var pairs: [(String, JSONValue)] = [
             ("id", .string(id)), ("schedule", .string(schedule)), ("slot", .string(slot)),
             ("key", .string(key)), ("occurrence", .string(occurrence)), ("channel", .string(channel.rawValue)),
-            ("recipient", .string(recipient)), ("action", .string(action.rawValue)),
+            ("recipient", .string(recipient)), ("action", .string(actionText)),
         ]
         func add(_ name: String, _ value: String?) { if let value { pairs.append((name, .string(value))) } }
         add("reason", reason?.description)
