@@ -44,7 +44,12 @@ package final class LedgerStore: Ledger {
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(30)
         if !readOnly {
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY") }
+            // A delivery pass visits every pending item's pages once in turn: a cache smaller than
+            // that working set would read each page again from the file (32 MiB at most, taken as
+            // needed), and a longer WAL between checkpoints rewrites the same pages less often.
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 8192")
+            }
         }
         return configuration
     }
