@@ -74,7 +74,7 @@ extension PostgresLedger {
               slot = excluded.slot, state = excluded.state, reason = excluded.reason, payload = excluded.payload,
               run_id = excluded.run_id, updated_at = excluded.updated_at, event_at = excluded.event_at
             WHERE items.state = 'skipped'
-            """, [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue, item.recipient,
+            """, [item.id, item.schedule, item.slot.text, item.key, item.occurrence.text, item.channel.rawValue, item.recipient,
                   state.rawValue, reason, item.json.compact(), "\(runID)", now, item.eventAt.map(Timestamp.utc)])
         guard written.changes == 1 else { return nil }
         try connection.execute("INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES ($1, $2, $3, $4, $5)",

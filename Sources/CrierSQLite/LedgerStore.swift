@@ -149,14 +149,14 @@ package final class LedgerStore: Ledger {
             ON CONFLICT (id) DO UPDATE SET payload = excluded.payload
             """)
         let event = try db.makeStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
-        for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot)) {
+        for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot.text)) {
             if item.action == .skip, item.reason?.reportsLedger == true {
                 continue
             }
             // Sent and held items wait to be delivered; only a skip keeps its reason.
             let state: ItemState = item.action == .skip ? .skipped : .pending
             let reason = item.action == .skip ? item.reason?.description : nil
-            try upsert.execute(arguments: [item.id, item.schedule, item.slot, item.key, item.occurrence, item.channel.rawValue,
+            try upsert.execute(arguments: [item.id, item.schedule, item.slot.text, item.key, item.occurrence.text, item.channel.rawValue,
                                            item.recipient, state.rawValue, reason, runID, now, now, item.eventAt.map(Timestamp.utc)])
             guard db.changesCount > 0 else { continue }
             try content.execute(arguments: [item.id, item.json.compact()])

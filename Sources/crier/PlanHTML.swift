@@ -176,7 +176,7 @@ struct PlanHTML {
         case .sms: out += smsCard(item)
         case .email: out += emailCard(item)
         }
-        out += "<p class=\"ids muted\">\(HTMLPage.escape(item.schedule)) · key \(HTMLPage.escape(item.key))\(item.occurrence.isEmpty ? "" : " · \(HTMLPage.escape(item.occurrence))") · id <code>\(item.id)</code></p>\n"
+        out += "<p class=\"ids muted\">\(HTMLPage.escape(item.schedule)) · key \(HTMLPage.escape(item.key))\(item.occurrence.text.isEmpty ? "" : " · \(HTMLPage.escape(item.occurrence.text))") · id <code>\(item.id)</code></p>\n"
         out += "</article>\n"
         return out
     }

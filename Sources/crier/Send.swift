@@ -140,7 +140,7 @@ struct ManualMessage {
     private func maker(template: String) -> ItemMaker {
         let config = repository.config
         let schedule = Schedule.manual(template: template, channel: channel, timeZone: config.timeZone)
-        return ItemMaker(schedule: schedule, slotText: Timestamp.utc(at), region: config.sms.defaultRegion,
+        return ItemMaker(schedule: schedule, slot: Slot(at), region: config.sms.defaultRegion,
                          renderer: MessageRenderer(templates: repository.templates, sms: config.sms,
                                                    attachmentFiles: AttachmentStore(directory: config.attachmentsDir)))
     }
@@ -197,13 +197,13 @@ struct ManualMessage {
         Array(content.utf8).withUnsafeBytes { hasher.update($0) }
         let digest = String(hasher.finalize().prefix(8))
         let base = LocalDate.of(at, in: repository.config.timeZone).description + "/" + digest
-        func identified(_ occurrence: String) -> PlanItem {
+        func identified(_ occurrence: Occurrence) -> PlanItem {
             var copy = item
             copy.occurrence = occurrence
             copy.id = PlanItem.id(schedule: Self.schedule, key: item.key, occurrence: occurrence, channel: item.channel, recipient: item.recipient)
             return copy
         }
-        var candidate = identified(base)
+        var candidate = identified(Occurrence(base))
         var number = 1
         while try ledger.itemStates(ids: [candidate.id])[candidate.id] != nil {
             guard again else {
@@ -212,7 +212,7 @@ struct ManualMessage {
                 return candidate
             }
             number += 1
-            candidate = identified("\(base)#\(number)")
+            candidate = identified(Occurrence("\(base)#\(number)"))
         }
         return candidate
     }

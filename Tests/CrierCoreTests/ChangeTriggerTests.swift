@@ -141,9 +141,9 @@ struct ChangeTriggerTests {
             #expect(ordered.items == unordered.items)
             #expect(state(ordered) == state(unordered))
         }
-        #expect(plans[0][1].items.filter { $0.occurrence.hasPrefix("change@") }.count == 158)
-        #expect(plans[0][1].items.filter { $0.occurrence.hasPrefix("leave@") }.count == 82)
-        #expect(plans[0][1].items.filter { $0.occurrence.hasPrefix("enter@") }.count == 1)
+        #expect(plans[0][1].items.filter { $0.occurrence.text.hasPrefix("change@") }.count == 158)
+        #expect(plans[0][1].items.filter { $0.occurrence.text.hasPrefix("leave@") }.count == 82)
+        #expect(plans[0][1].items.filter { $0.occurrence.text.hasPrefix("enter@") }.count == 1)
         #expect(plans[0][2].items.isEmpty)
     }
 

@@ -24,7 +24,7 @@ struct ConsentLedgerView: LedgerView {
     mutating func apply(_ plan: Plan) {
         base.apply(plan)
         for item in plan.items where !["already-sent", "already-planned", "failed-earlier"].contains(item.reason?.description ?? "") {
-            quiet[item.id] = item.reason?.description == "quiet-hours" ? (item.schedule, item.slot) : nil
+            quiet[item.id] = item.reason?.description == "quiet-hours" ? (item.schedule, item.slot.text) : nil
         }
     }
 }
@@ -93,7 +93,7 @@ struct ConsentLedgerView: LedgerView {
         let (morning, _) = try plan(hourly, rows: Self.tomorrow, at: "2026-11-25T08:00:00+13:00", ledger: ledger)
         let sent = morning.items.filter { $0.action == .send }
         #expect(sent.map(\.key) == ["J1", "J2"])
-        #expect(sent.allSatisfy { $0.slot == "2026-11-24T09:00:00Z" })
+        #expect(sent.allSatisfy { $0.slot.text == "2026-11-24T09:00:00Z" })
         ledger.apply(morning)
         let (later, _) = try plan(hourly, rows: Self.tomorrow, at: "2026-11-25T09:00:00+13:00", ledger: ledger)
         #expect(later.items.filter { $0.action == .send }.isEmpty)
@@ -108,7 +108,7 @@ struct ConsentLedgerView: LedgerView {
         // A `channel` column may give an email schedule SMS rows: the hour is quiet for those, never for its email.
         schedule.channel = .email
         #expect(rules.isQuiet(schedule, config: repo.config))
-        var items = [PlanItem(id: "e", schedule: "reminder", slot: "", key: "J1", occurrence: "", channel: .email,
+        var items = [PlanItem(id: "e", schedule: "reminder", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: "J1", occurrence: "", channel: .email,
                               recipient: "a@example.org", action: .send)]
         rules.apply(to: &items, quiet: true)
         #expect(items[0].action == .send)

@@ -16,7 +16,7 @@ struct DailyCapPlanTests {
 
     @Test func theCapHoldsTheSendItemsBeyondWhatIsLeftInPlanOrder() {
         func item(_ key: String, _ channel: Channel, _ action: PlanItem.Action = .send) -> PlanItem {
-            PlanItem(id: key, schedule: "s", slot: "x", key: key, occurrence: "o", channel: channel, recipient: "r",
+            PlanItem(id: key, schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: key, occurrence: "o", channel: channel, recipient: "r",
                      action: action, reason: action == .skip ? .optedOut : nil)
         }
         let plan = Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s", schedules: [],
@@ -28,7 +28,7 @@ struct DailyCapPlanTests {
     }
 
     @Test func aHeldItemIsASkipForDailyCapInTheJSONAndReadsBackAsHeld() throws {
-        let held = PlanItem(id: "i", schedule: "s", slot: "x", key: "k", occurrence: "o", channel: .email, recipient: "r",
+        let held = PlanItem(id: "i", schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: "k", occurrence: "o", channel: .email, recipient: "r",
                             action: .hold, reason: .dailyCap, body: "Hello", subject: "Visit")
         let text = held.json.compact()
         #expect(text.contains("\"action\":\"skip\",\"reason\":\"daily-cap\""), "SPEC §3: \(text)")

@@ -12,7 +12,7 @@ struct DeliveryRulesTests {
 
     func item(_ recipient: String = "+64211000001", _ channel: Channel = .sms, schedule: String = "s", slot: Date? = nil,
               eventAt: Date? = nil) -> PlanItem {
-        var item = PlanItem(id: "i", schedule: schedule, slot: Timestamp.utc(slot ?? self.slot), key: "J1", occurrence: "o",
+        var item = PlanItem(id: "i", schedule: schedule, slot: Slot(slot ?? self.slot), key: "J1", occurrence: "o",
                             channel: channel, recipient: recipient, action: .send)
         item.eventAt = eventAt
         return item

@@ -5,7 +5,7 @@ import Testing
 struct PlanIntegrityTests {
     func item(_ key: String, body: String? = "Hi", action: PlanItem.Action = .send, reason: SkipReason? = nil,
               recipient: String = "+64211000001") -> PlanItem {
-        PlanItem(id: "id-\(key)", schedule: "reminder", slot: "2026-11-23T04:00:00Z", key: key, occurrence: "2026-11-24",
+        PlanItem(id: "id-\(key)", schedule: "reminder", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: key, occurrence: "2026-11-24",
                  channel: .sms, recipient: recipient, action: action, reason: reason, body: body, segments: 1, encoding: "GSM-7")
     }
 

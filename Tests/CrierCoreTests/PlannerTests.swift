@@ -121,7 +121,7 @@ struct PlannerTests {
     @Test func itemsAreOrderedByKeyNumbersFirst() {
         let keys = ["J10", "9", "J2", "10", "A"]
         let items = keys.map { key in
-            PlanItem(id: key, schedule: "s", slot: "", key: key, occurrence: "", channel: .sms, recipient: "", action: .send)
+            PlanItem(id: key, schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: key, occurrence: "", channel: .sms, recipient: "", action: .send)
         }
         #expect(items.sorted(by: Plan.order).map(\.key) == ["9", "10", "A", "J10", "J2"])
     }

@@ -18,7 +18,7 @@ struct SkipReasonTests {
     }
 
     @Test func aPlanItemCarriesItsReasonAsText() throws {
-        let item = PlanItem(id: "i", schedule: "s", slot: "x", key: "J1", occurrence: "o", channel: .sms, recipient: "r",
+        let item = PlanItem(id: "i", schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: "J1", occurrence: "o", channel: .sms, recipient: "r",
                             action: .skip, reason: .missingVariable("name"))
         #expect(item.json.compact().contains(#""reason":"missing-variable: name""#))
         let decoded = try JSONDecoder().decode(PlanItem.self, from: Data(item.json.compact().utf8))

@@ -24,7 +24,7 @@ struct DispatcherTests {
         let items = (0..<count).map { n in
             let key = String(format: "J%04d", n)
             return PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "o", channel: .email, recipient: "c\(n)@example.net"),
-                            schedule: "s", slot: "x", key: key, occurrence: "o", channel: .email, recipient: "c\(n)@example.net",
+                            schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: key, occurrence: "o", channel: .email, recipient: "c\(n)@example.net",
                             action: .send, body: "Hello", subject: "Visit")
         }
         let plan = Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: items)
@@ -57,10 +57,11 @@ struct DispatcherTests {
         let log = DeliveryLog()
         var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log, refuse: ["J0003"]))
         dispatcher.extraWorkers = (1..<4).map { [.email: RecordingTransport(worker: $0, log: log, refuse: ["J0003"])] }
-        // The gate of each delivery holds the day's cap with what the ledger says the day used.
+        // The gate of each delivery holds the day's cap with what the ledger says the day used;
+        // the items expire two days after their slot, so they are still good the next day.
         func capped(_ limit: Int, at now: Date) throws -> DeliveryRules {
             let day = WallClock.startOfDay(containing: now, in: TimeZone(identifier: "Pacific/Auckland")!)
-            return DeliveryRules(optedOut: [], dailyCap: DailyCap(limit: limit, alreadySent: try ledger.sentCount(channels: [.email], since: day),
+            return DeliveryRules(optedOut: [], fallback: DeliveryTerms(expiresAfter: 2 * 86400), dailyCap: DailyCap(limit: limit, alreadySent: try ledger.sentCount(channels: [.email], since: day),
                                                                   channels: [.email]))
         }
         let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: try capped(10, at: at))
@@ -133,7 +134,7 @@ struct DispatcherTests {
     @Test func aDailyCapPlanItemIsRecordedAsPendingAndDeliverable() throws {
         let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: at, clock: at)
-        let item = PlanItem(id: "i1", schedule: "s", slot: "x", key: "J1", occurrence: "o", channel: .email,
+        let item = PlanItem(id: "i1", schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: "J1", occurrence: "o", channel: .email,
                             recipient: "mere@example.net", action: .hold, reason: .dailyCap, body: "Hello", subject: "Visit")
         let result = try ledger.record(Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: [item]), runID: run, at: at)
         #expect(result == RecordResult(pending: 1))

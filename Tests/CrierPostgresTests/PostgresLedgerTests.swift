@@ -18,7 +18,7 @@ struct PostgresLedgerTests {
     func item(_ key: String, schedule: String = "s", action: PlanItem.Action = .send, reason: SkipReason? = nil, channel: Channel = .sms) -> PlanItem {
         let recipient = channel == .sms ? "+64211234567" : "a@example.com"
         return PlanItem(id: PlanItem.id(schedule: schedule, key: key, occurrence: "2026-11-24", channel: channel, recipient: recipient),
-                        schedule: schedule, slot: slot, key: key, occurrence: "2026-11-24", channel: channel,
+                        schedule: schedule, slot: Slot(text: slot)!, key: key, occurrence: "2026-11-24", channel: channel,
                         recipient: recipient, action: action, reason: reason, body: "Hi \(key)", segments: 1, encoding: "GSM-7")
     }
 

@@ -43,7 +43,7 @@ struct LedgerFileTests {
     @Test func theLeanDeliveryMigrationKeepsMessagesAndWhatWasHandedOver() throws {
         try olderLedger(upTo: "v5-change-generation")
         let queue = try DatabaseQueue(path: path)
-        let item = PlanItem(id: "i1", schedule: "s", slot: "2026-01-01T00:00:00Z", key: "J1", occurrence: "2026-01-02",
+        let item = PlanItem(id: "i1", schedule: "s", slot: Slot(text: "2026-01-01T00:00:00Z")!, key: "J1", occurrence: "2026-01-02",
                             channel: .sms, recipient: "+64211234567", action: .send, body: "Hi Aroha", segments: 1, encoding: "GSM-7")
         let payload = String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
         try queue.write { db in

@@ -310,7 +310,7 @@ package enum LedgerConformance {
     static func item(_ key: String, slot: String = slotA, recipient: String = "+64211234567", action: PlanItem.Action = .send,
                      reason: SkipReason? = nil) -> PlanItem {
         PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "o", channel: .sms, recipient: recipient), schedule: "s",
-                 slot: slot, key: key, occurrence: "o", channel: .sms, recipient: recipient, action: action,
+                 slot: Slot(text: slot)!, key: key, occurrence: "o", channel: .sms, recipient: recipient, action: action,
                  reason: reason, body: "Hello \(key)", segments: 1, encoding: "GSM-7")
     }
 }

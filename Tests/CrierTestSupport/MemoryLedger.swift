@@ -137,8 +137,8 @@ final class MemoryLedger: Ledger {
     func quietHoursItems(schedule: String, since: String) throws -> [String: String] {
         var found: [String: String] = [:]
         for (id, entry) in contents.items where entry.item.schedule == schedule && entry.state == .skipped
-            && entry.reason == .quietHours && entry.item.slot >= since {
-            found[id] = entry.item.slot
+            && entry.reason == .quietHours && entry.item.slot.text >= since {
+            found[id] = entry.item.slot.text
         }
         return found
     }
@@ -159,7 +159,7 @@ final class MemoryLedger: Ledger {
     }
 
     private func historyEntry(_ entry: MemoryLedgerStorage.Entry) -> HistoryEntry {
-        HistoryEntry(id: entry.item.id, schedule: entry.item.schedule, key: entry.item.key, occurrence: entry.item.occurrence,
+        HistoryEntry(id: entry.item.id, schedule: entry.item.schedule, key: entry.item.key, occurrence: entry.item.occurrence.text,
                      channel: entry.item.channel.rawValue, recipient: entry.item.recipient, state: entry.state.rawValue,
                      reason: entry.reason?.description, error: entry.lastError, updatedAt: Timestamp.utc(entry.updated),
                      sentAt: entry.sent.map(Timestamp.utc))
@@ -285,7 +285,7 @@ final class MemoryLedger: Ledger {
         for update in plan.stateUpdates where !lostSchedules.contains(update.schedule) {
             contents.change[update.schedule, default: [:]][update.key] = update.fingerprint.map { ($0, update.rows ?? "[]") }
         }
-        for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot)) {
+        for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot.text)) {
             if item.action == .skip, item.reason?.reportsLedger == true { continue }
             // Sent and held items wait to be delivered; only a skip keeps its reason.
             let state: ItemState = item.action == .skip ? .skipped : .pending

@@ -87,7 +87,7 @@ package struct DeliveryRules: DeliveryGate {
         if optedOut.contains(OptOutAddress.key(ofRecipient: item.recipient, channel: item.channel)) { return .withdraw(.optedOut) }
         if let start = item.eventAt, start <= now { return .withdraw(.eventStarted) }
         let terms = terms[item.schedule] ?? fallback
-        if let slot = Timestamp.parseISO(item.slot), now.timeIntervalSince(slot) > terms.expiresAfter { return .withdraw(.expired) }
+        if now.timeIntervalSince(item.slot.date) > terms.expiresAfter { return .withdraw(.expired) }
         if item.channel == .sms, let hours = terms.quietHours, hours.contains(now, in: terms.timeZone) { return .hold(.quietHours) }
         if let dailyCap, dailyCap.applies(to: item.channel), !dailyCap.take() { return .hold(.dailyCap) }
         return .deliver

@@ -27,7 +27,7 @@ package struct MessageBuilder: Sendable {
             guard let from = email.from else { throw MIMEError.invalidMailbox("(no email.from in crier.yaml)") }
             let files = try (item.attachments ?? []).map { planned in
                 guard let attachments else { throw AttachmentProblem("\(planned.filename): crier was built without attachments") }
-                return try attachments.load(planned, created: Timestamp.parseISO(item.slot) ?? date)
+                return try attachments.load(planned, created: item.slot.date)
             }
             let message = EmailMessage(
                 from: from,

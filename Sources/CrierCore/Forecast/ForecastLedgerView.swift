@@ -29,13 +29,13 @@ package struct ForecastLedgerView: LedgerView {
         for item in plan.items {
             if item.action == .send {
                 states[item.id] = .sent
-                sends.append((item.channel, item.slot))
+                sends.append((item.channel, item.slot.text))
                 deferred[item.schedule]?[item.id] = nil
             } else if item.action == .hold {
                 states[item.id] = .pending
             } else {
                 if states[item.id] == nil { states[item.id] = .skipped }
-                if item.reason == .quietHours { deferred[item.schedule, default: [:]][item.id] = item.slot }
+                if item.reason == .quietHours { deferred[item.schedule, default: [:]][item.id] = item.slot.text }
             }
         }
     }

@@ -36,8 +36,8 @@ package struct BacklogItem: Sendable, Equatable {
     package var json: JSONValue {
         let item = entry.item
         var pairs: [(String, JSONValue)] = [
-            ("id", .string(item.id)), ("schedule", .string(item.schedule)), ("slot", .string(item.slot)),
-            ("key", .string(item.key)), ("occurrence", .string(item.occurrence)), ("channel", .string(item.channel.rawValue)),
+            ("id", .string(item.id)), ("schedule", .string(item.schedule)), ("slot", .string(item.slot.text)),
+            ("key", .string(item.key)), ("occurrence", .string(item.occurrence.text)), ("channel", .string(item.channel.rawValue)),
             ("recipient", .string(item.recipient)), ("action", .string(action)),
         ]
         if let reason { pairs.append(("reason", .string(reason))) }

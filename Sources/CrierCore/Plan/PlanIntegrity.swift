@@ -85,7 +85,7 @@ package enum PlanIntegrity {
     /// The names of the content fields (as the plan spells them) in which `a` and `b` differ.
     static func differingFields(_ a: PlanItem, _ b: PlanItem) -> [String] {
         let fields: [(String, (PlanItem) -> String?)] = [
-            ("schedule", \.schedule), ("slot", \.slot), ("key", \.key), ("occurrence", \.occurrence),
+            ("schedule", \.schedule), ("slot", \.slot.text), ("key", \.key), ("occurrence", \.occurrence.text),
             ("channel", { $0.channel.rawValue }), ("recipient", \.recipient), ("body", \.body),
             ("segments", { $0.segments.map(String.init) }), ("encoding", \.encoding), ("subject", \.subject),
             ("html", \.html), ("reply_to", \.replyTo), ("cc", \.cc), ("bcc", \.bcc),

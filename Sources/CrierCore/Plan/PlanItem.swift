@@ -18,12 +18,12 @@ package struct PlanItem: Sendable, Equatable, Codable {
     package var id: String
     /// The schedule's id.
     package var schedule: String
-    /// The cron slot being run (UTC ISO 8601).
-    package var slot: String
+    /// The cron slot being run.
+    package var slot: Slot
     /// The subject (job, ticket, dispatch) the message is about.
     package var key: String
     /// Which occurrence of the trigger (for `upcoming`, the window's date).
-    package var occurrence: String
+    package var occurrence: Occurrence
     /// SMS or email.
     package var channel: Channel
     /// E.164 number or email address (as given when it is invalid).
@@ -56,7 +56,7 @@ package struct PlanItem: Sendable, Equatable, Codable {
     package var eventAt: Date? = nil
 
     /// An item; content fields default to absent.
-    package init(id: String, schedule: String, slot: String, key: String, occurrence: String, channel: Channel,
+    package init(id: String, schedule: String, slot: Slot, key: String, occurrence: Occurrence, channel: Channel,
                  recipient: String, action: Action, reason: SkipReason? = nil, body: String? = nil, segments: Int? = nil,
                  encoding: String? = nil, subject: String? = nil, html: String? = nil, replyTo: String? = nil,
                  cc: String? = nil, bcc: String? = nil) {
@@ -92,9 +92,9 @@ package struct PlanItem: Sendable, Equatable, Codable {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         id = try values.decode(String.self, forKey: .id)
         schedule = try values.decode(String.self, forKey: .schedule)
-        slot = try values.decode(String.self, forKey: .slot)
+        slot = try values.decode(Slot.self, forKey: .slot)
         key = try values.decode(String.self, forKey: .key)
-        occurrence = try values.decode(String.self, forKey: .occurrence)
+        occurrence = try values.decode(Occurrence.self, forKey: .occurrence)
         channel = try values.decode(Channel.self, forKey: .channel)
         recipient = try values.decode(String.self, forKey: .recipient)
         reason = try values.decodeIfPresent(SkipReason.self, forKey: .reason)
@@ -115,8 +115,8 @@ package struct PlanItem: Sendable, Equatable, Codable {
     var actionText: String { action == .hold ? Action.skip.rawValue : action.rawValue }
 
     /// The id of (schedule, key, occurrence, channel, recipient): 32 hex digits of SHA-256.
-    package static func id(schedule: String, key: String, occurrence: String, channel: Channel, recipient: String) -> String {
-        let text = ["crier-item-1", schedule, key, occurrence, channel.rawValue, recipient].joined(separator: "\u{1F}")
+    package static func id(schedule: String, key: String, occurrence: Occurrence, channel: Channel, recipient: String) -> String {
+        let text = ["crier-item-1", schedule, key, occurrence.text, channel.rawValue, recipient].joined(separator: "\u{1F}")
         let digest = SHA256.hash(data: Data(text.utf8))
         return digest.prefix(16).map { byte in
             let hex = String(byte, radix: 16)
@@ -127,8 +127,8 @@ package struct PlanItem: Sendable, Equatable, Codable {
     /// The item as ordered JSON (fields that do not apply are left out).
     package var json: JSONValue {
         var pairs: [(String, JSONValue)] = [
-            ("id", .string(id)), ("schedule", .string(schedule)), ("slot", .string(slot)),
-            ("key", .string(key)), ("occurrence", .string(occurrence)), ("channel", .string(channel.rawValue)),
+            ("id", .string(id)), ("schedule", .string(schedule)), ("slot", .string(slot.text)),
+            ("key", .string(key)), ("occurrence", .string(occurrence.text)), ("channel", .string(channel.rawValue)),
             ("recipient", .string(recipient)), ("action", .string(actionText)),
         ]
         func add(_ name: String, _ value: String?) { if let value { pairs.append((name, .string(value))) } }

@@ -50,21 +50,21 @@ extension Planner {
         let prepared = try rows.prepare(query: schedule.query)
         var result: [PlanItem] = []
         for slotText in Set(deferred.values).sorted() {
-            guard let slot = Timestamp.parseISO(slotText) else { continue }
-            let maker = ItemMaker(schedule: schedule, slotText: slotText, region: repository.config.sms.defaultRegion,
+            guard let slot = Slot(text: slotText) else { continue }
+            let maker = ItemMaker(schedule: schedule, slot: slot, region: repository.config.sms.defaultRegion,
                                   renderer: MessageRenderer(templates: repository.templates, sms: repository.config.sms,
                                                             attachmentFiles: attachmentFiles))
             let found: SlotItems
             switch schedule.trigger {
             case .upcoming(let upcoming):
-                found = try collect(upcoming, of: schedule, slot: slot, maker: maker, parameters: prepared.parameters, rows: rows)
+                found = try collect(upcoming, of: schedule, slot: slot.date, maker: maker, parameters: prepared.parameters, rows: rows)
             case .overdue(let overdue):
-                found = try collect(overdue, of: schedule, slot: slot, maker: maker, parameters: prepared.parameters, rows: rows)
+                found = try collect(overdue, of: schedule, slot: slot.date, maker: maker, parameters: prepared.parameters, rows: rows)
             case .change:
                 continue
             }
             var items = found.items
-            items.removeAll { deferred[$0.id] != slotText || $0.action != .send }
+            items.removeAll { deferred[$0.id] != slot.text || $0.action != .send }
             let states = try ledger.itemStates(ids: items.map(\.id))
             items.removeAll { states[$0.id] != .skipped }
             consent.apply(to: &items, quiet: false)

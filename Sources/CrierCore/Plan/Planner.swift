@@ -133,7 +133,7 @@ package struct Planner {
             return (decision, [])
         }
         let renderer = MessageRenderer(templates: repository.templates, sms: repository.config.sms, attachmentFiles: attachmentFiles)
-        let maker = ItemMaker(schedule: schedule, slotText: decision.slot ?? "", region: repository.config.sms.defaultRegion,
+        let maker = ItemMaker(schedule: schedule, slot: Slot(slot), region: repository.config.sms.defaultRegion,
                               renderer: renderer)
         var items: [PlanItem]
         var rowCount = 0, nullKeys = 0
@@ -143,7 +143,7 @@ package struct Planner {
                 let found = try collect(upcoming, of: schedule, slot: slot, maker: maker, parameters: prepared.parameters, rows: rows)
                 decision.windowStart = Timestamp.utc(found.window.start)
                 decision.windowEnd = Timestamp.utc(found.window.end)
-                decision.occurrence = found.window.occurrence
+                decision.occurrence = found.window.occurrence.text
                 (items, rowCount, nullKeys) = (found.items, found.rowCount, found.nullKeys)
             case .overdue(let overdue):
                 let found = try collect(overdue, of: schedule, slot: slot, maker: maker, parameters: prepared.parameters, rows: rows)

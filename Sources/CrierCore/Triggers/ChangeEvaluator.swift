@@ -399,7 +399,7 @@ package struct ChangeEvaluator {
             } else {
                 engine["changes"] = [[String: String]]()
             }
-            return maker.item(key: key, row: row, occurrence: "\(event.rawValue)@\(maker.slotText)", engine: engine)
+            return maker.item(key: key, row: row, occurrence: Occurrence("\(event.rawValue)@\(maker.slot.text)"), engine: engine)
         }
     }
 

@@ -5,24 +5,24 @@ import Foundation
 package struct ItemMaker {
     /// The schedule.
     package let schedule: Schedule
-    /// The slot being run (UTC text).
-    package let slotText: String
+    /// The slot being run.
+    package let slot: Slot
     /// How national numbers are read.
     package let region: PhoneRegion
     /// The renderer.
     package let renderer: MessageRenderer
     /// `{{slot.*}}`: the slot in the schedule's zone.
-    private let slotView: TimeView?
+    private let slotView: TimeView
     /// Each distinct phone number text parsed once for this slot.
     private let phones: PhoneNumberMemo
 
     /// A maker for `schedule`'s slot.
-    package init(schedule: Schedule, slotText: String, region: PhoneRegion, renderer: MessageRenderer) {
+    package init(schedule: Schedule, slot: Slot, region: PhoneRegion, renderer: MessageRenderer) {
         self.schedule = schedule
-        self.slotText = slotText
+        self.slot = slot
         self.region = region
         self.renderer = renderer
-        slotView = Timestamp.parseISO(slotText).map { TimeView($0, in: schedule.timeZone) }
+        slotView = TimeView(slot.date, in: schedule.timeZone)
         phones = PhoneNumberMemo(defaultRegion: region)
     }
 
@@ -65,15 +65,15 @@ package struct ItemMaker {
     }
 
     /// An item without content, for `key`, `recipient` and `occurrence` on `channel` (the schedule's by default).
-    package func bare(key: String, recipient: String, occurrence: String, channel: Channel? = nil) -> PlanItem {
+    package func bare(key: String, recipient: String, occurrence: Occurrence, channel: Channel? = nil) -> PlanItem {
         let channel = channel ?? schedule.channel
         return PlanItem(id: PlanItem.id(schedule: schedule.id, key: key, occurrence: occurrence, channel: channel, recipient: recipient),
-                        schedule: schedule.id, slot: slotText, key: key, occurrence: occurrence, channel: channel,
+                        schedule: schedule.id, slot: slot, key: key, occurrence: occurrence, channel: channel,
                         recipient: recipient, action: .send)
     }
 
     /// A skipped item.
-    package func skipped(key: String, recipient: String, occurrence: String, channel: Channel? = nil, _ reason: SkipReason) -> PlanItem {
+    package func skipped(key: String, recipient: String, occurrence: Occurrence, channel: Channel? = nil, _ reason: SkipReason) -> PlanItem {
         var item = bare(key: key, recipient: recipient, occurrence: occurrence, channel: channel)
         item.action = .skip
         item.reason = reason
@@ -81,7 +81,7 @@ package struct ItemMaker {
     }
 
     /// The item of `row` skipped for `reason`, on the row's channel.
-    package func skipped(key: String, row: Row, occurrence: String, _ reason: SkipReason) -> PlanItem {
+    package func skipped(key: String, row: Row, occurrence: Occurrence, _ reason: SkipReason) -> PlanItem {
         skipped(key: key, recipient: recipient(of: row), occurrence: occurrence, channel: channel(of: row), reason)
     }
 
@@ -99,7 +99,7 @@ package struct ItemMaker {
     }
 
     /// The rendered item for `row` (or the item skipped with why); `engine` adds variables.
-    package func item(key: String, row: Row, occurrence: String, engine: [String: Any]) -> PlanItem {
+    package func item(key: String, row: Row, occurrence: Occurrence, engine: [String: Any]) -> PlanItem {
         let raw = rawRecipient(row)
         guard let channel = channel(of: row) else {
             return skipped(key: key, recipient: raw, occurrence: occurrence, .invalidChannel)
@@ -109,7 +109,7 @@ package struct ItemMaker {
         }
         var item = bare(key: key, recipient: recipient, occurrence: occurrence, channel: channel)
         var variables = engine
-        variables["occurrence"] = occurrence
+        variables["occurrence"] = occurrence.text
         variables["schedule"] = schedule.id
         variables["slot"] = slotView
         for column in schedule.times {

@@ -25,8 +25,8 @@ package struct OverdueCollector {
     }
 
     /// The occurrence name of number `n` for an anchor at `since`.
-    package static func occurrence(since: Date, number: Int) -> String {
-        "\(Timestamp.utc(since))#\(number)"
+    package static func occurrence(since: Date, number: Int) -> Occurrence {
+        Occurrence("\(Timestamp.utc(since))#\(number)")
     }
 
     /// Considers one row.

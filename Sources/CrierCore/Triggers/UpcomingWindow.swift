@@ -9,7 +9,7 @@ package struct TriggerWindow: Sendable, Equatable {
     /// Whether an event exactly at `start` is in (false for `today`: only future starts).
     package var includesStart: Bool
     /// The occurrence the window stands for: its local date.
-    package var occurrence: String
+    package var occurrence: Occurrence
 
     /// Whether `instant` falls in the window.
     package func contains(_ instant: Date) -> Bool {
@@ -25,12 +25,12 @@ extension UpcomingTrigger {
         switch interval {
         case .today:
             return TriggerWindow(start: slot, end: WallClock.startOfDay(slotDate.adding(days: 1), in: zone),
-                                 includesStart: false, occurrence: slotDate.description)
+                                 includesStart: false, occurrence: Occurrence(slotDate.description))
         case .days(let days):
             let day = slotDate.adding(days: days)
             return TriggerWindow(start: WallClock.startOfDay(day, in: zone),
                                  end: WallClock.startOfDay(day.adding(days: 1), in: zone),
-                                 includesStart: true, occurrence: day.description)
+                                 includesStart: true, occurrence: Occurrence(day.description))
         }
     }
 }
