@@ -30,6 +30,11 @@ struct Run: ParsableCommand {
             throw Exit.combine(invalid: workspace.hasErrors || diagnostics.contains { $0.severity == .error }, failed: false, temporary: false)
         }
         try workspace.refuseInvalidConfig()
+        // A missing secret is named before anything is recorded; its transport then delivers
+        // nothing (no AUTH without a password) and its items wait in the ledger with the error.
+        for problem in SecretCheck.warnings(config: workspace.repository.config, environment: ProcessInfo.processInfo.environment) {
+            printError(problem.description)
+        }
         let planner = try maker.planner()
         let snapshot = try workspace.openSnapshot()
         let pipeline = try LedgerSession.pipeline(workspace: workspace, clock: clock)

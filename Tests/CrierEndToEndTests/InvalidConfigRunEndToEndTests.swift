@@ -34,6 +34,9 @@ struct InvalidConfigRunEndToEndTests {
         let run = try repo.crier(["run", "--at", Self.at])
         #expect(run.code == 65, "\(run.out)\(run.err)")
         #expect((run.out + run.err).contains("CRIER_E2E_UNSET_PW"), "the variable is named: \(run.out)\(run.err)")
+        // Named up front, at the setting, before the plan is recorded.
+        #expect(run.err.hasPrefix(repo.root + "/crier.yaml:") || run.err.hasPrefix("crier.yaml:"), "\(run.err)")
+        #expect(run.err.contains("password_env names CRIER_E2E_UNSET_PW, which is not set in this environment"), "\(run.err)")
         #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE state = 'failed'") == 0)
         #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE state NOT IN ('pending', 'skipped')") == 0, "nothing tried")
         #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE state = 'pending' AND last_error LIKE '%CRIER_E2E_UNSET_PW%'") == 3,
