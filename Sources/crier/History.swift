@@ -81,7 +81,7 @@ struct History: ParsableCommand {
         }
         print(PlanTable.table(rows), terminator: "")
         for entry in entries {
-            guard let item = contents[entry.id], item.body != nil else { continue }
+            guard let item = contents[entry.id], item.content != nil else { continue }
             print("\n\(entry.updatedAt) \(entry.schedule) \(entry.key) → \(entry.recipient) (\(entry.state)):")
             for (name, text) in Self.content(of: item) {
                 print("  \(name): " + text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n    "))
@@ -94,9 +94,9 @@ struct History: ParsableCommand {
     /// `--show-body`: what an item said: subject, body, attachment names.
     static func content(of item: PlanItem) -> [(String, String)] {
         var pairs: [(String, String)] = []
-        if let subject = item.subject { pairs.append(("subject", subject)) }
-        if let body = item.body { pairs.append(("body", body)) }
-        if let attachments = item.attachments, !attachments.isEmpty {
+        if let subject = item.content?.email?.subject { pairs.append(("subject", subject)) }
+        if let body = item.content?.body { pairs.append(("body", body)) }
+        if let attachments = item.content?.email?.attachments, !attachments.isEmpty {
             pairs.append(("attachments", attachments.map(\.filename).joined(separator: ", ")))
         }
         return pairs

@@ -183,16 +183,16 @@ struct PlanHTML {
 
     private func smsCard(_ item: PlanItem) -> String {
         var out = "<p class=\"to\">To <b>\(HTMLPage.escape(item.recipient))</b></p>\n<div class=\"phone\">"
-        if let body = item.body {
+        let sms = item.content?.sms
+        if let body = sms?.body {
             out += "<p class=\"bubble\">\(HTMLPage.escape(body))</p>"
         } else {
             out += "<p class=\"bubble empty\">(no text: the message could not be written)</p>"
         }
         out += "</div>\n"
-        if let body = item.body {
-            let measure = SMSMeasure.of(body)
-            let segments = item.segments ?? measure.segments
-            let encoding = item.encoding ?? measure.encoding.rawValue
+        if let sms {
+            let measure = SMSMeasure.of(sms.body)
+            let (segments, encoding) = (sms.segments, sms.encoding)
             out += "<p class=\"sms-meta muted\">\(HTMLPage.count(segments, "segment", "segments")) · \(HTMLPage.escape(encoding)) · \(HTMLPage.count(measure.characters, "character", "characters"))</p>\n"
         }
         return out
@@ -201,7 +201,8 @@ struct PlanHTML {
     private func emailCard(_ item: PlanItem) -> String {
         let email = repository.config.email
         let from = email.from.map(Self.display) ?? "(email.from is not set)"
-        let replyTo = item.replyTo ?? (email.replyTo.isEmpty ? nil : email.replyTo.map(Self.display).joined(separator: ", "))
+        let content = item.content?.email
+        let replyTo = content?.replyTo ?? (email.replyTo.isEmpty ? nil : email.replyTo.map(Self.display).joined(separator: ", "))
         var out = "<dl class=\"headers\">"
         func header(_ name: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
@@ -210,15 +211,15 @@ struct PlanHTML {
         header("From", from)
         header("To", item.recipient)
         header("Reply-To", replyTo)
-        header("Cc", item.cc)
-        header("Bcc", item.bcc)
-        header("Subject", item.subject ?? "")
-        header("Attachments", item.attachments.map { $0.map(Self.describe).joined(separator: ", ") })
+        header("Cc", content?.cc)
+        header("Bcc", content?.bcc)
+        header("Subject", content?.subject ?? "")
+        header("Attachments", content?.attachments.map { $0.map(Self.describe).joined(separator: ", ") })
         out += "</dl>\n"
-        if let body = item.body {
+        if let body = content?.body {
             out += "<pre class=\"text\">\(HTMLPage.escape(body))</pre>\n"
         }
-        if let html = item.html {
+        if let html = content?.html {
             // A sandboxed frame: no script, no same origin, and the page's policy again inside, so
             // the message's remote images and styles are never fetched.
             let document = "<meta http-equiv=\"Content-Security-Policy\" content=\"\(HTMLPage.contentSecurityPolicy)\">" + html

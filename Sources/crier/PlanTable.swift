@@ -39,9 +39,10 @@ enum PlanTable {
             if item.action != .send {
                 detail = item.reason?.description ?? ""
             } else if item.channel == .sms {
-                detail = "\(item.segments ?? 1) seg \(item.encoding ?? ""): " + preview(item.body ?? "")
+                let sms = item.content?.sms
+                detail = "\(sms?.segments ?? 1) seg \(sms?.encoding ?? ""): " + preview(sms?.body ?? "")
             } else {
-                detail = "subject: " + preview(item.subject ?? "")
+                detail = "subject: " + preview(item.content?.email?.subject ?? "")
             }
             itemRows.append([item.schedule, item.key, item.recipient, waits(item) ? "wait" : item.action.rawValue, detail])
         }

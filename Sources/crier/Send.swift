@@ -173,15 +173,13 @@ struct ManualMessage {
             return maker.skipped(key: key, recipient: raw, occurrence: "", channel: channel, .invalidAddress)
         }
         var item = maker.bare(key: key, recipient: address, occurrence: "", channel: channel)
-        item.body = body
         switch channel {
         case .sms:
             let measure = SMSMeasure.of(body)
-            item.segments = measure.segments
-            item.encoding = measure.encoding.rawValue
+            item.content = .sms(SMSContent(body: body, measure: measure))
             if !measure.fits(maxSegments: repository.config.sms.maxSegments) { item.action = .skip; item.reason = .tooLong }
         case .email:
-            item.subject = subject
+            item.content = .email(EmailContent(body: body, subject: subject))
             if subject?.contains(where: \.isNewline) == true { item.action = .skip; item.reason = .invalidHeader("subject") }
         }
         return item
@@ -192,7 +190,7 @@ struct ManualMessage {
     /// in the ledger is `already-sent`, or with `again` the next free repetition (`#2`, `#3`...).
     func identify(_ item: PlanItem, again: Bool, ledger: any LedgerView) throws -> PlanItem {
         var item = item
-        let content = [item.subject ?? "", item.body ?? ""].joined(separator: "\u{1F}")
+        let content = [item.content?.email?.subject ?? "", item.content?.body ?? ""].joined(separator: "\u{1F}")
         var hasher = StreamingSHA256()
         Array(content.utf8).withUnsafeBytes { hasher.update($0) }
         let digest = String(hasher.finalize().prefix(8))

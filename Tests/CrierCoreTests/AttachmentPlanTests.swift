@@ -39,7 +39,7 @@ struct AttachmentPlanTests {
         let plan = Planner(repository: try #require(repository), at: slotTime, snapshotSHA256: "snap")
             .plan(rows: MemoryRows(columns: columns, rows: rows), ledger: MemoryLedgerView(), into: &collector)
         #expect(plan.items.map { $0.reason?.description ?? "send" } == ["send", "invalid-attachment", "missing-variable: doc"])
-        #expect(plan.items[0].attachments == [
+        #expect(plan.items[0].content?.email?.attachments == [
             PlannedAttachment(filename: "Job J1.pdf", pdf: "job-sheet", markup: "<b>Job J1</b>\nClient: Tāne &amp; &lt;Sons&gt;\n"),
             PlannedAttachment(filename: "J1.pdf", file: "sheets/J1.pdf"),
         ])

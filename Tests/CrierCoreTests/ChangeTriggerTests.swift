@@ -29,7 +29,7 @@ struct ChangeTriggerTests {
 
     mutating func step(_ rows: [[SQLValue]], ledger: inout MemoryLedgerView, schedule: String = ChangeTriggerTests.schedule()) throws -> [String] {
         try plan(MemoryRows(columns: columns, rows: rows), ledger: &ledger, schedule: schedule)
-            .items.map { "\($0.recipient) \($0.body ?? $0.reason?.description ?? "")" }
+            .items.map { "\($0.recipient) \($0.content?.body ?? $0.reason?.description ?? "")" }
     }
 
     /// Plans over `source`, records the plan in `ledger` and moves the clock to the next slot.
@@ -157,7 +157,7 @@ struct ChangeTriggerTests {
                       row("T3", "0213333333", "Done", "x")]
         let source = NarrowingRows(columns: columns, rows: second, behaviour: behaviour)
         let plan = try plan(source, ledger: &ledger)
-        #expect(plan.items.map { "\($0.recipient) \($0.body ?? "")" } == [
+        #expect(plan.items.map { "\($0.recipient) \($0.content?.body ?? "")" } == [
             "+64212222222 change T2 Done [status: New -> Done]", "+64213333333 change T3 Done [status: New -> Done]",
         ])
         #expect(source.calls.first == "columns key,recipient,status")
@@ -176,7 +176,7 @@ struct ChangeTriggerTests {
             let source = NarrowingRows(columns: columns, rows: second, behaviour: .reordered, failsProjection: failsProjection)
             let plan = try plan(source, ledger: &copy)
             time = time.addingTimeInterval(-600)
-            #expect(plan.items.map { "\($0.recipient) \($0.body ?? "")" } == [
+            #expect(plan.items.map { "\($0.recipient) \($0.content?.body ?? "")" } == [
                 "+64212222222 change T2 Done [status: New -> Done]", "+64213333333 enter T3 New",
             ])
             // The whole first pass keeps the rows of T3, which entered.

@@ -39,8 +39,8 @@ struct ChannelColumnTests {
         #expect(plan.items.map(\.channel) == [.sms, .email, .sms, .sms, .email])
         #expect(plan.items.map(\.recipient) == ["+64211234567", "Mere@example.org", "+64277654321", "021 123 4567", "021 123 4567"])
         #expect(plan.items.map { $0.reason?.description ?? "send" } == ["send", "send", "send", "invalid-channel", "invalid-address"])
-        #expect(plan.items[1].subject == "Reminder for job J2")
-        #expect(plan.items[1].body == "Kia ora Mere, see you Tuesday at 14:30.")
+        #expect(plan.items[1].content?.email?.subject == "Reminder for job J2")
+        #expect(plan.items[1].content?.body == "Kia ora Mere, see you Tuesday at 14:30.")
         #expect(plan.items[1].id == PlanItem.id(schedule: "reminder", key: "J2", occurrence: "2026-11-24", channel: .email,
                                                 recipient: "Mere@example.org"))
     }

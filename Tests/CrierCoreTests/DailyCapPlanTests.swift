@@ -29,7 +29,7 @@ struct DailyCapPlanTests {
 
     @Test func aHeldItemIsASkipForDailyCapInTheJSONAndReadsBackAsHeld() throws {
         let held = PlanItem(id: "i", schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: "k", occurrence: "o", channel: .email, recipient: "r",
-                            action: .hold, reason: .dailyCap, body: "Hello", subject: "Visit")
+                            action: .hold, reason: .dailyCap, content: .email(EmailContent(body: "Hello", subject: "Visit")))
         let text = held.json.compact()
         #expect(text.contains("\"action\":\"skip\",\"reason\":\"daily-cap\""), "SPEC §3: \(text)")
         #expect(try JSONDecoder().decode(PlanItem.self, from: Data(text.utf8)) == held)

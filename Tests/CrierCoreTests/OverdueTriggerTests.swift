@@ -37,7 +37,7 @@ struct OverdueTriggerTests {
             var collector = DiagnosticCollector()
             let plan = try planner(at: at).plan(rows: MemoryRows(columns: columns, rows: rows), ledger: ledger, into: &collector)
             #expect(collector.diagnostics.isEmpty)
-            for item in plan.items where item.action == .send { sent.append((item.key, at, item.body ?? "")) }
+            for item in plan.items where item.action == .send { sent.append((item.key, at, item.content?.body ?? "")) }
             #expect(!plan.items.contains { $0.reason?.description == "superseded" }, "on-time runs supersede nothing")
             ledger.apply(plan)
         }
@@ -57,7 +57,7 @@ struct OverdueTriggerTests {
             .plan(rows: MemoryRows(columns: columns, rows: rows), ledger: MemoryLedgerView(), into: &collector)
         #expect(plan.items.map(\.reason?.description) == ["superseded", "superseded", nil])
         #expect(plan.items.map(\.occurrence) == ["2026-11-02T09:30:00Z#1", "2026-11-02T09:30:00Z#2", "2026-11-02T09:30:00Z#3"])
-        #expect(plan.items.last?.body?.contains("3rd of 3") == true)
+        #expect(plan.items.last?.content?.body.contains("3rd of 3") == true)
     }
 
     @Test func editingAfterOrRepeatDoesNotResend() throws {

@@ -6,7 +6,7 @@ struct PlanIntegrityTests {
     func item(_ key: String, body: String? = "Hi", action: PlanItem.Action = .send, reason: SkipReason? = nil,
               recipient: String = "+64211000001") -> PlanItem {
         PlanItem(id: "id-\(key)", schedule: "reminder", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: key, occurrence: "2026-11-24",
-                 channel: .sms, recipient: recipient, action: action, reason: reason, body: body, segments: 1, encoding: "GSM-7")
+                 channel: .sms, recipient: recipient, action: action, reason: reason, content: body.map { .sms(SMSContent(body: $0, segments: 1, encoding: "GSM-7")) })
     }
 
     @Test func theSameItemsHaveNoDifference() {
@@ -16,9 +16,9 @@ struct PlanIntegrityTests {
 
     @Test func editedFieldsAreNamedWithoutTheirValues() {
         var edited = item("J1", body: "Hi, call Secret-Edit-77", recipient: "+64211000009")
-        edited.subject = "x"
+        edited.content = .sms(SMSContent(body: "Hi, call Secret-Edit-77", segments: 2, encoding: "GSM-7"))
         let differences = PlanIntegrity.differences(planned: [edited], rendered: [item("J1")])
-        #expect(differences.map(\.description) == ["item id-J1 (schedule reminder, key J1): recipient, body, subject differ"])
+        #expect(differences.map(\.description) == ["item id-J1 (schedule reminder, key J1): recipient, body, segments differ"])
         #expect(!differences.description.contains("Secret-Edit-77"))
     }
 

@@ -41,9 +41,9 @@ struct PlannerTests {
         #expect(plan.items.map(\.recipient) == ["09 123 4567", "+64215550199", "+64277654321"])
         #expect(plan.items.map(\.action) == [.skip, .send, .send])
         #expect(plan.items[0].reason?.description == "invalid-address")
-        #expect(plan.items[1].body == "Hi Aroha, see you Tuesday at 14:30 (job J3).")
-        #expect(plan.items[1].segments == 1)
-        #expect(plan.items[1].encoding == "GSM-7")
+        #expect(plan.items[1].content?.body == "Hi Aroha, see you Tuesday at 14:30 (job J3).")
+        #expect(plan.items[1].content?.sms?.segments == 1)
+        #expect(plan.items[1].content?.sms?.encoding == "GSM-7")
         #expect(plan.items[1].occurrence == "2026-11-24")
         #expect(plan.items[1].id == PlanItem.id(schedule: "reminder", key: "J3", occurrence: "2026-11-24", channel: .sms, recipient: "+64215550199"))
         #expect(plan.schedules.first?.rows == 6)
@@ -53,7 +53,7 @@ struct PlannerTests {
         let (plan, _, _) = try plan(rows: [[.text("J1"), .text("2026-11-24T01:30:00Z"), .text("0211234567"), .null]])
         #expect(plan.items.first?.action == .skip)
         #expect(plan.items.first?.reason?.description == "missing-variable: name")
-        #expect(plan.items.first?.body == nil)
+        #expect(plan.items.first?.content?.body == nil)
     }
 
     @Test func nullInASectionIsFalseNotMissing() throws {
@@ -61,7 +61,7 @@ struct PlannerTests {
         let (plan, _, _) = try plan(rows: [[.text("J1"), .text("2026-11-24T01:30:00Z"), .text("0211234567"), .null]],
                                     templates: ["templates/reminder.sms.mustache": template])
         #expect(plan.items.first?.action == .send)
-        #expect(plan.items.first?.body == "Hi, see you at 14:30.")
+        #expect(plan.items.first?.content?.body == "Hi, see you at 14:30.")
     }
 
     @Test func tooLongAndUCS2() throws {
@@ -71,9 +71,9 @@ struct PlannerTests {
             [.text("J2"), .text("2026-11-24T01:30:00Z"), .text("0211234568"), .text("Ngāire")],
         ])
         #expect(plan.items.map(\.reason?.description) == ["too-long", nil])
-        #expect(plan.items[0].segments == 2)
-        #expect(plan.items[0].body?.hasPrefix("Hi xxx") == true)
-        #expect(plan.items[1].encoding == "UCS-2")
+        #expect(plan.items[0].content?.sms?.segments == 2)
+        #expect(plan.items[0].content?.body.hasPrefix("Hi xxx") == true)
+        #expect(plan.items[1].content?.sms?.encoding == "UCS-2")
     }
 
     @Test func unreadableTimeIsSkippedWithTheColumn() throws {

@@ -31,8 +31,8 @@ struct TimeColumnsTests {
         let (plan, diagnostics) = try plan(schedule: Self.schedule, template: template, rows: rows)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         #expect(plan.items.map { $0.reason?.description ?? "send" } == ["send", "missing-variable: pickup_at", "invalid-time: pickup_at", "send"])
-        #expect(plan.items[0].body == "Pickup Wednesday 9:15am (25/11/2026); sent 2026-11-23 17:00")
-        #expect(plan.items[3].body == "Pickup Tuesday 12:00pm (24/11/2026); sent 2026-11-23 17:00")
+        #expect(plan.items[0].content?.body == "Pickup Wednesday 9:15am (25/11/2026); sent 2026-11-23 17:00")
+        #expect(plan.items[3].content?.body == "Pickup Tuesday 12:00pm (24/11/2026); sent 2026-11-23 17:00")
     }
 
     @Test func aTimeColumnThatMayBeNullIsShownInASectionWithItsFieldsNamedEitherWay() throws {
@@ -43,7 +43,7 @@ struct TimeColumnsTests {
         ]
         let (sent, diagnostics) = try plan(schedule: Self.schedule, template: template, rows: rows)
         #expect(diagnostics.isEmpty, "inside {{#pickup_at}}, {{pickup_at.time12}} and {{name}} are no fields of pickup_at: \(diagnostics)")
-        #expect(sent.items.map { $0.body ?? "" } == ["Pickup 9:15am (Wednesday) for Tāne", "No pickup for Mere"])
+        #expect(sent.items.map { $0.content?.body ?? "" } == ["Pickup 9:15am (Wednesday) for Tāne", "No pickup for Mere"])
         let (_, wrong) = try plan(schedule: Self.schedule, template: "{{#pickup_at}}{{pickup_at.tme}} {{nmae}}{{/pickup_at}}", rows: [])
         #expect(wrong.map(\.message) == [
             "template variable {{pickup_at.tme}} is no column of schedule \"reminder\"'s query",

@@ -25,7 +25,7 @@ struct DispatcherTests {
             let key = String(format: "J%04d", n)
             return PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "o", channel: .email, recipient: "c\(n)@example.net"),
                             schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: key, occurrence: "o", channel: .email, recipient: "c\(n)@example.net",
-                            action: .send, body: "Hello", subject: "Visit")
+                            action: .send, content: .email(EmailContent(body: "Hello", subject: "Visit")))
         }
         let plan = Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: items)
         _ = try ledger.record(plan, runID: run, at: at)
@@ -135,7 +135,7 @@ struct DispatcherTests {
         let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: at, clock: at)
         let item = PlanItem(id: "i1", schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: "J1", occurrence: "o", channel: .email,
-                            recipient: "mere@example.net", action: .hold, reason: .dailyCap, body: "Hello", subject: "Visit")
+                            recipient: "mere@example.net", action: .hold, reason: .dailyCap, content: .email(EmailContent(body: "Hello", subject: "Visit")))
         let result = try ledger.record(Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: [item]), runID: run, at: at)
         #expect(result == RecordResult(pending: 1))
         let pending = try ledger.pending()

@@ -19,7 +19,7 @@ struct PostgresLedgerTests {
         let recipient = channel == .sms ? "+64211234567" : "a@example.com"
         return PlanItem(id: PlanItem.id(schedule: schedule, key: key, occurrence: "2026-11-24", channel: channel, recipient: recipient),
                         schedule: schedule, slot: Slot(text: slot)!, key: key, occurrence: "2026-11-24", channel: channel,
-                        recipient: recipient, action: action, reason: reason, body: "Hi \(key)", segments: 1, encoding: "GSM-7")
+                        recipient: recipient, action: action, reason: reason, content: .sms(SMSContent(body: "Hi \(key)", segments: 1, encoding: "GSM-7")))
     }
 
     func plan(_ items: [PlanItem], schedule: String = "s", definitions: [String: String] = [:], updates: [ChangeStateUpdate] = []) -> Plan {

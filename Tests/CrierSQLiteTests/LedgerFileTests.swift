@@ -44,8 +44,8 @@ struct LedgerFileTests {
         try olderLedger(upTo: "v5-change-generation")
         let queue = try DatabaseQueue(path: path)
         let item = PlanItem(id: "i1", schedule: "s", slot: Slot(text: "2026-01-01T00:00:00Z")!, key: "J1", occurrence: "2026-01-02",
-                            channel: .sms, recipient: "+64211234567", action: .send, body: "Hi Aroha", segments: 1, encoding: "GSM-7")
-        let payload = String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
+                            channel: .sms, recipient: "+64211234567", action: .send, content: .sms(SMSContent(body: "Hi Aroha", segments: 1, encoding: "GSM-7")))
+        let payload = item.json.compact()
         try queue.write { db in
             try db.execute(sql: "INSERT INTO runs (command, at, started_at, pid) VALUES ('run', 'x', 'x', 1)")
             for (id, state) in [("i1", "sending"), ("i2", "sending"), ("i3", "pending")] {
@@ -64,7 +64,7 @@ struct LedgerFileTests {
         let orphans = try ledger.orphanedSending()
         #expect(orphans.map(\.item.id) == ["i1", "i2"])
         #expect(orphans.map(\.handedOver) == [true, false])
-        #expect(orphans.first?.item.body == "Hi Aroha")
+        #expect(orphans.first?.item.content?.body == "Hi Aroha")
         #expect(try ledger.pending().map(\.item.id) == ["i3"])
     }
 

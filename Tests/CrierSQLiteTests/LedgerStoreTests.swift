@@ -15,7 +15,7 @@ struct LedgerStoreTests {
     func item(_ key: String, action: PlanItem.Action = .send, reason: SkipReason? = nil) -> PlanItem {
         PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "2026-11-24", channel: .sms, recipient: "+64211234567"),
                  schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: key, occurrence: "2026-11-24", channel: .sms,
-                 recipient: "+64211234567", action: action, reason: reason, body: "Hi \(key)", segments: 1, encoding: "GSM-7")
+                 recipient: "+64211234567", action: action, reason: reason, content: .sms(SMSContent(body: "Hi \(key)", segments: 1, encoding: "GSM-7")))
     }
 
     func plan(_ items: [PlanItem], status: SlotDecision.Status = .due) -> Plan {

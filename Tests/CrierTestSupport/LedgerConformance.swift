@@ -311,6 +311,6 @@ package enum LedgerConformance {
                      reason: SkipReason? = nil) -> PlanItem {
         PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "o", channel: .sms, recipient: recipient), schedule: "s",
                  slot: Slot(text: slot)!, key: key, occurrence: "o", channel: .sms, recipient: recipient, action: action,
-                 reason: reason, body: "Hello \(key)", segments: 1, encoding: "GSM-7")
+                 reason: reason, content: .sms(SMSContent(body: "Hello \(key)", segments: 1, encoding: "GSM-7")))
     }
 }

@@ -21,26 +21,27 @@ package struct MessageBuilder: Sendable {
     package func message(for item: PlanItem, date: Date) throws -> OutboundMessage {
         switch item.channel {
         case .sms:
-            return .sms(itemID: item.id, SMSMessage(recipient: item.recipient, body: item.body ?? "",
-                                                    segments: item.segments ?? 1, encoding: item.encoding ?? "GSM-7"))
+            let sms = item.content?.sms ?? SMSContent(body: "", segments: 1, encoding: "GSM-7")
+            return .sms(itemID: item.id, SMSMessage(recipient: item.recipient, body: sms.body, segments: sms.segments, encoding: sms.encoding))
         case .email:
             guard let from = email.from else { throw MIMEError.invalidMailbox("(no email.from in crier.yaml)") }
-            let files = try (item.attachments ?? []).map { planned in
+            let content = item.content?.email ?? EmailContent(body: "")
+            let files = try (content.attachments ?? []).map { planned in
                 guard let attachments else { throw AttachmentProblem("\(planned.filename): crier was built without attachments") }
                 return try attachments.load(planned, created: item.slot.date)
             }
             let message = EmailMessage(
                 from: from,
                 to: [try Mailbox.parse(item.recipient)],
-                cc: try item.cc.map(Mailbox.parseList) ?? [],
-                bcc: try item.bcc.map(Mailbox.parseList) ?? [],
-                replyTo: try item.replyTo.map(Mailbox.parseList) ?? email.replyTo,
-                subject: item.subject ?? "",
+                cc: try content.cc.map(Mailbox.parseList) ?? [],
+                bcc: try content.bcc.map(Mailbox.parseList) ?? [],
+                replyTo: try content.replyTo.map(Mailbox.parseList) ?? email.replyTo,
+                subject: content.subject ?? "",
                 date: date,
                 timeZone: timeZone,
                 messageID: "\(item.id)@\(from.domain)",
-                text: item.body ?? "",
-                html: item.html,
+                text: content.body,
+                html: content.html,
                 envelopeFrom: email.envelopeFrom,
                 envelopeBcc: email.archiveBcc.map { [$0] } ?? [],
                 attachments: files)

@@ -86,9 +86,10 @@ package enum PlanIntegrity {
     static func differingFields(_ a: PlanItem, _ b: PlanItem) -> [String] {
         let fields: [(String, (PlanItem) -> String?)] = [
             ("schedule", \.schedule), ("slot", \.slot.text), ("key", \.key), ("occurrence", \.occurrence.text),
-            ("channel", { $0.channel.rawValue }), ("recipient", \.recipient), ("body", \.body),
-            ("segments", { $0.segments.map(String.init) }), ("encoding", \.encoding), ("subject", \.subject),
-            ("html", \.html), ("reply_to", \.replyTo), ("cc", \.cc), ("bcc", \.bcc),
+            ("channel", { $0.channel.rawValue }), ("recipient", \.recipient), ("body", \.content?.body),
+            ("segments", { $0.content?.sms.map { String($0.segments) } }), ("encoding", \.content?.sms?.encoding),
+            ("subject", \.content?.email?.subject), ("html", \.content?.email?.html), ("reply_to", \.content?.email?.replyTo),
+            ("cc", \.content?.email?.cc), ("bcc", \.content?.email?.bcc),
         ]
         return fields.filter { $0.1(a) != $0.1(b) }.map(\.0)
     }

@@ -2,9 +2,9 @@ import Crypto
 import Foundation
 
 /// One candidate message of a plan: sent, or skipped with a reason.
-package struct PlanItem: Sendable, Equatable, Codable {
+package struct PlanItem: Sendable, Equatable, Decodable {
     /// Send it, or say why not.
-    package enum Action: String, Sendable, Codable {
+    package enum Action: String, Sendable, Decodable {
         /// Deliver it.
         case send
         /// Never deliver it: `reason` says why.
@@ -32,34 +32,16 @@ package struct PlanItem: Sendable, Equatable, Codable {
     package var action: Action
     /// Why it is skipped (in JSON and in the ledger: its text, `missing-variable: name`).
     package var reason: SkipReason?
-    /// The SMS text or the plain-text email body.
-    package var body: String?
-    /// SMS segments.
-    package var segments: Int?
-    /// SMS encoding (GSM-7 or UCS-2).
-    package var encoding: String?
-    /// Email subject.
-    package var subject: String?
-    /// Email HTML alternative.
-    package var html: String?
-    /// Email Reply-To override.
-    package var replyTo: String?
-    /// Email Cc.
-    package var cc: String?
-    /// Email Bcc.
-    package var bcc: String?
-    /// Email attachments (PDF markup or file paths; the bytes are made at delivery).
-    package var attachments: [PlannedAttachment]?
+    /// What the message says; nil when it could not be rendered (a skipped item).
+    package var content: MessageContent?
     /// When the event an `upcoming` reminder is about starts: a reminder whose event has
     /// started is withdrawn at delivery. The ledger keeps it beside the item; the plan's JSON
     /// does not show it (`execute` takes it from the re-rendered plan).
     package var eventAt: Date? = nil
 
-    /// An item; content fields default to absent.
+    /// An item; without content unless given.
     package init(id: String, schedule: String, slot: Slot, key: String, occurrence: Occurrence, channel: Channel,
-                 recipient: String, action: Action, reason: SkipReason? = nil, body: String? = nil, segments: Int? = nil,
-                 encoding: String? = nil, subject: String? = nil, html: String? = nil, replyTo: String? = nil,
-                 cc: String? = nil, bcc: String? = nil) {
+                 recipient: String, action: Action, reason: SkipReason? = nil, content: MessageContent? = nil) {
         self.id = id
         self.schedule = schedule
         self.slot = slot
@@ -69,14 +51,7 @@ package struct PlanItem: Sendable, Equatable, Codable {
         self.recipient = recipient
         self.action = action
         self.reason = reason
-        self.body = body
-        self.segments = segments
-        self.encoding = encoding
-        self.subject = subject
-        self.html = html
-        self.replyTo = replyTo
-        self.cc = cc
-        self.bcc = bcc
+        self.content = content
     }
 
     enum CodingKeys: String, CodingKey {
@@ -87,7 +62,8 @@ package struct PlanItem: Sendable, Equatable, Codable {
 
     /// Reads an item as the plan's JSON (and the ledger's copy of it) writes it. SPEC §3 lists
     /// `daily-cap` among the skip reasons, so a held item is written `"action": "skip",
-    /// "reason": "daily-cap"` and read back as `hold`; older plans say the same.
+    /// "reason": "daily-cap"` and read back as `hold`; older plans say the same. An item with a
+    /// `body` has content of its channel's kind; the other channel's fields are not read.
     package init(from decoder: any Decoder) throws {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         id = try values.decode(String.self, forKey: .id)
@@ -100,15 +76,21 @@ package struct PlanItem: Sendable, Equatable, Codable {
         reason = try values.decodeIfPresent(SkipReason.self, forKey: .reason)
         let written = try values.decode(Action.self, forKey: .action)
         action = written == .skip && reason == .dailyCap ? .hold : written
-        body = try values.decodeIfPresent(String.self, forKey: .body)
-        segments = try values.decodeIfPresent(Int.self, forKey: .segments)
-        encoding = try values.decodeIfPresent(String.self, forKey: .encoding)
-        subject = try values.decodeIfPresent(String.self, forKey: .subject)
-        html = try values.decodeIfPresent(String.self, forKey: .html)
-        replyTo = try values.decodeIfPresent(String.self, forKey: .replyTo)
-        cc = try values.decodeIfPresent(String.self, forKey: .cc)
-        bcc = try values.decodeIfPresent(String.self, forKey: .bcc)
-        attachments = try values.decodeIfPresent([PlannedAttachment].self, forKey: .attachments)
+        guard let body = try values.decodeIfPresent(String.self, forKey: .body) else { return }
+        switch channel {
+        case .sms:
+            let measure = SMSMeasure.of(body)
+            content = .sms(SMSContent(body: body, segments: try values.decodeIfPresent(Int.self, forKey: .segments) ?? measure.segments,
+                                      encoding: try values.decodeIfPresent(String.self, forKey: .encoding) ?? measure.encoding.rawValue))
+        case .email:
+            var email = EmailContent(body: body, subject: try values.decodeIfPresent(String.self, forKey: .subject))
+            email.html = try values.decodeIfPresent(String.self, forKey: .html)
+            email.replyTo = try values.decodeIfPresent(String.self, forKey: .replyTo)
+            email.cc = try values.decodeIfPresent(String.self, forKey: .cc)
+            email.bcc = try values.decodeIfPresent(String.self, forKey: .bcc)
+            email.attachments = try values.decodeIfPresent([PlannedAttachment].self, forKey: .attachments)
+            content = .email(email)
+        }
     }
 
     /// The action as the plan's JSON writes it: a held item is a skip for `daily-cap` (SPEC §3).
@@ -133,15 +115,22 @@ package struct PlanItem: Sendable, Equatable, Codable {
         ]
         func add(_ name: String, _ value: String?) { if let value { pairs.append((name, .string(value))) } }
         add("reason", reason?.description)
-        add("subject", subject)
-        add("reply_to", replyTo)
-        add("cc", cc)
-        add("bcc", bcc)
-        add("body", body)
-        add("html", html)
-        if let attachments { pairs.append(("attachments", .array(attachments.map(\.json)))) }
-        if let segments { pairs.append(("segments", .int(segments))) }
-        add("encoding", encoding)
+        switch content {
+        case .sms(let sms)?:
+            add("body", sms.body)
+            pairs.append(("segments", .int(sms.segments)))
+            add("encoding", sms.encoding)
+        case .email(let email)?:
+            add("subject", email.subject)
+            add("reply_to", email.replyTo)
+            add("cc", email.cc)
+            add("bcc", email.bcc)
+            add("body", email.body)
+            add("html", email.html)
+            if let attachments = email.attachments { pairs.append(("attachments", .array(attachments.map(\.json)))) }
+        case nil:
+            break
+        }
         return .object(pairs)
     }
 }

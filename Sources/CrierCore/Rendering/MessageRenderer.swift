@@ -1,28 +1,3 @@
-/// The rendered content of one message.
-package struct RenderedMessage: Sendable, Equatable {
-    /// SMS text or plain-text email body.
-    package var body: String
-    /// SMS segments.
-    package var segments: Int?
-    /// SMS encoding.
-    package var encoding: String?
-    /// Email subject.
-    package var subject: String?
-    /// Email HTML alternative.
-    package var html: String?
-    /// Email Reply-To override.
-    package var replyTo: String?
-    /// Email Cc.
-    package var cc: String?
-    /// Email Bcc.
-    package var bcc: String?
-    /// Email attachments.
-    package var attachments: [PlannedAttachment]?
-
-    /// A message with only a body.
-    package init(body: String) { self.body = body }
-}
-
 /// Renders a schedule's template for one row, or says why the message cannot go out.
 package struct MessageRenderer: Sendable {
     /// The templates.
@@ -40,7 +15,7 @@ package struct MessageRenderer: Sendable {
     }
 
     /// The message for `row` on `channel`, or the reason it is skipped (with what could be rendered).
-    package func render(_ schedule: Schedule, channel: Channel, row: Row, engine: [String: Any]) -> (RenderedMessage?, SkipReason?) {
+    package func render(_ schedule: Schedule, channel: Channel, row: Row, engine: [String: Any]) -> (MessageContent?, SkipReason?) {
         let context = RenderContext(row: row, engine: engine)
         switch channel {
         case .sms:
@@ -48,15 +23,11 @@ package struct MessageRenderer: Sendable {
             let body = trimTrailing(template.body.render(context))
             if let name = context.missing.first { return (nil, .missingVariable(name)) }
             if let name = context.invalidText.first { return (nil, .invalidText(name)) }
-            var message = RenderedMessage(body: body)
             let measure = SMSMeasure.of(body)
-            message.segments = measure.segments
-            message.encoding = measure.encoding.rawValue
-            return (message, measure.fits(maxSegments: sms.maxSegments) ? nil : .tooLong)
+            return (.sms(SMSContent(body: body, measure: measure)), measure.fits(maxSegments: sms.maxSegments) ? nil : .tooLong)
         case .email:
             guard let template = templates.email[schedule.template] else { return (nil, .missingVariable("template")) }
-            var message = RenderedMessage(body: template.text.render(context))
-            message.subject = trimTrailing(template.subject.render(context))
+            var message = EmailContent(body: template.text.render(context), subject: trimTrailing(template.subject.render(context)))
             message.html = template.html?.render(context)
             func header(_ part: CompiledTemplate?) -> String? {
                 guard let part else { return nil }
@@ -85,22 +56,22 @@ package struct MessageRenderer: Sendable {
             let filenames = (message.attachments ?? []).map { ("filename", Optional($0.filename)) }
             for (name, value) in [("subject", message.subject), ("reply_to", message.replyTo), ("cc", message.cc), ("bcc", message.bcc)] + filenames {
                 if let value, value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
-                    return (message, .invalidHeader(name))
+                    return (.email(message), .invalidHeader(name))
                 }
             }
             for (name, value) in [("reply_to", message.replyTo), ("cc", message.cc), ("bcc", message.bcc)] {
-                if let value, (try? Mailbox.parseList(value)) == nil { return (message, .invalidHeader(name)) }
+                if let value, (try? Mailbox.parseList(value)) == nil { return (.email(message), .invalidHeader(name)) }
             }
             for index in (message.attachments ?? []).indices {
                 guard let path = message.attachments?[index].file else { continue }
-                guard PlannedAttachment.staysInside(path) else { return (message, .invalidAttachment) }
+                guard PlannedAttachment.staysInside(path) else { return (.email(message), .invalidAttachment) }
                 switch attachmentFiles?.inspect(path: path) {
                 case .success(let size)?: message.attachments?[index].size = size
-                case .failure?: return (message, .invalidAttachment)
+                case .failure?: return (.email(message), .invalidAttachment)
                 case nil: break
                 }
             }
-            return (message, nil)
+            return (.email(message), nil)
         }
     }
 

@@ -123,17 +123,7 @@ package struct ItemMaker {
             variables["changes"] = changes.map(localTimes)
         }
         let (message, reason) = renderer.render(schedule, channel: channel, row: row, engine: variables)
-        if let message {
-            item.body = message.body
-            item.segments = message.segments
-            item.encoding = message.encoding
-            item.subject = message.subject
-            item.html = message.html
-            item.replyTo = message.replyTo
-            item.cc = message.cc
-            item.bcc = message.bcc
-            item.attachments = message.attachments
-        }
+        item.content = message
         if let reason {
             item.action = .skip
             item.reason = reason
