@@ -47,6 +47,8 @@ demo-ha: build
 test: deps
 	$(SWIFT) build --build-tests
 	./contrib/test-postgres.sh run $(SWIFT) test --skip-build
+	# SIGKILLs at random moments over SMTP and the outbox: no duplicate, nothing lost, ledger intact.
+	./contrib/fault-harness.sh 50
 
 # W1-W4 beside their anchors (sqlite3, smtplib, smtp-source, a write/fsync/rename script), alternated;
 # SCALE=0.05 ROUNDS=3 to run it small (see docs/benchmarks.md).

@@ -106,7 +106,7 @@ w1() {
   snap=$(sample_snapshot "$APPOINTMENTS" 2026-11-01 56)
   repo=$TMP/w1; mkdir -p "$repo"
   cp -r schedules templates "$repo/"
-  rm -f "$repo/schedules/appointment-email.yaml"
+  # The shipped example holds every pack's schedules too: only appointment-sms is planned.
   sed -e "s|^snapshot: .*|snapshot: $snap|" -e "s|^ledger: .*|ledger: state/ledger.sqlite|" crier.yaml > "$repo/crier.yaml"
   # The window the engine binds at 2026-11-23T17:00+13:00: tomorrow in Pacific/Auckland.
   query=$(python3 - "$repo/schedules/appointment-sms.yaml" 2026-11-23T11:00:00Z 2026-11-24T11:00:00Z <<'PY'
@@ -118,7 +118,7 @@ print(query.replace(":window_start", f"'{sys.argv[2]}'").replace(":window_end", 
 PY
 )
   mkdir -p "$TMP/w1-sqlite3"
-  w1_crier() { measure W1 crier "$repo" "$CRIER" plan --at 2026-11-23T17:00:00+13:00 --format json -o plan.json; }
+  w1_crier() { measure W1 crier "$repo" "$CRIER" plan --at 2026-11-23T17:00:00+13:00 --schedule appointment-sms --format json -o plan.json; }
   w1_anchor() { measure W1 sqlite3 "$TMP/w1-sqlite3" sqlite3 -readonly "$snap" "$query"; }
   for round in $(seq "$ROUNDS"); do pair "$round" W1 w1_crier w1_anchor; done
   python3 -c "import json, sys; p = json.load(open(sys.argv[1])); print(f'  plan: {len(p[\"items\"])} items; sqlite3: {sys.argv[2]} rows')" \
