@@ -56,19 +56,15 @@ struct PlanMaker {
         var collector = DiagnosticCollector()
         var plan = try planner().plan(rows: snapshot, ledger: reader ?? EmptyLedgerView(), into: &collector)
         for diagnostic in collector.diagnostics { printError(diagnostic.description) }
-        if let reader { plan.backlog = try backlog(reader, rows: snapshot) }
-        return (plan, collector.diagnostics)
-    }
-
-    /// The items earlier runs left pending, each with the delivery gate's verdict at `at`.
-    private func backlog(_ ledger: any LedgerReader, rows: any RowSource) throws -> [BacklogItem] {
-        do {
-            let rules = try DeliveryRules(repository: workspace.repository, rows: rows, ledger: ledger, at: at)
-            return rules.backlog(try ledger.pending(), at: at)
-        } catch {
-            printError("\(workspace.repository.config.ledgerPath): error: cannot read the pending items of the ledger: \(error)")
-            throw Exit.invalid
+        guard let reader else { return (plan, collector.diagnostics) }
+        // The items earlier runs left pending, each with the delivery gate's verdict at `at`.
+        let rules = try workspace.reportingLedgerErrors {
+            try DeliveryRules(repository: workspace.repository, rows: snapshot, ledger: reader, at: at)
         }
+        plan.backlog = rules.backlog(try workspace.reportingLedgerErrors { try reader.pending() }, at: at)
+        let problems = rules.problems.filter { !collector.diagnostics.contains($0) }
+        for problem in problems { printError(problem.description) }
+        return (plan, collector.diagnostics + problems)
     }
 
     /// The planner of the workspace at `at` (hashing the snapshot for the plan's header).

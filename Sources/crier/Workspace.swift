@@ -92,8 +92,14 @@ struct Workspace {
     /// and exits 75 when the next timer tick may succeed (another run holds it, a server is
     /// down), 65 otherwise.
     func ledger<Opened>(clock: any Clock = SystemClock(), _ open: (any LedgerStorage) throws -> Opened) throws -> Opened {
+        try reportingLedgerErrors { try open(try ledgerStorage(clock: clock)) }
+    }
+
+    /// Runs `body`, which reads or writes the ledger; a ledger error is reported as its
+    /// diagnostic and exits 75 when the next timer tick may succeed, 65 otherwise.
+    func reportingLedgerErrors<Result>(_ body: () throws -> Result) throws -> Result {
         do {
-            return try open(try ledgerStorage(clock: clock))
+            return try body()
         } catch let error as LedgerError {
             printError(error.diagnostic.description)
             throw error.isTemporary ? Exit.temporary : Exit.invalid

@@ -16,9 +16,12 @@ final class ScriptedDelivery: Delivery {
         let pending = try ledger.pending()
         calls.append(pending.map(\.item.key))
         for entry in pending {
-            if case .withdraw(let reason) = gate.verdict(for: entry.item, at: RunPipelineTests.now) {
+            switch gate.verdict(for: entry.item, at: RunPipelineTests.now) {
+            case .deliver: break
+            case .withdraw(let reason):
                 if try ledger.withdraw(id: entry.item.id, reason: reason, runID: runID, at: RunPipelineTests.now) { summary.withdrawn += 1 }
                 continue
+            case .hold: continue
             }
             guard try ledger.claim(id: entry.item.id, runID: runID, at: RunPipelineTests.now) else { continue }
             let state = outcomes[entry.item.key] ?? .sent
@@ -96,6 +99,24 @@ struct RunPipelineTests {
         #expect(try storage.openForReading()?.history(HistoryFilter(key: "J2"), limit: 1).first?.reason == "opted-out")
     }
 
+    @Test func whenOptOutQueryCannotBeReadAtDeliveryItemsWaitAndTheRunNamesTheQuery() throws {
+        let (found, problems) = Fixture.repository(config: Fixture.crierYAML + "\nopt_out_query: SELECT address FROM opt_outs\n")
+        #expect(problems.isEmpty, "\(problems)")
+        let repository = try #require(found)
+        var collector = DiagnosticCollector()
+        let plan = try planner().plan(rows: MemoryRows(columns: columns, rows: rows), ledger: EmptyLedgerView(), into: &collector)
+        let storage = MemoryLedgerStorage()
+        let pipeline = RunPipeline(ledger: try storage.openForRun(), delivery: ScriptedDelivery(), clock: FixedClock(Self.now))
+        let broken = OptOutTableMissing(base: MemoryRows(columns: columns, rows: rows))
+        let report = try pipeline.execute(plan, command: "execute", repository: repository, rows: broken)
+        #expect(report.summary.sent == 0)
+        #expect(try storage.openForReading()?.stateCounts() == [.pending: 2, .skipped: 1], "nothing sent, nothing dropped: both mobiles wait (the landline was skipped when planned)")
+        let named = report.diagnostics.filter { $0.severity == .error }
+        #expect(named.count == 1 && named[0].message.contains("\"opt_out_query\"") && named[0].message.contains("no such table: opt_outs"),
+                "\(named)")
+        #expect(named.first?.location?.file.hasSuffix("crier.yaml") == true && (named.first?.location?.line ?? 0) > 0, "placed at the setting")
+    }
+
     @Test func executeRecordsAndDeliversASavedPlanOnce() throws {
         let storage = MemoryLedgerStorage()
         var collector = DiagnosticCollector()
@@ -108,5 +129,24 @@ struct RunPipelineTests {
         #expect(again.summary.sent == 0)
         #expect(storage.runs.map(\.command) == ["execute", "execute"])
         #expect(storage.runs.allSatisfy { $0.outcome != nil })
+    }
+}
+
+/// Snapshot rows of a business system whose opt-out table is gone: `opt_out_query` fails.
+struct OptOutTableMissing: RowSource {
+    let base: MemoryRows
+
+    func forEachRow(query: String, parameters: [String: SQLValue], _ body: (Row) throws -> Void) throws {
+        if query.contains("opt_outs") { throw QueryError(message: "no such table: opt_outs", kind: .unknownName) }
+        try base.forEachRow(query: query, parameters: parameters, body)
+    }
+
+    func forEachRow(query: String, parameters: [String: SQLValue], columns: [String], _ body: (Row) throws -> Void) throws {
+        try forEachRow(query: query, parameters: parameters, body)
+    }
+
+    func forEachRow(query: String, parameters: [String: SQLValue], keys: [String], comparedAs comparison: KeyComparison,
+                    _ body: (Row) throws -> Void) throws {
+        try forEachRow(query: query, parameters: parameters, body)
     }
 }

@@ -71,6 +71,9 @@ package struct DeliveryRules: DeliveryGate {
     package var fallback: DeliveryTerms
     /// What `max_per_day` has left today (shared by the delivery workers); nil: no cap.
     package var dailyCap: DailyCap?
+    /// Why `optedOut` is nil, located at `opt_out_query` with the fix: what the run reports so
+    /// that items held for it are never held in silence.
+    package var problems: [Diagnostic] = []
 
     /// Rules over `optedOut`; every other rule is off unless given.
     package init(optedOut: Set<String>?, terms: [String: DeliveryTerms] = [:], fallback: DeliveryTerms = DeliveryTerms(),

@@ -9,9 +9,20 @@ extension DeliveryRules {
     package init(repository: ConfigRepository, rows: (any RowSource)?, ledger: any LedgerReader, at now: Date) throws {
         let config = repository.config
         var optedOut: Set<String>? = try ledger.optOutKeys()
+        var problems: [Diagnostic] = []
         if let query = config.optOutQuery {
-            let found = rows.flatMap { try? query.addresses(rows: $0, at: now, region: config.sms.defaultRegion) }
-            if let found { optedOut?.formUnion(found.keys) } else { optedOut = nil }
+            if let rows {
+                do {
+                    optedOut?.formUnion(try query.addresses(rows: rows, at: now, region: config.sms.defaultRegion).keys)
+                } catch {
+                    optedOut = nil
+                    problems.append(query.diagnostic(for: error))
+                }
+            } else {
+                optedOut = nil
+                problems.append(.error("\"opt_out_query\": there is no snapshot to read it from at delivery", at: query.location,
+                                       hint: "Messages wait until a run with the snapshot (`crier run`) can read it"))
+            }
         }
         var terms: [String: DeliveryTerms] = [Schedule.manualID: DeliveryTerms(timeZone: config.timeZone)]
         for schedule in repository.schedules {
@@ -25,5 +36,6 @@ extension DeliveryRules {
         }
         let fallback = DeliveryTerms(quietHours: config.quietHours.flatMap { $0.isNone ? nil : $0 }, timeZone: config.timeZone)
         self.init(optedOut: optedOut, terms: terms, fallback: fallback, dailyCap: cap)
+        self.problems = problems
     }
 }

@@ -49,7 +49,9 @@ package struct RunPipeline {
         let recorded = try ledger.record(plan, runID: runID, at: clock.now)
         let gate = try DeliveryRules(repository: repository, rows: rows, ledger: ledger, at: clock.now)
         let summary = try delivery.deliver(ledger: ledger, runID: runID, gate: gate)
-        let report = RunReport(plan: plan, diagnostics: diagnostics, recorded: recorded, summary: summary)
+        // What kept the gate from reading opt-outs, unless planning said it already.
+        let report = RunReport(plan: plan, diagnostics: diagnostics + gate.problems.filter { !diagnostics.contains($0) },
+                               recorded: recorded, summary: summary)
         try ledger.finishRun(runID, outcome: report.outcome, at: clock.now)
         return report
     }
