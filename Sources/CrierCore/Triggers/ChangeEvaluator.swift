@@ -165,7 +165,10 @@ package struct ChangeEvaluator {
         }
         if pass == .whole { try source.forEachRow(query: query, parameters: parameters) { consider($0) } }
         guard mode == .compare else { return }
-        var wanted = (0..<Int32(storedCount)).filter { step(of: $0)?.kind == .changed }
+        // A loop, not `filter { step(of: $0) ... }`: a closure over `self` in a mutating method
+        // copies the whole evaluator (a few dozen references) once per key.
+        var wanted: [Int32] = []
+        for id in 0..<Int32(storedCount) where step(of: id)?.kind == .changed { wanted.append(id) }
         if pass == .projected { wanted += Int32(storedCount)..<Int32(keys.count) }
         guard !wanted.isEmpty else { return }
         let full = (pass == .whole ? columns?.shape : nil) ?? RowShape(names: resultColumns)
