@@ -165,14 +165,17 @@ package struct ChangeEvaluator {
         }
         if pass == .whole { try source.forEachRow(query: query, parameters: parameters) { consider($0) } }
         guard mode == .compare else { return }
-        // A loop, not `filter { step(of: $0) ... }`: a closure over `self` in a mutating method
-        // copies the whole evaluator (a few dozen references) once per key.
-        var wanted: [Int32] = []
-        for id in 0..<Int32(storedCount) where step(of: id)?.kind == .changed { wanted.append(id) }
+        var wanted = changedKeys()
         if pass == .projected { wanted += Int32(storedCount)..<Int32(keys.count) }
         guard !wanted.isEmpty else { return }
         let full = (pass == .whole ? columns?.shape : nil) ?? RowShape(names: resultColumns)
         try fetchRows(of: wanted, from: source, query: query, parameters: parameters, as: Columns(full, watch: trigger.watch))
+    }
+
+    /// The stored keys whose rows changed. Not inline in the mutating `read`: there, each call
+    /// of `step(of:)` copies the whole evaluator (a few dozen references), once per key.
+    private func changedKeys() -> [Int32] {
+        (0..<Int32(storedCount)).filter { step(of: $0)?.kind == .changed }
     }
 
     /// The stored state of key `id`.
@@ -364,8 +367,8 @@ package struct ChangeEvaluator {
     /// The events' items and the state updates, given the state `load` read and the rows read.
     private func finish(ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
         let schedule = maker.schedule.id
-        let steps = mode.steps(of: 0..<Int32(keys.count), stored: storedKey, current: current, on: trigger.on,
-                               precedes: keys.precedes)
+        let steps = mode.steps(of: 0..<Int32(keys.count), stored: { storedKey($0) }, current: { current($0) }, on: trigger.on,
+                               precedes: { keys.precedes($0, $1) })
         // A change renders with the rows it replaces, a leave with the last ones seen.
         let replaced = steps.filter { $0.step.event == .change || $0.step.event == .leave }.map { keys.string($0.key) }
         let oldRows = replaced.isEmpty ? [:] : try ledger.changeRows(schedule: schedule, keys: replaced)
