@@ -46,6 +46,16 @@ package final class SnapshotReader: PreparingRowSource {
 
     /// Streams the rows of `query` with `parameters` bound.
     package func forEachRow(query: String, parameters: [String: SQLValue], _ body: (CrierCore.Row) throws -> Void) throws {
+        try forEachStep(query: query, parameters: parameters) { raw, shape in
+            var values: [SQLValue] = []
+            values.reserveCapacity(shape.names.count)
+            for index in 0..<Int32(shape.names.count) { values.append(Self.value(raw, column: index)) }
+            try body(CrierCore.Row(shape: shape, values: values))
+        }
+    }
+
+    /// Steps through the rows of `query` with `parameters` bound: `body` reads each from the statement.
+    func forEachStep(query: String, parameters: [String: SQLValue], _ body: (SQLiteStatement, CrierCore.RowShape) throws -> Void) throws {
         try queue.read { db in
             let statement = try Self.statement(db, query)
             var arguments = StatementArguments()
@@ -57,16 +67,9 @@ package final class SnapshotReader: PreparingRowSource {
             }
             statement.setUncheckedArguments(arguments)
             let shape = CrierCore.RowShape(names: statement.columnNames)
-            let count = statement.columnCount
             let cursor = try GRDB.Row.fetchCursor(statement)
-            let raw = statement.sqliteStatement
             do {
-                while try cursor.next() != nil {
-                    var values: [SQLValue] = []
-                    values.reserveCapacity(count)
-                    for index in 0..<Int32(count) { values.append(Self.value(raw, column: index)) }
-                    try body(CrierCore.Row(shape: shape, values: values))
-                }
+                while try cursor.next() != nil { try body(statement.sqliteStatement, shape) }
             } catch let error as DatabaseError {
                 throw Self.queryError(error)
             }
@@ -170,6 +173,23 @@ package final class SnapshotReader: PreparingRowSource {
             let count = Int(sqlite3_column_bytes(raw, index))
             guard count > 0, let start = sqlite3_column_blob(raw, index) else { return .blob([]) }
             return .blob(Array(UnsafeRawBufferPointer(start: start, count: count)))
+        }
+    }
+
+    /// The text bytes of `column` in the statement's current row, as `value(_:column:).text` gives them.
+    static func withText(_ raw: SQLiteStatement, column index: Int32, _ body: (UnsafeRawBufferPointer?) -> Void) {
+        switch sqlite3_column_type(raw, index) {
+        case SQLITE_NULL:
+            body(nil)
+        case SQLITE_TEXT:
+            if let start = sqlite3_column_text(raw, index) {
+                let bytes = UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, index)))
+                if isASCII(bytes) { return body(UnsafeRawBufferPointer(bytes)) }
+            }
+            fallthrough
+        default:
+            var text = value(raw, column: index).text ?? ""
+            text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
         }
     }
 
