@@ -46,7 +46,14 @@ package struct ConfigFiles: Sendable {
 
     /// Lower-case hex of a digest.
     package static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(digest.underestimatedCount * 2)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0xf)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

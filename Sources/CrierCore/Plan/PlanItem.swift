@@ -101,11 +101,7 @@ package struct PlanItem: Sendable, Equatable, Decodable {
     /// The id of (schedule, key, occurrence, channel, recipient): 32 hex digits of SHA-256.
     package static func id(schedule: String, key: String, occurrence: Occurrence, channel: Channel, recipient: String) -> String {
         let text = ["crier-item-1", schedule, key, occurrence.text, channel.rawValue, recipient].joined(separator: "\u{1F}")
-        let digest = SHA256.hash(data: Data(text.utf8))
-        return digest.prefix(16).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return ConfigFiles.hex(SHA256.hash(data: Data(text.utf8)).prefix(16))
     }
 
     /// The item as ordered JSON (fields that do not apply are left out).
