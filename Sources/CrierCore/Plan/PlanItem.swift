@@ -100,8 +100,12 @@ package struct PlanItem: Sendable, Equatable, Decodable {
 
     /// The id of (schedule, key, occurrence, channel, recipient): 32 hex digits of SHA-256.
     package static func id(schedule: String, key: String, occurrence: Occurrence, channel: Channel, recipient: String) -> String {
-        let text = ["crier-item-1", schedule, key, occurrence.text, channel.rawValue, recipient].joined(separator: "\u{1F}")
-        return ConfigFiles.hex(SHA256.hash(data: Data(text.utf8)).prefix(16))
+        var text = Array("crier-item-1".utf8)
+        for part in [schedule, key, occurrence.text, channel.rawValue, recipient] {
+            text.append(0x1F)
+            text.append(contentsOf: part.utf8)
+        }
+        return ConfigFiles.hex(SHA256.hash(data: text).prefix(16))
     }
 
     /// The item as ordered JSON (fields that do not apply are left out).
