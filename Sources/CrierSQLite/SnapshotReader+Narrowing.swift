@@ -1,5 +1,6 @@
 import CrierCore
 import Foundation
+import GRDB
 
 /// The change trigger's narrower passes, as SQL wrapped around the schedule's query.
 extension SnapshotReader {
@@ -10,6 +11,24 @@ extension SnapshotReader {
     package func forEachRow(query: String, parameters: [String: SQLValue], columns: [String],
                             _ body: (CrierCore.Row) throws -> Void) throws {
         try forEachRow(query: Self.projected(query, columns: columns), parameters: parameters, body)
+    }
+
+    /// Streams only `columns` of `query`'s rows, read in place.
+    package func forEachCells(query: String, parameters: [String: SQLValue], columns: [String],
+                              _ body: (any RowCells) throws -> Void) throws {
+        try forEachStep(query: Self.projected(query, columns: columns), parameters: parameters) { raw, shape in
+            try body(Cells(statement: raw, shape: shape))
+        }
+    }
+
+    /// The statement's current row.
+    private struct Cells: RowCells {
+        let statement: SQLiteStatement
+        let shape: RowShape
+
+        func withText(_ index: Int, _ body: (UnsafeRawBufferPointer?) -> Void) {
+            SnapshotReader.withText(statement, column: Int32(index), body)
+        }
     }
 
     /// Streams the rows of `query` whose `key` is one of `keys`.

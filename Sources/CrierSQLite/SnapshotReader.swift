@@ -46,6 +46,16 @@ package final class SnapshotReader: PreparingRowSource {
 
     /// Streams the rows of `query` with `parameters` bound.
     package func forEachRow(query: String, parameters: [String: SQLValue], _ body: (CrierCore.Row) throws -> Void) throws {
+        try forEachStep(query: query, parameters: parameters) { raw, shape in
+            var values: [SQLValue] = []
+            values.reserveCapacity(shape.names.count)
+            for index in 0..<Int32(shape.names.count) { values.append(Self.value(raw, column: index)) }
+            try body(CrierCore.Row(shape: shape, values: values))
+        }
+    }
+
+    /// Steps through the rows of `query` with `parameters` bound: `body` reads each from the statement.
+    func forEachStep(query: String, parameters: [String: SQLValue], _ body: (SQLiteStatement, CrierCore.RowShape) throws -> Void) throws {
         try queue.read { db in
             let statement = try Self.statement(db, query)
             var arguments = StatementArguments()
@@ -57,17 +67,9 @@ package final class SnapshotReader: PreparingRowSource {
             }
             statement.setUncheckedArguments(arguments)
             let shape = CrierCore.RowShape(names: statement.columnNames)
-            let count = statement.columnCount
             let cursor = try GRDB.Row.fetchCursor(statement)
             do {
-                while let row = try cursor.next() {
-                    var values: [SQLValue] = []
-                    values.reserveCapacity(count)
-                    for index in 0..<count {
-                        values.append(Self.text(statement, column: index) ?? Self.value(row[index] as DatabaseValue))
-                    }
-                    try body(CrierCore.Row(shape: shape, values: values))
-                }
+                while try cursor.next() != nil { try body(statement.sqliteStatement, shape) }
             } catch let error as DatabaseError {
                 throw Self.queryError(error)
             }
@@ -153,25 +155,57 @@ package final class SnapshotReader: PreparingRowSource {
         return QueryError(message: message)
     }
 
-    /// A text column read from its bytes (GRDB would decode them with U+FFFD in silence);
-    /// nil for a column of another type.
-    private static func text(_ statement: Statement, column: Int) -> SQLValue? {
-        let raw = statement.sqliteStatement
-        let index = Int32(column)
-        guard sqlite3_column_type(raw, index) == SQLITE_TEXT, let start = sqlite3_column_text(raw, index) else { return nil }
-        let bytes = UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, index)))
-        if let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
-        return .invalidText(Array(bytes))
+    /// The value of `column` in the statement's current row, read from SQLite's own buffers.
+    /// Text is read from its bytes (GRDB would decode them with U+FFFD in silence); bytes that
+    /// are not UTF-8 become `.invalidText`.
+    static func value(_ raw: SQLiteStatement, column index: Int32) -> SQLValue {
+        switch sqlite3_column_type(raw, index) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(raw, index))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(raw, index))
+        case SQLITE_TEXT:
+            guard let start = sqlite3_column_text(raw, index) else { return .text("") }
+            let bytes = UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, index)))
+            if isASCII(bytes) { return .text(String(decoding: bytes, as: UTF8.self)) }
+            if let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
+            return .invalidText(Array(bytes))
+        default:
+            let count = Int(sqlite3_column_bytes(raw, index))
+            guard count > 0, let start = sqlite3_column_blob(raw, index) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: start, count: count)))
+        }
     }
 
-    private static func value(_ value: DatabaseValue) -> SQLValue {
-        switch value.storage {
-        case .null: return .null
-        case .int64(let number): return .integer(number)
-        case .double(let number): return .real(number)
-        case .string(let text): return .text(text)
-        case .blob(let data): return .blob([UInt8](data))
+    /// The text bytes of `column` in the statement's current row, as `value(_:column:).text` gives them.
+    static func withText(_ raw: SQLiteStatement, column index: Int32, _ body: (UnsafeRawBufferPointer?) -> Void) {
+        switch sqlite3_column_type(raw, index) {
+        case SQLITE_NULL:
+            body(nil)
+        case SQLITE_TEXT:
+            if let start = sqlite3_column_text(raw, index) {
+                let bytes = UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, index)))
+                if isASCII(bytes) { return body(UnsafeRawBufferPointer(bytes)) }
+            }
+            fallthrough
+        default:
+            var text = value(raw, column: index).text ?? ""
+            text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
         }
+    }
+
+    /// Whether every byte is below 0x80 (then the bytes are valid UTF-8 as they are), eight at a time.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var index = 0
+        while index + 8 <= raw.count {
+            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            index += 8
+        }
+        while index < raw.count {
+            if raw[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
     }
 
     private static func databaseValue(_ value: SQLValue) -> DatabaseValue {

@@ -58,6 +58,15 @@ struct EmailAddressTests {
         #expect(EmailAddress.parse("tamati@xn--mori-qsa.nz")?.domain == "xn--mori-qsa.nz")
     }
 
+    /// Checks that Unicode white space around an address is trimmed as ASCII white space is.
+    @Test("Unicode white space around an address is trimmed; inside it is refused")
+    func unicodeWhiteSpace() {
+        #expect(EmailAddress.parse("\u{00A0}\u{3000}Ann@Example.COM\u{2028}\u{0085}")?.normalized == "Ann@example.com")
+        #expect(EmailAddress.parse("\u{000B}ann@example.com\u{000C}")?.normalized == "ann@example.com")
+        #expect(EmailAddress.parse("ann\u{00A0}@example.com") == nil)
+        #expect(EmailAddress.parse("ann@example.com\u{0000}") == nil)
+    }
+
     /// Checks that an address of 254 characters is accepted, 255 is refused.
     @Test("an address of 254 characters is accepted, 255 is refused")
     func totalLength() {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CrierCore
@@ -251,6 +252,30 @@ struct PhoneNumberTests {
                 == "phone number is empty (expected 04 followed by 8 digits, e.g. 0412 345 678 or +61 412 345 678)"
         )
         #expect(PhoneNumber.parse(" ", defaultRegion: .NZ) == .failure(.empty(region: .NZ)))
+    }
+
+    /// Checks that text with Unicode spaces and dashes reads as the ASCII it stands for, errors
+    /// quoting the text as given (trimmed), and that `(0)` after the start is dropped anywhere.
+    @Test("Unicode spaces and dashes read as their ASCII; (0) after the start is dropped")
+    func unicodeReadsAsASCII() {
+        let pairs = [
+            ("\u{3000}021\u{2009}123\u{2212}4567\u{00A0}", "021 123-4567"), ("+64\u{2002}(0)21\u{2011}123 4567", "+64 (0)21-123 4567"),
+            ("\u{00A0}09\u{2013}123\u{2013}4567", "09-123-4567"), ("021\u{2014}ABC", "021-ABC"), ("\u{2028}", " "),
+        ]
+        for (unicode, ascii) in pairs {
+            let trimmed = unicode.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch (PhoneNumber.parse(unicode, defaultRegion: .NZ), PhoneNumber.parse(ascii, defaultRegion: .NZ)) {
+            case (.success(let a), .success(let b)): #expect(a == b)
+            case (.failure(.notMobile(let input, _)), .failure(.notMobile)), (.failure(.invalidCharacters(let input)), .failure(.invalidCharacters)):
+                #expect(input == trimmed)
+            case (.failure(.empty), .failure(.empty)): break
+            case (let a, let b): Issue.record("\(unicode.debugDescription): \(a) but \(ascii.debugDescription): \(b)")
+            }
+        }
+        #expect(e164("+64 21 (0)123 (0)4567") == "+64211234567")
+        #expect(e164("021 123 (0)(0)4567") == "+64211234567")
+        #expect(e164("((0)021 123 4567") == "+64211234567")
+        #expect(message("021\u{200B}1234567") != nil)
     }
 
     /// Checks that the message quotes the input trimmed of surrounding whitespace.

@@ -32,6 +32,31 @@ struct SnapshotReaderTests {
         #expect(try reader.prepare(query: "SELECT k FROM t WHERE at < :window_end_epoch").parameters == ["window_end_epoch"])
     }
 
+    /// Checks that rows read in place give each value's text bytes as the built rows' `.text` does.
+    @Test func cellsInPlaceGiveTheTextOfEachValue() throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO t VALUES ('Tāmati', CAST(x'41ff42' AS TEXT), -7, 2.0, x'414243'), ('', 'ok', 3, 1e20, x'')")
+        }
+        let reader = try SnapshotReader(path: path)
+        let query = "SELECT k AS key, at, n, r, b FROM t ORDER BY rowid"
+        let columns = ["key", "at", "n", "r", "b"]
+        var built: [[String?]] = []
+        try reader.forEachRow(query: query, parameters: [:], columns: columns) { row in built.append(row.values.map(\.text)) }
+        var inPlace: [[String?]] = []
+        try reader.forEachCells(query: query, parameters: [:], columns: columns) { cells in
+            #expect(cells.shape.names == columns)
+            inPlace.append(columns.indices.map { index in
+                var text: String?
+                cells.withText(index) { bytes in text = bytes.map { String(decoding: $0, as: UTF8.self) } }
+                return text
+            })
+        }
+        #expect(built.count == 4)
+        #expect(inPlace == built)
+        #expect(inPlace[2] == ["Tāmati", "A\u{FFFD}B", "-7", "2", "ABC"])
+    }
+
     @Test func refusesWritesAttachAndSeveralStatements() throws {
         let reader = try SnapshotReader(path: path)
         for query in ["DELETE FROM t", "ATTACH DATABASE '/tmp/x.sqlite' AS x", "SELECT 1; DELETE FROM t", "PRAGMA query_only = 0",

@@ -19,7 +19,12 @@ package enum Timestamp {
 
     /// Parses ISO 8601 text with an offset or `Z`.
     package static func parseISO(_ text: String) -> Date? {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8(parseISO)
+    }
+
+    /// `parseISO` on the text's bytes (no copy of them).
+    private static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
         var i = 0
         func number(_ count: Int) -> Int? {
             guard i + count <= b.count else { return nil }

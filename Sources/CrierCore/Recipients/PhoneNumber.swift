@@ -29,26 +29,66 @@ package struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     /// number after that region's country code without `+` (`64211234567`). A number without its
     /// trunk 0 (`211234567`, as spreadsheets often leave it) is refused rather than guessed.
     package static func parse(_ text: String, defaultRegion: PhoneRegion) -> Result<PhoneNumber, PhoneNumberError> {
+        var text = text
+        let ascii = text.withUTF8 { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? read(bytes, input: nil, region: defaultRegion) : nil
+        }
+        if let ascii { return ascii }
+        // Other text is read as the ASCII it stands for: trimmed as Foundation trims, without
+        // its Unicode white space, its Unicode dashes as `-`; any other character is refused.
         let input = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !input.isEmpty else { return .failure(.empty(region: defaultRegion)) }
-
-        let compact = String(String.UnicodeScalarView(input.unicodeScalars.filter { !$0.properties.isWhitespace }))
-        let lead = compact.hasPrefix("(0)") ? "(0)" : ""
-        let withoutZeroInParens = lead + compact.dropFirst(lead.count).replacing("(0)", with: "")
-
-        var plus = false
-        var digits = ""
-        for scalar in withoutZeroInParens.unicodeScalars {
-            if separators.contains(scalar) { continue }
-            if scalar == "+", digits.isEmpty, !plus {
-                plus = true
-            } else if ("0"..."9").contains(scalar) {
-                digits.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        for scalar in input.unicodeScalars where !scalar.properties.isWhitespace {
+            if scalar.isASCII {
+                bytes.append(UInt8(scalar.value))
+            } else if dashes.contains(scalar) {
+                bytes.append(UInt8(ascii: "-"))
             } else {
                 return .failure(.invalidCharacters(input: input))
             }
         }
+        return bytes.withUnsafeBufferPointer { read($0, input: input, region: defaultRegion) }
+    }
 
+    /// Unicode dashes and the minus sign, ignored between digits as `-` is.
+    private static let dashes: Set<Unicode.Scalar> = ["\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}"]
+
+    /// The number ASCII `text` holds, on its bytes; `input` is the trimmed text errors quote
+    /// (nil: `text` itself, trimmed). White space is ignored anywhere, and so are dashes, dots
+    /// and parentheses between digits; a `(0)` at the start is read as a trunk 0, after it dropped.
+    private static func read(_ text: UnsafeBufferPointer<UInt8>, input: String?, region: PhoneRegion) -> Result<PhoneNumber, PhoneNumberError> {
+        // ASCII white space as Foundation and Unicode count it: tab to carriage return, and space.
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        var start = 0, end = text.count
+        while start < end, isSpace(text[start]) { start += 1 }
+        while end > start, isSpace(text[end - 1]) { end -= 1 }
+        let trimmed = UnsafeBufferPointer(rebasing: text[start..<end])
+        let input = input ?? String(decoding: trimmed, as: UTF8.self)
+        guard !trimmed.isEmpty else { return .failure(.empty(region: region)) }
+        let compact = trimmed.filter { !isSpace($0) }
+        let zero = Array("(0)".utf8)
+        var plus = false
+        var digits: [UInt8] = []
+        var index = 0
+        while index < compact.count {
+            if index > 0, compact[index...].starts(with: zero) {
+                index += 3
+                continue
+            }
+            let byte = compact[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"): continue
+            case UInt8(ascii: "+") where digits.isEmpty && !plus: plus = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
+            default: return .failure(.invalidCharacters(input: input))
+            }
+        }
+        return read(String(decoding: digits, as: UTF8.self), plus: plus, input: input, region: region)
+    }
+
+    /// The number of `digits` (after a `+` when `plus`), as typed in `input`.
+    private static func read(_ digits: String, plus: Bool, input: String, region defaultRegion: PhoneRegion) -> Result<PhoneNumber, PhoneNumberError> {
         if plus {
             return international(digits, input: input)
         }
@@ -60,12 +100,6 @@ package struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         }
         return national(digits, input: input, region: defaultRegion)
     }
-
-    /// Characters ignored between digits: dashes (ASCII, Unicode dashes, minus sign), dots and parentheses.
-    private static let separators: Set<Unicode.Scalar> = [
-        "-", ".", "(", ")",
-        "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}",
-    ]
 
     /// Digits after `+`, `00` or `0011`: the country code, then the national significant number.
     private static func international(_ digits: String, input: String) -> Result<PhoneNumber, PhoneNumberError> {

@@ -78,10 +78,11 @@ package enum PhoneRegion: String, CaseIterable, Sendable {
         guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
         switch self {
         case .NZ:
-            let mobileSecondDigits: Set<UInt8> = Set("012789".utf8)
-            return (8...10).contains(digits.count)
-                && digits[0] == UInt8(ascii: "2")
-                && mobileSecondDigits.contains(digits[1])
+            guard (8...10).contains(digits.count), digits[0] == UInt8(ascii: "2") else { return false }
+            switch digits[1] {
+            case UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "2"), UInt8(ascii: "7"), UInt8(ascii: "8"), UInt8(ascii: "9"): return true
+            default: return false
+            }
         case .AU:
             return digits.count == 9 && digits[0] == UInt8(ascii: "4")
         }

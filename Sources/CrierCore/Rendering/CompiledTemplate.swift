@@ -20,6 +20,8 @@ package struct CompiledTemplate: Sendable {
     package let variables: [String]
     /// The template's text as written.
     package let text: String
+    /// The same template rendered without swift-mustache, when it is only text and plain tags.
+    let plain: PlainTemplate?
 
     /// Parses `text`. Plain-text templates (SMS, email text, headers) never HTML-escape;
     /// `html` ones escape `{{x}}` (and not `{{{x}}}`). Parse errors are located in the file.
@@ -44,12 +46,13 @@ package struct CompiledTemplate: Sendable {
         }
         let recorder = VariableRecorder(namespaces: engineNamespaces)
         _ = mustache.render(recorder)
-        return CompiledTemplate(location: location, mustache: mustache, variables: recorder.names, text: text)
+        return CompiledTemplate(location: location, mustache: mustache, variables: recorder.names, text: text,
+                                plain: PlainTemplate(text, html: html, mustache: mustache))
     }
 
     /// Renders against `context`; the names interpolated while NULL or absent are in `context.missing`.
     package func render(_ context: RenderContext) -> String {
-        mustache.render(context)
+        plain?.render(context) ?? mustache.render(context)
     }
 
     /// Where `variable` is first used (the start of its name inside `{{ }}`), with that line

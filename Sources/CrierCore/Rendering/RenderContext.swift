@@ -47,7 +47,7 @@ package final class RenderContext: MustacheParent {
 
 /// A NULL column: false in sections, a recorded miss where interpolated, also through a field
 /// (`{{pickup_at.time}}` of a NULL time column).
-private struct NullValue: MustacheCustomRenderable, MustacheTransformable, MustacheParent {
+struct NullValue: MustacheCustomRenderable, MustacheTransformable, MustacheParent {
     let name: String
     let context: RenderContext
 
@@ -64,7 +64,7 @@ private struct NullValue: MustacheCustomRenderable, MustacheTransformable, Musta
 }
 
 /// Snapshot text that is not UTF-8: true in sections, a recorded problem where interpolated.
-private struct InvalidText: MustacheCustomRenderable {
+struct InvalidText: MustacheCustomRenderable {
     let name: String
     let context: RenderContext
 

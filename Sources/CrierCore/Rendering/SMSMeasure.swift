@@ -45,6 +45,8 @@ package struct SMSMeasure: Equatable, Sendable {
     /// Counting is per Unicode scalar, not per `Character`: a decomposed `é` (e + U+0301) has a
     /// combining mark outside GSM 03.38, so the whole message becomes UCS-2. Tab is not in GSM 03.38.
     package static func of(_ body: String) -> SMSMeasure {
+        var text = body
+        if let measure = text.withUTF8(ofASCII) { return measure }
         var septets = 0
         var isGSM = true
         for scalar in body.unicodeScalars {
@@ -57,12 +59,33 @@ package struct SMSMeasure: Equatable, Sendable {
                 break
             }
         }
-        let encoding: SMSEncoding = isGSM ? .gsm7 : .ucs2
-        let units = isGSM ? septets : body.utf16.count
-        let segments = units <= encoding.singleSegmentUnits
-            ? 1
-            : (units + encoding.multiSegmentUnits - 1) / encoding.multiSegmentUnits
-        return SMSMeasure(encoding: encoding, units: units, segments: segments, characters: body.count)
+        return measure(isGSM ? .gsm7 : .ucs2, units: isGSM ? septets : body.utf16.count, characters: body.count)
+    }
+
+    /// A measure of `units` in `encoding`, split into segments.
+    private static func measure(_ encoding: SMSEncoding, units: Int, characters: Int) -> SMSMeasure {
+        let segments = units <= encoding.singleSegmentUnits ? 1 : (units + encoding.multiSegmentUnits - 1) / encoding.multiSegmentUnits
+        return SMSMeasure(encoding: encoding, units: units, segments: segments, characters: characters)
+    }
+
+    /// `of` for ASCII text, on its bytes (one UTF-16 unit a byte; `\r\n` one character); nil for other text.
+    private static func ofASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> SMSMeasure? {
+        var septets = 0, isGSM = true, crlf = 0, previous: UInt8 = 0
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            let cost = asciiSeptets[Int(byte)]
+            if cost == 0 { isGSM = false }
+            septets += Int(cost)
+            if byte == 0x0A, previous == 0x0D { crlf += 1 }
+            previous = byte
+        }
+        return measure(isGSM ? .gsm7 : .ucs2, units: isGSM ? septets : bytes.count, characters: bytes.count - crlf)
+    }
+
+    /// Septets per ASCII byte: 1 in the basic set, 2 in the extension, 0 outside GSM 03.38.
+    private static let asciiSeptets: [UInt8] = (0..<128).map { byte in
+        let scalar = Unicode.Scalar(UInt8(byte))
+        return gsmBasic.contains(scalar) ? 1 : gsmExtension.contains(scalar) ? 2 : 0
     }
 
     /// Whether the body goes out in at most `maxSegments` messages.

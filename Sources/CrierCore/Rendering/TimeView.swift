@@ -29,49 +29,60 @@ package struct TimeView: Sendable, MustacheParent, MustacheCustomRenderable, Cus
                                      "August", "September", "October", "November", "December"]
     private static let weekdayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
-    private let values: [String: String]
+    /// The local date, time of day (whole seconds) and UTC offset; fields are worded when asked for.
+    private let date: LocalDate
+    private let hour: Int
+    private let minute: Int
+    private let second: Int
+    private let offset: Int
 
-    /// The view of `instant` in `zone`.
+    /// The view of `instant` in `zone`: the zone's offset at that instant, then civil arithmetic
+    /// (no Calendar: a plan makes one view per row).
     package init(_ instant: Date, in zone: TimeZone) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: instant)
-        let (year, month, day) = (c.year!, c.month!, c.day!)
-        let (hour, minute, second) = (c.hour!, c.minute!, c.second!)
-        let offset = zone.secondsFromGMT(for: instant)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let sign = offset < 0 ? "-" : "+"
-        let offsetText = sign + two(abs(offset) / 3600) + ":" + two(abs(offset) % 3600 / 60)
-        let date = "\(year)-\(two(month))-\(two(day))"
-        let hour12 = hour % 12 == 0 ? 12 : hour % 12
-        values = [
-            "iso": "\(date)T\(two(hour)):\(two(minute)):\(two(second))\(offsetText)",
-            "date": date,
-            "dmy": "\(two(day))/\(two(month))/\(year)",
-            "mdy": "\(two(month))/\(two(day))/\(year)",
-            "day": "\(day)",
-            "month": Self.monthNames[month - 1],
-            "month_short": String(Self.monthNames[month - 1].prefix(3)),
-            "year": "\(year)",
-            "weekday": Self.weekdayNames[c.weekday! - 1],
-            "weekday_short": String(Self.weekdayNames[c.weekday! - 1].prefix(3)),
-            "time": "\(two(hour)):\(two(minute))",
-            "time12": "\(hour12):\(two(minute))\(hour < 12 ? "am" : "pm")",
-            "hour": two(hour),
-            "minute": two(minute),
-        ]
+        offset = zone.secondsFromGMT(for: instant)
+        let local = Int((instant.timeIntervalSince1970 + Double(offset)).rounded(.down))
+        let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let time = local - days * 86400
+        date = LocalDate(daysSinceEpoch: days)
+        (hour, minute, second) = (time / 3600, time % 3600 / 60, time % 60)
     }
+
+    private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// `Wed 25 Nov 2026 2:00am`: how `{{#changes}}` shows the old and new values of a `times:` column.
     package var shortText: String {
-        "\(values["weekday_short"]!) \(values["day"]!) \(values["month_short"]!) \(values["year"]!) \(values["time12"]!)"
+        "\(field("weekday_short")!) \(date.day) \(field("month_short")!) \(date.year) \(field("time12")!)"
+    }
+
+    /// The text of field `name` (see `fields`); nil for another name.
+    private func field(_ name: String) -> String? {
+        let two = Self.two
+        switch name {
+        case "iso":
+            let sign = offset < 0 ? "-" : "+"
+            return "\(field("date")!)T\(two(hour)):\(two(minute)):\(two(second))\(sign)\(two(abs(offset) / 3600)):\(two(abs(offset) % 3600 / 60))"
+        case "date": return "\(date.year)-\(two(date.month))-\(two(date.day))"
+        case "dmy": return "\(two(date.day))/\(two(date.month))/\(date.year)"
+        case "mdy": return "\(two(date.month))/\(two(date.day))/\(date.year)"
+        case "day": return "\(date.day)"
+        case "month": return Self.monthNames[date.month - 1]
+        case "month_short": return String(Self.monthNames[date.month - 1].prefix(3))
+        case "year": return "\(date.year)"
+        case "weekday": return Self.weekdayNames[date.weekday]
+        case "weekday_short": return String(Self.weekdayNames[date.weekday].prefix(3))
+        case "time": return "\(two(hour)):\(two(minute))"
+        case "time12": return "\(hour % 12 == 0 ? 12 : hour % 12):\(two(minute))\(hour < 12 ? "am" : "pm")"
+        case "hour": return two(hour)
+        case "minute": return two(minute)
+        default: return nil
+        }
     }
 
     /// A field by name (see `fields`).
-    package func child(named name: String) -> Any? { values[name] }
+    package func child(named name: String) -> Any? { field(name) }
 
     /// The ISO 8601 text with offset.
-    package var renderText: String { values["iso"]! }
+    package var renderText: String { field("iso")! }
     /// Never null.
     package var isNull: Bool { false }
     /// The ISO 8601 text with offset.

@@ -155,9 +155,9 @@ package struct ChangeEvaluator {
             pass = .projected
             var delivered = false
             do {
-                try source.forEachRow(query: query, parameters: parameters, columns: ["key", "recipient"] + watch) { row in
+                try source.forEachCells(query: query, parameters: parameters, columns: ["key", "recipient"] + watch) { cells in
                     delivered = true
-                    consider(row)
+                    _ = count(cells)
                 }
             } catch is QueryError where !delivered {
                 pass = .whole
@@ -165,11 +165,17 @@ package struct ChangeEvaluator {
         }
         if pass == .whole { try source.forEachRow(query: query, parameters: parameters) { consider($0) } }
         guard mode == .compare else { return }
-        var wanted = (0..<Int32(storedCount)).filter { step(of: $0)?.kind == .changed }
+        var wanted = changedKeys()
         if pass == .projected { wanted += Int32(storedCount)..<Int32(keys.count) }
         guard !wanted.isEmpty else { return }
         let full = (pass == .whole ? columns?.shape : nil) ?? RowShape(names: resultColumns)
         try fetchRows(of: wanted, from: source, query: query, parameters: parameters, as: Columns(full, watch: trigger.watch))
+    }
+
+    /// The stored keys whose rows changed. Not inline in the mutating `read`: there, each call
+    /// of `step(of:)` copies the whole evaluator (a few dozen references), once per key.
+    private func changedKeys() -> [Int32] {
+        (0..<Int32(storedCount)).filter { step(of: $0)?.kind == .changed }
     }
 
     /// The stored state of key `id`.
@@ -197,26 +203,40 @@ package struct ChangeEvaluator {
         return found
     }
 
-    /// Counts `row` into its key's fingerprint; the first row per (key, recipient) counts.
+    /// Counts `row` into its key's fingerprint and keeps it as the mode wants.
     private mutating func consider(_ row: Row) {
-        let columns = columns(of: row.shape)
-        guard var key = tally.key(of: row, at: columns.key) else { return }
-        let id = key.withUTF8 { keyID(UnsafeRawBufferPointer($0)) }
-        let text = recipientText(row, columns)
+        guard let id = count(row) else { return }
+        switch mode {
+        case .baseline: encoded.append(row, key: id)
+        case .sendingBaseline: kept[id, default: []].append(row)
+        case .compare: if Int(id) >= storedCount && pass == .whole { kept[id, default: []].append(row) }
+        }
+    }
+
+    /// Counts `cells` into its key's fingerprint: the first row per (key, recipient) counts.
+    /// Returns the key's id, nil when the row does not count.
+    private mutating func count(_ cells: some RowCells) -> Int32? {
+        let columns = columns(of: cells.shape)
+        var found: Int32?
+        if let index = columns.key {
+            cells.withText(index) { key in
+                if tally.counts(key: key), let key { found = keyID(key) }
+            }
+        } else {
+            _ = tally.counts(key: nil)
+        }
+        guard let id = found else { return nil }
+        let text = recipientText(cells, columns)
         let index = Int(id)
         if firstRecipient[index] < 0 {
             firstRecipient[index] = text.recipient
         } else if firstRecipient[index] == text.recipient || moreRecipients[id]?.contains(text.recipient) == true {
-            return
+            return nil
         } else {
             moreRecipients[id, default: []].append(text.recipient)
         }
-        sums[index].add(hashes(row, columns, from: text.hashes))
-        switch mode {
-        case .baseline: encoded.append(row, key: id)
-        case .sendingBaseline: kept[id, default: []].append(row)
-        case .compare: if index >= storedCount && pass == .whole { kept[id, default: []].append(row) }
-        }
+        sums[index].add(Self.hashes(cells, columns, from: text.hashes))
+        return id
     }
 
     /// The id of `key`, adding it when new. Results often come in key order, as the state's
@@ -314,19 +334,30 @@ package struct ChangeEvaluator {
             let text = recipientText(row, first)
             guard !fetched[slot].recipients.contains(text.recipient) else { return }
             fetched[slot].recipients.append(text.recipient)
-            fetched[slot].sum.add(hashes(row, first, from: text.hashes))
+            fetched[slot].sum.add(Self.hashes(row, first, from: text.hashes))
             fetched[slot].rows.append(row)
         }
         return mismatched ? [] : fetched
     }
 
-    /// The recipient of `row`, normalised once per distinct text.
-    private mutating func recipientText(_ row: Row, _ columns: Columns) -> RecipientText {
-        let value = columns.recipient.map { row.values[$0] } ?? .null
-        var text = value.text ?? ""
-        let (id, isNew) = text.withUTF8 { recipientTexts.intern(UnsafeRawBufferPointer($0)) }
+    /// The recipient of `cells`, normalised once per distinct text.
+    private mutating func recipientText(_ cells: some RowCells, _ columns: Columns) -> RecipientText {
+        var info: RecipientText?
+        if let index = columns.recipient {
+            cells.withText(index) { bytes in
+                if let bytes { info = recipientText(bytes) }
+            }
+        }
+        if let info { return info }
+        var empty = ""
+        return empty.withUTF8 { recipientText(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The recipient of the text `bytes` (UTF-8), normalised once per distinct text.
+    private mutating func recipientText(_ bytes: UnsafeRawBufferPointer) -> RecipientText {
+        let (id, isNew) = recipientTexts.intern(bytes)
         if !isNew { return recipientInfo[Int(id)] }
-        let raw = ItemMaker.trimmedRecipient(text)
+        let raw = ItemMaker.trimmedRecipient(String(decoding: bytes, as: UTF8.self))
         let recipient = maker.normalise(raw) ?? raw
         let number: Int32
         if let known = recipients[recipient] {
@@ -345,14 +376,21 @@ package struct ChangeEvaluator {
 
     /// The row's two FNV-1a hashes: its recipient's (given) then its watched values.
     @inline(__always)
-    private func hashes(_ row: Row, _ columns: Columns, from start: (UInt64, UInt64)) -> (UInt64, UInt64) {
+    private static func hashes(_ cells: some RowCells, _ columns: Columns, from start: (UInt64, UInt64)) -> (UInt64, UInt64) {
         var first = FNV(basis: start.0), second = FNV(basis: start.1)
         for index in columns.watched {
-            if var text = index.flatMap({ row.values[$0].text }) {
-                text.withUTF8 { first.add(UnsafeRawBufferPointer($0)); second.add(UnsafeRawBufferPointer($0)) }
-            } else {
-                // NULL, or a column the result lacks.
+            // NULL, or a column the result lacks, counts as one zero byte.
+            guard let index else {
                 withUnsafeBytes(of: UInt8(0)) { first.add($0); second.add($0) }
+                continue
+            }
+            cells.withText(index) { bytes in
+                if let bytes {
+                    first.add(bytes)
+                    second.add(bytes)
+                } else {
+                    withUnsafeBytes(of: UInt8(0)) { first.add($0); second.add($0) }
+                }
             }
         }
         return (first.value, second.value)
@@ -361,8 +399,8 @@ package struct ChangeEvaluator {
     /// The events' items and the state updates, given the state `load` read and the rows read.
     private func finish(ledger: any LedgerView) throws -> (items: [PlanItem], updates: [ChangeStateUpdate]) {
         let schedule = maker.schedule.id
-        let steps = mode.steps(of: 0..<Int32(keys.count), stored: storedKey, current: current, on: trigger.on,
-                               precedes: keys.precedes)
+        let steps = mode.steps(of: 0..<Int32(keys.count), stored: { storedKey($0) }, current: { current($0) }, on: trigger.on,
+                               precedes: { keys.precedes($0, $1) })
         // A change renders with the rows it replaces, a leave with the last ones seen.
         let replaced = steps.filter { $0.step.event == .change || $0.step.event == .leave }.map { keys.string($0.key) }
         let oldRows = replaced.isEmpty ? [:] : try ledger.changeRows(schedule: schedule, keys: replaced)

@@ -24,4 +24,14 @@ package struct RowTally: Sendable {
         }
         return key
     }
+
+    /// Counts a row whose key is the text `bytes` (nil: NULL); false (counted) when it has none.
+    package mutating func counts(key bytes: UnsafeRawBufferPointer?) -> Bool {
+        rows += 1
+        guard let bytes, !bytes.isEmpty else {
+            nullKeys += 1
+            return false
+        }
+        return true
+    }
 }
