@@ -35,6 +35,9 @@ struct TimestampTests {
         let zone = try #require(TimeZone(identifier: "Pacific/Auckland"))
         #expect(Timestamp.local(date, in: zone) == "2026-11-25T09:30:00+13:00")
         #expect(Timestamp.utc(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        // Years below 1000 keep four digits; a fraction of a second is cut, not rounded.
+        #expect(Timestamp.utc(Date(timeIntervalSince1970: -30_610_224_000 - 86_400 + 59.9)) == "0999-12-31T00:00:59Z")
+        #expect(Timestamp.utc(Date(timeIntervalSince1970: 4_102_444_799.5)) == "2099-12-31T23:59:59Z")
     }
 
     @Test func roundTripsAcrossManyDays() {

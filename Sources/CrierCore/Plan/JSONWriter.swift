@@ -1,5 +1,5 @@
 /// A JSON value with ordered object keys, written byte for byte the same every time.
-package indirect enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)

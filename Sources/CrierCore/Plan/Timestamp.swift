@@ -94,10 +94,27 @@ package enum Timestamp {
         let days = Int(floor(Double(total) / 86400))
         let rest = total - days * 86400
         let civil = LocalDate(daysSinceEpoch: days)
-        let (y, m, d) = (civil.year, civil.month, civil.day)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let year = y < 1000 ? String(repeating: "0", count: 4 - String(y).count) + String(y) : String(y)
-        return "\(year)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
+        var text: [UInt8] = []
+        text.reserveCapacity(20)
+        /// `n` in decimal, zero-padded to `width` digits.
+        func append(_ n: Int, width: Int) {
+            let digits = String(n).utf8
+            text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, width - digits.count)))
+            text.append(contentsOf: digits)
+        }
+        append(civil.year, width: 4)
+        text.append(UInt8(ascii: "-"))
+        append(civil.month, width: 2)
+        text.append(UInt8(ascii: "-"))
+        append(civil.day, width: 2)
+        text.append(UInt8(ascii: "T"))
+        append(rest / 3600, width: 2)
+        text.append(UInt8(ascii: ":"))
+        append(rest % 3600 / 60, width: 2)
+        text.append(UInt8(ascii: ":"))
+        append(rest % 60, width: 2)
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `2026-11-24T20:30:00+13:00`: whole seconds, in `zone`.
