@@ -159,7 +159,7 @@ package final class LedgerStore: Ledger {
             try upsert.execute(arguments: [item.id, item.schedule, item.slot.text, item.key, item.occurrence.text, item.channel.rawValue,
                                            item.recipient, state.rawValue, reason, runID, now, now, item.eventAt.map(Timestamp.utc)])
             guard db.changesCount > 0 else { continue }
-            try content.execute(arguments: [item.id, item.json.compact()])
+            try content.execute(arguments: [item.id, PayloadCodec.pack(item.json.compact())])
             try event.execute(arguments: [item.id, runID, now, state.rawValue, item.reason?.description])
             if state == .pending { result.pending += 1 } else { result.skipped += 1 }
         }
@@ -174,7 +174,8 @@ package final class LedgerStore: Ledger {
             try GRDB.Row.fetchAll(db, sql: """
                 SELECT items.*, item_payloads.payload, runs.pid AS claimer_pid, items.handed_over_at IS NOT NULL AS handed_over
                 FROM items JOIN item_payloads USING (id) LEFT JOIN runs ON runs.id = items.claimed_by
-                WHERE items.state = 'sending' ORDER BY items.created_at, items.schedule, items.key, items.recipient
+                WHERE items.state IN ('pending', 'sending') AND items.state = 'sending'
+                ORDER BY items.created_at, items.schedule, items.key, items.recipient
                 """)
         }
         return try rows.filter { row in
@@ -199,7 +200,8 @@ package final class LedgerStore: Ledger {
     package func pending() throws -> [LedgerItem] {
         try items(sql: """
             SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
-            WHERE items.state = 'pending' ORDER BY items.created_at, items.schedule, items.key, items.recipient
+            WHERE items.state IN ('pending', 'sending') AND items.state = 'pending'
+            ORDER BY items.created_at, items.schedule, items.key, items.recipient
             """)
     }
 
@@ -283,8 +285,8 @@ package final class LedgerStore: Ledger {
     }
 
     static func ledgerItem(_ row: GRDB.Row) throws -> LedgerItem {
-        let payload: String = row["payload"]
-        var item = try JSONDecoder().decode(PlanItem.self, from: Data(payload.utf8))
+        let id: String = row["id"]
+        var item = try JSONDecoder().decode(PlanItem.self, from: PayloadCodec.unpack(row["payload"], id: id))
         item.eventAt = (row["event_at"] as String?).flatMap(Timestamp.parseISO)
         return LedgerItem(item: item, state: ItemState(rawValue: row["state"]) ?? .pending,
                           attempts: row["attempts"], lastError: row["last_error"], claimedBy: row["claimed_by"])
