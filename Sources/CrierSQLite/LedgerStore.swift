@@ -46,11 +46,12 @@ package final class LedgerStore: Ledger {
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(30)
         if !readOnly {
-            // A delivery pass visits every pending item's pages once in turn: a cache smaller than
-            // that working set would read each page again from the file (32 MiB at most, taken as
-            // needed), and a longer WAL between checkpoints rewrites the same pages less often.
+            // A longer WAL between checkpoints rewrites the same pages less often. SQLite's default
+            // page cache (2 MiB): each commit walks the cache's hash table, so a large cache (it
+            // was 32 MiB) cost more CPU per delivery than re-reading pages from the OS saves
+            // (docs/benchmarks.md, "Ledger writes per item").
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 8192")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192")
             }
         }
         return configuration
