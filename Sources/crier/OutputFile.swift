@@ -8,23 +8,30 @@ import Glibc
 /// Anything else (`/dev/null`, `/dev/stdout`, a FIFO, a terminal) is written in place: renaming
 /// over it would replace the device node or pipe with a regular file.
 enum OutputFile {
-    /// Writes `bytes` to `path`; the error names the path and the system's reason.
-    static func write(_ bytes: [UInt8], to path: String) throws(OutputFileError) {
+    /// Writes `bytes` to `path`; an `OutputFileError` names the path and the system's reason.
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { try $0(bytes) }
+    }
+
+    /// Writes to `path` what `produce` hands its writer, piece by piece. Errors of the file are
+    /// `OutputFileError`s (naming the path and the system's reason); those `produce` throws pass
+    /// through, and the temporary file is removed either way.
+    static func write(to path: String, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws {
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
             let fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw OutputFileError(path: path, code: errno) }
             defer { close(fd) }
-            try writeAll(bytes, to: fd, path: path)
+            try produce { try writeAll($0, to: fd, path: path) }
             return
         }
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = (folder.isEmpty ? "" : folder + "/") + ".\((path as NSString).lastPathComponent).\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputFileError(path: path, code: errno) }
-        do throws(OutputFileError) {
+        do {
             defer { close(fd) }
-            try writeAll(bytes, to: fd, path: path)
+            try produce { try writeAll($0, to: fd, path: path) }
             guard fsync(fd) == 0 else { throw OutputFileError(path: path, code: errno) }
         } catch {
             unlink(temporary)

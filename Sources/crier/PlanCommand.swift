@@ -30,13 +30,13 @@ struct PlanCommand: ParsableCommand {
         let selection = try evaluation.selection(in: workspace.repository)
         try workspace.checkSnapshotAge(at: clock.now)
         let (plan, diagnostics) = try PlanMaker(workspace: workspace, at: clock.now, selection: selection).makeReadOnly()
-        let text: String
-        switch format {
-        case .table: text = PlanTable.render(plan, repository: workspace.repository)
-        case .json: text = plan.json.rendered()
-        case .html: text = PlanHTML(plan: plan, repository: workspace.repository).render()
+        try CommandOutput.write(to: output, what: format == .html ? "the plan preview" : "the plan", isPage: format == .html) { write in
+            switch format {
+            case .table: try write(Array(PlanTable.render(plan, repository: workspace.repository).utf8))
+            case .json: try plan.writeJSON(to: write)
+            case .html: try write(Array(PlanHTML(plan: plan, repository: workspace.repository).render().utf8))
+            }
         }
-        try CommandOutput.write(text, to: output, what: format == .html ? "the plan preview" : "the plan", isPage: format == .html)
         let invalid = workspace.hasErrors || diagnostics.contains { $0.severity == .error }
         if invalid { throw Exit.invalid }
     }

@@ -118,6 +118,28 @@ struct PlannerTests {
         #expect(first.hasPrefix("{\n  \"crier_plan\": 1,\n  \"at\": \"2026-11-23T04:00:00Z\",\n"))
     }
 
+    @Test func streamedJSONIsTheRenderedJSONInPieces() throws {
+        let rows: [[SQLValue]] = (0..<40).map { n in
+            [.text("J\(n)"), .text("2026-11-24T0\(n % 10):00:00Z"), .text("021 000 \(1000 + n)"), .text("Client \"\(n)\"\n")]
+        }
+        let (full, _, _) = try plan(rows: rows)
+        var empty = full
+        empty.items = []
+        for plan in [full, empty] {
+            let whole = Array(plan.json.rendered().utf8)
+            for chunk in [1, 100, 1 << 16] {
+                var pieces: [[UInt8]] = []
+                plan.writeJSON(chunk: chunk) { pieces.append($0) }
+                #expect(Array(pieces.joined()) == whole, "chunk \(chunk), \(plan.items.count) items")
+                // Items are handed over as they are written: more than one piece for a small chunk.
+                #expect(plan.items.isEmpty || chunk == 1 << 16 || pieces.count > 1)
+            }
+        }
+        #expect(full.items.count == 40)
+        #expect(String(decoding: Array(full.json.rendered().utf8), as: UTF8.self).contains("\"items\": [\n    {\n      \"id\""))
+        #expect(empty.json.rendered().contains("\"items\": []"))
+    }
+
     @Test func itemsAreOrderedByKeyNumbersFirst() {
         let keys = ["J10", "9", "J2", "10", "A"]
         let items = keys.map { key in

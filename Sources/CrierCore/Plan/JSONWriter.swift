@@ -23,75 +23,76 @@ package indirect enum JSONValue: Sendable, Equatable {
 
     /// Pretty text: two-space indents, one key per line, UTF-8 kept, a final newline.
     package func rendered() -> String {
-        var out = ""
-        write(into: &out, indent: "")
-        out += "\n"
-        return out
+        var out: [UInt8] = []
+        write(into: &out, indent: 0)
+        out.append(0x0a)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One line, no spaces (for ledger payloads).
     package func compact() -> String {
-        var out = ""
+        var out: [UInt8] = []
         writeCompact(into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(into out: inout String, indent: String) {
+    /// Appends the pretty text of this value to `out` as it stands `indent` spaces deep (the
+    /// first line is not indented; nested lines are). `rendered()` is this at depth 0 plus a newline.
+    package func write(into out: inout [UInt8], indent: Int) {
         switch self {
         case .array(let values) where !values.isEmpty:
-            let inner = indent + "  "
-            out += "[\n"
+            out.append(contentsOf: "[\n".utf8)
             for (index, value) in values.enumerated() {
-                out += inner
-                value.write(into: &out, indent: inner)
-                out += index < values.count - 1 ? ",\n" : "\n"
+                Self.appendIndent(indent + 2, to: &out)
+                value.write(into: &out, indent: indent + 2)
+                out.append(contentsOf: index < values.count - 1 ? ",\n".utf8 : "\n".utf8)
             }
-            out += indent + "]"
+            Self.appendIndent(indent, to: &out)
+            out.append(UInt8(ascii: "]"))
         case .object(let pairs) where !pairs.isEmpty:
-            let inner = indent + "  "
-            out += "{\n"
+            out.append(contentsOf: "{\n".utf8)
             for (index, (key, value)) in pairs.enumerated() {
-                out += inner
-                Self.writeString(key, into: &out)
-                out += ": "
-                value.write(into: &out, indent: inner)
-                out += index < pairs.count - 1 ? ",\n" : "\n"
+                Self.appendIndent(indent + 2, to: &out)
+                Self.appendString(key, to: &out)
+                out.append(contentsOf: ": ".utf8)
+                value.write(into: &out, indent: indent + 2)
+                out.append(contentsOf: index < pairs.count - 1 ? ",\n".utf8 : "\n".utf8)
             }
-            out += indent + "}"
+            Self.appendIndent(indent, to: &out)
+            out.append(UInt8(ascii: "}"))
         default:
             writeCompact(into: &out)
         }
     }
 
-    private func writeCompact(into out: inout String) {
-        switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
-        case .string(let value): Self.writeString(value, into: &out)
-        case .array(let values):
-            out += "["
-            for (index, value) in values.enumerated() {
-                if index > 0 { out += "," }
-                value.writeCompact(into: &out)
-            }
-            out += "]"
-        case .object(let pairs):
-            out += "{"
-            for (index, (key, value)) in pairs.enumerated() {
-                if index > 0 { out += "," }
-                Self.writeString(key, into: &out)
-                out += ":"
-                value.writeCompact(into: &out)
-            }
-            out += "}"
-        }
+    /// Appends `count` spaces.
+    package static func appendIndent(_ count: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
     }
 
-    private static func writeString(_ text: String, into out: inout String) {
-        var bytes: [UInt8] = []
-        appendString(text, to: &bytes)
-        out += String(decoding: bytes, as: UTF8.self)
+    private func writeCompact(into out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: value ? "true".utf8 : "false".utf8)
+        case .int(let value): out.append(contentsOf: String(value).utf8)
+        case .string(let value): Self.appendString(value, to: &out)
+        case .array(let values):
+            out.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                value.writeCompact(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let pairs):
+            out.append(UInt8(ascii: "{"))
+            for (index, (key, value)) in pairs.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.appendString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                value.writeCompact(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
     }
 
     /// Appends `text` as a JSON string: quotes, backslashes, control characters, U+2028 and

@@ -42,14 +42,52 @@ package struct Plan: Sendable, Equatable {
     }
 
     /// The plan as ordered JSON (SPEC §3 plus the slot decisions).
-    package var json: JSONValue {
+    package var json: JSONValue { .object(jsonPairs(items: .array(items.map(\.json)))) }
+
+    /// The bytes of `json.rendered()`, handed to `write` in pieces of about `chunk` bytes as they
+    /// are made: the items are written one by one, so neither the whole text nor a JSON tree of
+    /// every item is ever held (a plan of 100,000 items would take over 100 MiB that way).
+    package func writeJSON(chunk: Int = 1 << 16, to write: ([UInt8]) throws -> Void) rethrows {
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk + chunk / 4)
+        let pairs = jsonPairs(items: .null)
+        out.append(contentsOf: "{\n".utf8)
+        for (index, (key, value)) in pairs.enumerated() {
+            JSONValue.appendIndent(2, to: &out)
+            JSONValue.appendString(key, to: &out)
+            out.append(contentsOf: ": ".utf8)
+            if key != "items" {
+                value.write(into: &out, indent: 2)
+            } else if items.isEmpty {
+                out.append(contentsOf: "[]".utf8)
+            } else {
+                out.append(contentsOf: "[\n".utf8)
+                for (position, item) in items.enumerated() {
+                    JSONValue.appendIndent(4, to: &out)
+                    item.json.write(into: &out, indent: 4)
+                    out.append(contentsOf: position < items.count - 1 ? ",\n".utf8 : "\n".utf8)
+                    if out.count >= chunk {
+                        try write(out)
+                        out.removeAll(keepingCapacity: true)
+                    }
+                }
+                out.append(contentsOf: "  ]".utf8)
+            }
+            out.append(contentsOf: index < pairs.count - 1 ? ",\n".utf8 : "\n".utf8)
+        }
+        out.append(contentsOf: "}\n".utf8)
+        try write(out)
+    }
+
+    /// The plan's top-level pairs in order, with `items` as the value of "items".
+    private func jsonPairs(items: JSONValue) -> [(String, JSONValue)] {
         var pairs: [(String, JSONValue)] = [
             ("crier_plan", .int(Self.formatVersion)),
             ("at", .string(Timestamp.utc(at))),
             ("config_sha256", .string(configSHA256)),
             ("snapshot_sha256", .string(snapshotSHA256)),
             ("schedules", .array(schedules.map(\.json))),
-            ("items", .array(items.map(\.json))),
+            ("items", items),
         ]
         if !definitions.isEmpty {
             pairs.append(("definitions", .object(definitions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
@@ -68,7 +106,7 @@ package struct Plan: Sendable, Equatable {
                 return .object(fields)
             })))
         }
-        return .object(pairs)
+        return pairs
     }
 
     /// Items to send.

@@ -14,26 +14,28 @@ package struct PlanItem: Sendable, Equatable, Decodable {
         case hold
     }
 
+    // Stored in this order (strings, then the narrow fields together) so that an item takes
+    // 160 bytes, not 192: a plan holds every item until it is written.
     /// The idempotency key: a hash of (schedule, key, occurrence, channel, recipient).
     package var id: String
     /// The schedule's id.
     package var schedule: String
-    /// The cron slot being run.
-    package var slot: Slot
     /// The subject (job, ticket, dispatch) the message is about.
     package var key: String
     /// Which occurrence of the trigger (for `upcoming`, the window's date).
     package var occurrence: Occurrence
-    /// SMS or email.
-    package var channel: Channel
     /// E.164 number or email address (as given when it is invalid).
     package var recipient: String
+    /// The cron slot being run.
+    package var slot: Slot
+    /// What the message says; nil when it could not be rendered (a skipped item).
+    package var content: MessageContent?
+    /// SMS or email.
+    package var channel: Channel
     /// Send or skip.
     package var action: Action
     /// Why it is skipped (in JSON and in the ledger: its text, `missing-variable: name`).
     package var reason: SkipReason?
-    /// What the message says; nil when it could not be rendered (a skipped item).
-    package var content: MessageContent?
     /// When the event an `upcoming` reminder is about starts: a reminder whose event has
     /// started is withdrawn at delivery. The ledger keeps it beside the item; the plan's JSON
     /// does not show it (`execute` takes it from the re-rendered plan).
@@ -98,12 +100,12 @@ package struct PlanItem: Sendable, Equatable, Decodable {
 
     /// The id of (schedule, key, occurrence, channel, recipient): 32 hex digits of SHA-256.
     package static func id(schedule: String, key: String, occurrence: Occurrence, channel: Channel, recipient: String) -> String {
-        let text = ["crier-item-1", schedule, key, occurrence.text, channel.rawValue, recipient].joined(separator: "\u{1F}")
-        let digest = SHA256.hash(data: Data(text.utf8))
-        return digest.prefix(16).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        var text = Array("crier-item-1".utf8)
+        for part in [schedule, key, occurrence.text, channel.rawValue, recipient] {
+            text.append(0x1F)
+            text.append(contentsOf: part.utf8)
+        }
+        return ConfigFiles.hex(SHA256.hash(data: text).prefix(16))
     }
 
     /// The item as ordered JSON (fields that do not apply are left out).

@@ -58,7 +58,9 @@ package struct Planner {
                 }
             }
             decisions.append(decision)
-            items.append(contentsOf: scheduleItems)
+            // The first schedule's items are taken as they are, not copied: a plan of one large
+            // schedule is held once.
+            if items.isEmpty { items = scheduleItems } else { items.append(contentsOf: scheduleItems) }
         }
         decisions.sort { $0.schedule < $1.schedule }
         items.sort(by: Plan.order)

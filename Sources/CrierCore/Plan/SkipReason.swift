@@ -1,4 +1,5 @@
 /// Why a candidate message will not be sent; shown in the plan so an admin sees why.
+/// The cases that name a column are boxed (`indirect`), so a reason takes 8 bytes in every plan item.
 package enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     /// Sent by an earlier run (same schedule, key, occurrence, channel, recipient).
     case alreadySent
@@ -15,15 +16,15 @@ package enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     /// The SMS needs more segments than `max_segments` allows.
     case tooLong
     /// A variable the template interpolates is NULL (or no column) in this row.
-    case missingVariable(String)
+    indirect case missingVariable(String)
     /// A column the template interpolates holds text that is not UTF-8 in the snapshot.
-    case invalidText(String)
+    indirect case invalidText(String)
     /// A rendered header (subject, reply_to, cc, bcc) holds CR or LF.
-    case invalidHeader(String)
+    indirect case invalidHeader(String)
     /// A `file:` attachment leaves `attachments_dir` (by `..` or a symbolic link), is missing or is no regular file: never read.
     case invalidAttachment
     /// The trigger's time column cannot be read as a timestamp.
-    case invalidTime(String)
+    indirect case invalidTime(String)
     /// An earlier overdue occurrence that a later one replaces: never sent late.
     case superseded
     /// An SMS due inside quiet hours; it waits for the first run after them.
