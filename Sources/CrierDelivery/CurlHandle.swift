@@ -134,11 +134,14 @@ final class CurlHandle {
             return n
         }
         _ = crier_curl_set_pointer(raw, CURLOPT_WRITEDATA, me)
-        // Only the server's reply lines are kept (never what we send: AUTH carries the password).
-        _ = crier_curl_set_debug_callback(raw) { _, type, data, size, user in
-            guard type == CURLINFO_HEADER_IN, let data, let user else { return 0 }
+        // The server's reply lines (SMTP's replies, HTTP's status line and headers) come to the
+        // header callback, one line a call; what we send (AUTH carries the password) never does.
+        _ = crier_curl_set_callback(raw, CURLOPT_HEADERFUNCTION) { data, size, count, user in
+            guard let user else { return 0 }
             let handle = Unmanaged<CurlHandle>.fromOpaque(user).takeUnretainedValue()
-            for byte in UnsafeRawBufferPointer(start: data, count: size) {
+            let n = size * count
+            guard let data, n > 0 else { return n }
+            for byte in UnsafeRawBufferPointer(start: data, count: n) {
                 if byte == UInt8(ascii: "\n") {
                     if handle.replyLine.last == UInt8(ascii: "\r") { handle.replyLine.removeLast() }
                     if !handle.replyLine.isEmpty {
@@ -154,10 +157,9 @@ final class CurlHandle {
                     handle.replyLine.append(byte)
                 }
             }
-            return 0
+            return n
         }
-        _ = crier_curl_set_pointer(raw, CURLOPT_DEBUGDATA, me)
-        _ = crier_curl_set_long(raw, CURLOPT_VERBOSE, 1)
+        _ = crier_curl_set_pointer(raw, CURLOPT_HEADERDATA, me)
     }
 
     deinit {

@@ -65,10 +65,7 @@ package final class SMTPTransport: Transport {
         case .success(let value): password = value
         case .failure(let problem): return .unavailable(TransportFault(.configuration, problem.message))
         }
-        let plainText = settings.tls == .none && !settings.url.lowercased().hasPrefix("smtps://")
-        if let refusal = SecretProblem.refusal(url: settings.url, credentials: settings.username != nil, plainText: plainText, owner: "email.smtp") {
-            return .transient(refusal.message)
-        }
+        if let refusal { return .transient(refusal.message) }
         guard let handle = connection() else { return .transient("smtp: libcurl could not start") }
         handle.set(CURLOPT_USERNAME, settings.username)
         handle.set(CURLOPT_PASSWORD, settings.username == nil ? nil : password)
@@ -167,10 +164,25 @@ package final class SMTPTransport: Transport {
         return SecretProblem.read(source, environment: environment, owner: "email.smtp")
     }()
 
+    /// Why the settings must not be used (a password in the URL, credentials in clear text), or
+    /// nil; the settings never change, so it is worked out once.
+    private lazy var refusal: SecretProblem? = {
+        let plainText = settings.tls == .none && !settings.url.lowercased().hasPrefix("smtps://")
+        return SecretProblem.refusal(url: settings.url, credentials: settings.username != nil, plainText: plainText, owner: "email.smtp")
+    }()
+
     /// `queued as X` from a final reply (postfix and most MTAs say so), else nil.
     static func queueID(_ reply: String?) -> String? {
-        guard let reply, let range = reply.range(of: "queued as ", options: .caseInsensitive) else { return nil }
-        let id = reply[range.upperBound...].prefix { !$0.isWhitespace }
+        guard let reply else { return nil }
+        let bytes = Array(reply.utf8)
+        let marker = Array("queued as ".utf8)
+        // ASCII letters compared without case (an SMTP reply is ASCII), anything else exactly.
+        let lower = { (byte: UInt8) in (65...90).contains(byte) ? byte + 32 : byte }
+        guard bytes.count >= marker.count,
+              let start = (0...(bytes.count - marker.count)).first(where: { start in
+                  marker.indices.allSatisfy { lower(bytes[start + $0]) == marker[$0] }
+              }) else { return nil }
+        let id = String(decoding: bytes[(start + marker.count)...], as: UTF8.self).prefix { !$0.isWhitespace }
         return id.isEmpty ? nil : String(id)
     }
 }

@@ -260,5 +260,8 @@ struct SMTPTransportTests {
     @Test func findsQueueIDs() {
         #expect(SMTPTransport.queueID("250 2.0.0 Ok: queued as 4Xy7 extra") == "4Xy7")
         #expect(SMTPTransport.queueID("250 OK") == nil)
+        #expect(SMTPTransport.queueID("250 2.0.0 OK QUEUED AS A1B2") == "A1B2")
+        #expect(SMTPTransport.queueID("250 queued as ") == nil)
+        #expect(SMTPTransport.queueID("250 queued\u{0}as X") == nil)
     }
 }

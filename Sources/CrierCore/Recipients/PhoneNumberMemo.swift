@@ -11,7 +11,7 @@ package final class PhoneNumberMemo {
     private var results: [String: Result<PhoneNumber, PhoneNumberError>] = [:]
 
     /// A memo reading national numbers in `defaultRegion`, holding at most `capacity` texts.
-    package init(defaultRegion: PhoneRegion, capacity: Int = 65_536) {
+    package init(defaultRegion: PhoneRegion, capacity: Int = 16_384) {
         self.defaultRegion = defaultRegion
         self.capacity = max(1, capacity)
     }

@@ -10,33 +10,57 @@ extension EmailMessage {
     /// The complete message as CRLF bytes in fixed header order; validates every mailbox (Bcc too) and always uses UTF-8 quoted-printable bodies.
     /// With attachments it is `multipart/mixed`: the text (or its `multipart/alternative`) first, then each file in base64.
     package func serialize(includeBcc: Bool) throws(MIMEError) -> [UInt8] {
-        var headers = try headerLines(includeBcc: includeBcc)
-        let textBody = QuotedPrintable.encode(text)
+        let headers = try headerLines(includeBcc: includeBcc)
         var contentHeaders: [String]
-        var body: String
+        var body: [UInt8] = []
         if let html {
-            let htmlBody = QuotedPrintable.encode(html)
-            let boundary = Self.boundary(for: messageID, avoiding: [textBody, htmlBody])
+            var textBody: [UInt8] = []
+            QuotedPrintable.encode(text, into: &textBody)
+            var htmlBody: [UInt8] = []
+            QuotedPrintable.encode(html, into: &htmlBody)
+            let boundary = Self.boundary(for: messageID, absentFrom: [textBody, htmlBody])
             contentHeaders = ["Content-Type: multipart/alternative; boundary=\"\(boundary)\"", "Content-Transfer-Encoding: 7bit"]
-            body = "--\(boundary)\r\n" + Self.partHeaders(type: "text/plain") + "\r\n" + textBody
-                + "\r\n--\(boundary)\r\n" + Self.partHeaders(type: "text/html") + "\r\n" + htmlBody
-                + "\r\n--\(boundary)--\r\n"
+            body.reserveCapacity(textBody.count + htmlBody.count + 256)
+            body.append(contentsOf: "--\(boundary)\r\n\(Self.partHeaders(type: "text/plain"))\r\n".utf8)
+            body += textBody
+            body.append(contentsOf: "\r\n--\(boundary)\r\n\(Self.partHeaders(type: "text/html"))\r\n".utf8)
+            body += htmlBody
+            body.append(contentsOf: "\r\n--\(boundary)--\r\n".utf8)
         } else {
             contentHeaders = ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"]
-            body = textBody.isEmpty || textBody.utf8.last == 10 ? textBody : textBody + "\r\n"
+            QuotedPrintable.encode(text, into: &body)
+            if let last = body.last, last != 10 { body += [13, 10] }
         }
         if !attachments.isEmpty {
             // Base64 and quoted-printable never hold `=_`, so a boundary seeded apart from the inner one is safe.
-            let boundary = Self.boundary(for: messageID + "/mixed", avoiding: [body])
-            var mixed = "--\(boundary)\r\n" + contentHeaders.map { $0 + "\r\n" }.joined() + "\r\n" + body
+            let boundary = Self.boundary(for: messageID + "/mixed", absentFrom: [body])
+            var mixed = Array("--\(boundary)\r\n".utf8)
+            Self.appendLines(contentHeaders, to: &mixed)
+            mixed += [13, 10]
+            mixed += body
             for attachment in attachments {
-                mixed += "\r\n--\(boundary)\r\n" + (try Self.attachmentHeaders(attachment)) + "\r\n" + Self.base64Lines(attachment.data)
+                mixed.append(contentsOf: "\r\n--\(boundary)\r\n\(try Self.attachmentHeaders(attachment))\r\n".utf8)
+                Self.appendBase64Lines(attachment.data, to: &mixed)
             }
-            body = mixed + "\r\n--\(boundary)--\r\n"
+            mixed.append(contentsOf: "\r\n--\(boundary)--\r\n".utf8)
+            body = mixed
             contentHeaders = ["Content-Type: multipart/mixed; boundary=\"\(boundary)\"", "Content-Transfer-Encoding: 7bit"]
         }
-        headers += contentHeaders
-        return Array((headers.map { $0 + "\r\n" }.joined() + "\r\n" + body).utf8)
+        var message: [UInt8] = []
+        message.reserveCapacity(body.count + 1024)
+        Self.appendLines(headers, to: &message)
+        Self.appendLines(contentHeaders, to: &message)
+        message += [13, 10]
+        message += body
+        return message
+    }
+
+    /// Appends each of `lines` and a CRLF after it.
+    private static func appendLines(_ lines: [String], to output: inout [UInt8]) {
+        for line in lines {
+            output.append(contentsOf: line.utf8)
+            output += [13, 10]
+        }
     }
 
     /// Content-Type, Content-Disposition and Content-Transfer-Encoding of an attachment part
@@ -65,17 +89,17 @@ extension EmailMessage {
         return byte < 16 ? "0" + hex : hex
     }
 
-    /// `data` in base64, 76 characters a line, each line CRLF-terminated.
-    static func base64Lines(_ data: [UInt8]) -> String {
-        let text = Data(data).base64EncodedString()
-        var lines = ""
+    /// Appends `data` in base64, 76 characters a line, each line CRLF-terminated.
+    static func appendBase64Lines(_ data: [UInt8], to output: inout [UInt8]) {
+        let text = Data(data).base64EncodedData()
+        output.reserveCapacity(output.count + text.count + text.count / 38 + 2)
         var start = text.startIndex
         while start < text.endIndex {
-            let end = text.index(start, offsetBy: 76, limitedBy: text.endIndex) ?? text.endIndex
-            lines += text[start..<end] + "\r\n"
+            let end = min(start + 76, text.endIndex)
+            output.append(contentsOf: text[start..<end])
+            output += [13, 10]
             start = end
         }
-        return lines
     }
 
     /// The folded header fields from Date through MIME-Version, in the fixed order (Content-* are added by `serialize`).
@@ -133,14 +157,13 @@ extension EmailMessage {
         "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n"
     }
 
-    /// RFC 5322 date-time such as `Tue, 24 Nov 2026 17:00:00 +1300`, computed with a Gregorian calendar in `timeZone`.
+    /// RFC 5322 date-time such as `Tue, 24 Nov 2026 17:00:00 +1300`: the Gregorian calendar's local time in `timeZone`.
     static func dateHeaderValue(_ date: Date, timeZone: TimeZone) -> String {
+        let offsetSeconds = timeZone.secondsFromGMT(for: date)
+        let parts = localTime(date, offsetSeconds: offsetSeconds) ?? calendarLocalTime(date, timeZone: timeZone)
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
-        let offsetMinutes = timeZone.secondsFromGMT(for: date) / 60
+        let offsetMinutes = offsetSeconds / 60
         let sign = offsetMinutes < 0 ? "-" : "+"
         let weekday = weekdays[((parts.weekday ?? 1) - 1 + 7) % 7]
         let month = months[((parts.month ?? 1) - 1 + 12) % 12]
@@ -150,6 +173,41 @@ extension EmailMessage {
         return "\(weekday), \(day) \(month) \(pad(parts.year ?? 1970, 4)) \(time) \(zone)"
     }
 
+    /// The local date and time `offsetSeconds` from UTC by days-from-civil arithmetic (weekday 1 is
+    /// Sunday, as `Calendar` counts), for the years 1900-9999; nil outside them, where `Calendar`
+    /// answers (it turns Julian before 1582).
+    static func localTime(_ date: Date, offsetSeconds: Int) -> DateComponents? {
+        let local = (date.timeIntervalSince1970 + Double(offsetSeconds)).rounded(.down)
+        guard local >= -2_208_988_800, local < 253_402_300_800 else { return nil }
+        let seconds = Int(local)
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Howard Hinnant's civil_from_days: eras of 400 years starting on 1 March.
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        var components = DateComponents()
+        components.year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        components.month = month
+        components.day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        components.weekday = ((days + 4) % 7 + 7) % 7 + 1  // 1970-01-01 was a Thursday
+        components.hour = secondOfDay / 3_600
+        components.minute = secondOfDay / 60 % 60
+        components.second = secondOfDay % 60
+        return components
+    }
+
+    /// The local date and time from a Gregorian `Calendar` in `timeZone`.
+    static func calendarLocalTime(_ date: Date, timeZone: TimeZone) -> DateComponents {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+    }
+
     /// Zero-pads a non-negative number to `width` digits.
     static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
@@ -157,15 +215,21 @@ extension EmailMessage {
     }
 
     /// `=_crier_` + 16 hex digits of FNV-1a-64 of the Message-ID, re-salted (`id#1`, `id#2`, ...) until absent from `bodies`.
-    static func boundary(for messageID: String, avoiding bodies: [String]) -> String {
+    static func boundary(for messageID: String, absentFrom bodies: [[UInt8]]) -> String {
         var attempt = 0
         while true {
             let seed = attempt == 0 ? messageID : "\(messageID)#\(attempt)"
             let hex = String(fnv1a64(Array(seed.utf8)), radix: 16)
             let candidate = boundaryPrefix + String(repeating: "0", count: 16 - hex.count) + hex
-            if !bodies.contains(where: { occurs(candidate, in: $0) }) { return candidate }
+            let needle = Array(candidate.utf8)
+            if !bodies.contains(where: { occurs(needle, in: $0) }) { return candidate }
             attempt += 1
         }
+    }
+
+    /// `boundary(for:absentFrom:)` for bodies given as text.
+    static func boundary(for messageID: String, avoiding bodies: [String]) -> String {
+        boundary(for: messageID, absentFrom: bodies.map { Array($0.utf8) })
     }
 
     /// 64-bit FNV-1a: a stable, platform-independent hash (unlike `Hasher`, which is seeded per process).
@@ -178,13 +242,16 @@ extension EmailMessage {
         return hash
     }
 
-    /// True when the UTF-8 bytes of `needle` occur in those of `haystack`.
-    static func occurs(_ needle: String, in haystack: String) -> Bool {
-        let needleBytes = Array(needle.utf8)
-        let haystackBytes = Array(haystack.utf8)
-        guard !needleBytes.isEmpty, needleBytes.count <= haystackBytes.count else { return needleBytes.isEmpty }
-        return (0...(haystackBytes.count - needleBytes.count)).contains { start in
-            haystackBytes[start..<(start + needleBytes.count)].elementsEqual(needleBytes)
+    /// True when `needle` occurs in `haystack` (an empty needle always does).
+    static func occurs(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= haystack.count else { return false }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                (0...(hay.count - pin.count)).contains { start in
+                    hay[start] == pin[0] && memcmp(hay.baseAddress! + start, pin.baseAddress!, pin.count) == 0
+                }
+            }
         }
     }
 }

@@ -22,7 +22,14 @@ package enum HeaderEncoding {
 
     /// True when `text` may appear in a header unencoded: printable ASCII or tab, and no `=?` that could be read as an encoded-word.
     package static func isPlain(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { $0 == "\t" || (0x20...0x7E).contains($0.value) } && !text.contains("=?")
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            guard byte == 9 || (0x20...0x7E).contains(byte), !(previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?")) else {
+                return false
+            }
+            previous = byte
+        }
+        return true
     }
 
     /// One `=?UTF-8?B?...?=` encoded-word for `bytes` (no length limit; see `encodeWords`).
@@ -99,18 +106,19 @@ package enum HeaderEncoding {
 
     /// True when `name` is atoms (RFC 5322 atext) separated by single spaces, so it needs no quoting.
     static func isAtomPhrase(_ name: String) -> Bool {
-        let atextSpecials = Set("!#$%&'*+-/=?^_`{|}~".unicodeScalars)
         let words = name.split(separator: " ", omittingEmptySubsequences: false)
         return !name.isEmpty && words.allSatisfy { word in
             !word.isEmpty && word.unicodeScalars.allSatisfy { scalar in
                 ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                    || atextSpecials.contains(scalar)
+                    || "!#$%&'*+-/=?^_`{|}~".unicodeScalars.contains(scalar)
             }
         }
     }
 
     /// Folds a header line by inserting CRLF before whitespace runs (never inside quotes if `respectingQuotes`); removing the CRLFs restores `line`.
     package static func fold(_ line: String, limit: Int = lineLimit, respectingQuotes: Bool = false) -> String {
+        // A line that fits is its own folding: every piece would join the one before.
+        if line.utf8.count <= limit { return line }
         let segments = foldSegments(line, respectingQuotes: respectingQuotes)
         var lines: [String] = []
         var current = segments[0]
@@ -162,73 +170,4 @@ package enum HeaderEncoding {
             .map { $0.last == 13 ? $0.count - 1 : $0.count }
             .max() ?? 0
     }
-}
-
-/// RFC 2045 quoted-printable body encoding with CRLF line ends.
-package enum QuotedPrintable {
-    /// Maximum encoded line length, excluding CRLF (RFC 2045 §6.7).
-    package static let maxLineLength = 76
-
-    /// Encodes UTF-8 `text` as quoted-printable; CRLF, bare LF and bare CR all become CRLF hard line breaks.
-    package static func encode(_ text: String) -> String {
-        lines(of: Array(text.utf8)).map(encodeLine).joined(separator: "\r\n")
-    }
-
-    /// Splits bytes into lines at CRLF, LF or CR (the terminators are dropped; the last line may be empty).
-    static func lines(of bytes: [UInt8]) -> [[UInt8]] {
-        var result: [[UInt8]] = []
-        var current: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 13 || byte == 10 {
-                result.append(current)
-                current = []
-                if byte == 13, index + 1 < bytes.count, bytes[index + 1] == 10 { index += 1 }
-            } else {
-                current.append(byte)
-            }
-            index += 1
-        }
-        result.append(current)
-        return result
-    }
-
-    /// Encodes one line (no terminators) into one or more physical lines joined by `=` CRLF soft breaks.
-    static func encodeLine(_ line: [UInt8]) -> String {
-        var output = ""
-        var current = ""
-        for (index, byte) in line.enumerated() {
-            let isLast = index == line.count - 1
-            let token = token(for: byte, atLineEnd: isLast)
-            // Leave room for the soft-break `=` unless this token ends the line.
-            let limit = isLast ? maxLineLength : maxLineLength - 1
-            if current.utf8.count + token.utf8.count > limit {
-                output += current + "=\r\n"
-                current = ""
-            }
-            current += token
-        }
-        return output + current
-    }
-
-    /// The encoded form of one byte: literal for printable ASCII except `=`, and for space/tab not at a line end; else `=XX`.
-    static func token(for byte: UInt8, atLineEnd: Bool) -> String {
-        switch byte {
-        case 9, 32:
-            atLineEnd ? escape(byte) : String(UnicodeScalar(byte))
-        case 33...60, 62...126:
-            String(UnicodeScalar(byte))
-        default:
-            escape(byte)
-        }
-    }
-
-    /// The `=XX` escape for one byte, upper-case hex.
-    static func escape(_ byte: UInt8) -> String {
-        "=" + hexDigits[Int(byte >> 4)] + hexDigits[Int(byte & 0x0F)]
-    }
-
-    /// Upper-case hex digits used by `=XX` escapes.
-    private static let hexDigits = Array("0123456789ABCDEF").map(String.init)
 }

@@ -24,6 +24,11 @@ package struct Mailbox: Hashable, Sendable {
 
     /// Parses `addr@x.example`, `Name <addr@x.example>` or `"Name, Jr." <addr@x.example>`.
     package static func parse(_ text: String) throws(MIMEError) -> Mailbox {
+        // A bare address (no name, brackets, quotes, blanks or line breaks) is itself.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "\"") || $0 == 32 || $0 == 9 || $0 == 13 || $0 == 10 }) {
+            guard isPlausibleAddress(text) else { throw .invalidMailbox(text) }
+            return Mailbox(displayName: nil, address: text)
+        }
         let scalars = Array(trimWSP(text).unicodeScalars)
         guard !scalars.isEmpty, !scalars.contains(where: { $0 == "\r" || $0 == "\n" }) else {
             throw .invalidMailbox(text)
@@ -54,11 +59,26 @@ package struct Mailbox: Hashable, Sendable {
 
     /// Minimal addr-spec check: one `@`, non-empty parts, printable ASCII without spaces or `<>(),;"\`, at most 254 characters.
     static func isPlausibleAddress(_ address: String) -> Bool {
-        let forbidden: Set<Unicode.Scalar> = ["<", ">", "(", ")", ",", ";", "\"", "\\"]
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
-            && address.utf8.count <= maxAddressLength
-            && address.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) && !forbidden.contains($0) }
+        let bytes = address.utf8
+        guard !bytes.isEmpty, bytes.count <= maxAddressLength else { return false }
+        var at: Int?
+        var index = -1
+        for byte in bytes {
+            index += 1
+            switch byte {
+            case UInt8(ascii: "@"):
+                guard at == nil else { return false }
+                at = index
+            // Beyond printable ASCII (a UTF-8 byte of a non-ASCII character too), or one of <>(),;"\
+            case ...0x20, 0x7F..., UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"),
+                 UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                return false
+            default:
+                continue
+            }
+        }
+        guard let at else { return false }
+        return at > 0 && at < bytes.count - 1
     }
 
     /// The mailbox as header text (`addr`, `Name <addr>`, quoted or encoded name); `firstMaxLength` bounds a leading encoded-word.
