@@ -38,9 +38,12 @@ let package = Package(
                 "CrierCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "CZlib",
             ],
             swiftSettings: swiftSettings
         ),
+        // zlib: the ledger stores each message's payload compressed.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `crier sample`: realistic sample snapshots of the reference schema, for demos and benchmarks.
         .target(
             name: "CrierSample",

@@ -44,4 +44,7 @@ package struct EmailGatewaySMSTransport: Transport {
     package func reconcile(itemID: String, channel: Channel) -> Bool? {
         email.reconcile(itemID: itemID, channel: .email)
     }
+
+    /// As certain as the email transport.
+    package var reconcileIsCertain: Bool { email.reconcileIsCertain }
 }

@@ -22,6 +22,9 @@ package struct OutboxTransport: Transport {
     /// `outbox`.
     package var name: String { "outbox" }
 
+    /// A file that exists was delivered, a missing one was not.
+    package var reconcileIsCertain: Bool { true }
+
     /// Writes the message's file; the rename is the hand-over.
     package func deliver(_ message: OutboundMessage, handOver: @escaping () -> Bool) -> DeliveryOutcome {
         do {

@@ -177,6 +177,24 @@ package enum LedgerSchema {
         migrator.registerMigration("v7-item-event-at") { db in
             try db.execute(sql: "ALTER TABLE items ADD COLUMN event_at TEXT")
         }
+        // Fewer pages per item. Payloads are compressed (`PayloadCodec`; older ones stay TEXT) in
+        // a rowid table, where one fits its page instead of spilling into overflow pages as it
+        // did in the WITHOUT ROWID table. One index holds the open items (pending and sending),
+        // so a claim rewrites its entry in place instead of moving it between two indexes.
+        migrator.registerMigration("v8-compact-delivery") { db in
+            try db.execute(sql: """
+                CREATE TABLE item_payloads_v8 (
+                  id TEXT PRIMARY KEY,
+                  payload BLOB NOT NULL
+                );
+                INSERT INTO item_payloads_v8 (id, payload) SELECT id, payload FROM item_payloads;
+                DROP TABLE item_payloads;
+                ALTER TABLE item_payloads_v8 RENAME TO item_payloads;
+                DROP INDEX items_pending;
+                DROP INDEX items_sending;
+                CREATE INDEX items_open ON items(created_at) WHERE state IN ('pending', 'sending');
+                """)
+        }
         return migrator
     }
 }

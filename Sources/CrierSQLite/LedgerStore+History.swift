@@ -45,8 +45,8 @@ extension LedgerStore {
                 let rows = try GRDB.Row.fetchCursor(db, sql: "SELECT id, payload FROM item_payloads WHERE id IN (\(marks))",
                                                     arguments: StatementArguments(batch))
                 while let row = try rows.next() {
-                    let payload: String = row["payload"]
-                    found[row["id"]] = try JSONDecoder().decode(PlanItem.self, from: Data(payload.utf8))
+                    let id: String = row["id"]
+                    found[id] = try JSONDecoder().decode(PlanItem.self, from: PayloadCodec.unpack(row["payload"], id: id))
                 }
             }
             return found

@@ -22,9 +22,11 @@ package final class LedgerStore: Ledger {
         try LedgerFileAccess.prepareForWriting(path)
         queue = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false))
         try queue.writeWithoutTransaction { db in
-            // Small pages for a new ledger (a no-op on an existing one): every delivery step
-            // commits a handful of pages, so their size is what each message costs in writes.
-            try db.execute(sql: "PRAGMA page_size = 1024")
+            // The smallest pages SQLite has, for a new ledger (a no-op on an existing one): every
+            // delivery step commits a handful of pages (the item's row, an index entry or two), so
+            // their size is what each message costs in writes (docs/benchmarks.md, "Ledger writes
+            // per item": 512-byte pages write a third less than 1 KiB ones).
+            try db.execute(sql: "PRAGMA page_size = 512")
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
         if try queue.read(LedgerSchema.version(of:)) == .newer { throw LedgerError.newerSchema(location: path) }
@@ -44,11 +46,12 @@ package final class LedgerStore: Ledger {
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(30)
         if !readOnly {
-            // A delivery pass visits every pending item's pages once in turn: a cache smaller than
-            // that working set would read each page again from the file (32 MiB at most, taken as
-            // needed), and a longer WAL between checkpoints rewrites the same pages less often.
+            // A longer WAL between checkpoints rewrites the same pages less often. SQLite's default
+            // page cache (2 MiB): each commit walks the cache's hash table, so a large cache (it
+            // was 32 MiB) cost more CPU per delivery than re-reading pages from the OS saves
+            // (docs/benchmarks.md, "Ledger writes per item").
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 8192")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192")
             }
         }
         return configuration
@@ -159,7 +162,7 @@ package final class LedgerStore: Ledger {
             try upsert.execute(arguments: [item.id, item.schedule, item.slot.text, item.key, item.occurrence.text, item.channel.rawValue,
                                            item.recipient, state.rawValue, reason, runID, now, now, item.eventAt.map(Timestamp.utc)])
             guard db.changesCount > 0 else { continue }
-            try content.execute(arguments: [item.id, item.json.compact()])
+            try content.execute(arguments: [item.id, PayloadCodec.pack(item.json.compact())])
             try event.execute(arguments: [item.id, runID, now, state.rawValue, item.reason?.description])
             if state == .pending { result.pending += 1 } else { result.skipped += 1 }
         }
@@ -174,7 +177,8 @@ package final class LedgerStore: Ledger {
             try GRDB.Row.fetchAll(db, sql: """
                 SELECT items.*, item_payloads.payload, runs.pid AS claimer_pid, items.handed_over_at IS NOT NULL AS handed_over
                 FROM items JOIN item_payloads USING (id) LEFT JOIN runs ON runs.id = items.claimed_by
-                WHERE items.state = 'sending' ORDER BY items.created_at, items.schedule, items.key, items.recipient
+                WHERE items.state IN ('pending', 'sending') AND items.state = 'sending'
+                ORDER BY items.created_at, items.schedule, items.key, items.recipient
                 """)
         }
         return try rows.filter { row in
@@ -199,7 +203,8 @@ package final class LedgerStore: Ledger {
     package func pending() throws -> [LedgerItem] {
         try items(sql: """
             SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
-            WHERE items.state = 'pending' ORDER BY items.created_at, items.schedule, items.key, items.recipient
+            WHERE items.state IN ('pending', 'sending') AND items.state = 'pending'
+            ORDER BY items.created_at, items.schedule, items.key, items.recipient
             """)
     }
 
@@ -283,8 +288,8 @@ package final class LedgerStore: Ledger {
     }
 
     static func ledgerItem(_ row: GRDB.Row) throws -> LedgerItem {
-        let payload: String = row["payload"]
-        var item = try JSONDecoder().decode(PlanItem.self, from: Data(payload.utf8))
+        let id: String = row["id"]
+        var item = try JSONDecoder().decode(PlanItem.self, from: PayloadCodec.unpack(row["payload"], id: id))
         item.eventAt = (row["event_at"] as String?).flatMap(Timestamp.parseISO)
         return LedgerItem(item: item, state: ItemState(rawValue: row["state"]) ?? .pending,
                           attempts: row["attempts"], lastError: row["last_error"], claimedBy: row["claimed_by"])

@@ -32,7 +32,7 @@ struct DispatcherTests {
         return (ledger, run)
     }
 
-    func dispatcher(_ transport: RecordingTransport) throws -> Dispatcher {
+    func dispatcher(_ transport: any Transport) throws -> Dispatcher {
         let email = EmailSettings(from: try Mailbox.parse("Acme <noreply@acme.example>"), replyTo: [], transport: .smtp, smtp: nil)
         return Dispatcher(transports: [.email: transport],
                           builder: MessageBuilder(email: email, timeZone: TimeZone(identifier: "Pacific/Auckland")!),
@@ -129,6 +129,24 @@ struct DispatcherTests {
         #expect(summary.sent == 1)
         #expect(log.itemIDs == [ids[0]], "the one killed before its hand-over is sent again")
         #expect(try ledger.stateCounts() == [.sent: 1, .uncertain: 1])
+    }
+
+    @Test func onlyATransportThatCannotReconcileCostsAHandOverMark() throws {
+        func handedOver(_ ledger: LedgerStore) throws -> Int {
+            try ledger.queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE handed_over_at IS NOT NULL") ?? 0 }
+        }
+        let (ledger, run) = try ledger(items: 3)
+        let outbox = OutboxTransport(directory: directory + "/outbox")
+        #expect(outbox.reconcileIsCertain && !RecordingTransport(worker: 0, log: DeliveryLog()).reconcileIsCertain)
+        #expect(try dispatcher(outbox).deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: [])).sent == 3)
+        #expect(try handedOver(ledger) == 0, "the outbox's files say what was delivered: no mark")
+        for id in try ledger.history(HistoryFilter(), limit: 10).map(\.id) { #expect(outbox.reconcile(itemID: id, channel: .email) == true) }
+
+        let more = PlanItem(id: "i9", schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: "J9", occurrence: "o", channel: .email,
+                            recipient: "mere@example.net", action: .send, content: .email(EmailContent(body: "Hello", subject: "Visit")))
+        _ = try ledger.record(Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: [more]), runID: run, at: at)
+        #expect(try dispatcher(RecordingTransport(worker: 0, log: DeliveryLog())).deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: [])).sent == 1)
+        #expect(try handedOver(ledger) == 1, "an SMTP-like transport marks the hand-over before the last byte")
     }
 
     @Test func aDailyCapPlanItemIsRecordedAsPendingAndDeliverable() throws {

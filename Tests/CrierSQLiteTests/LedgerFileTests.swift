@@ -68,6 +68,40 @@ struct LedgerFileTests {
         #expect(try ledger.pending().map(\.item.id) == ["i3"])
     }
 
+    @Test func theCompactDeliveryMigrationKeepsTextPayloadsAndStoresNewOnesCompressed() throws {
+        try olderLedger(upTo: "v7-item-event-at")
+        let queue = try DatabaseQueue(path: path)
+        let slot = Slot(text: "2026-01-01T00:00:00Z")!
+        func item(_ id: String, _ body: String) -> PlanItem {
+            PlanItem(id: id, schedule: "s", slot: slot, key: id, occurrence: "2026-01-02", channel: .sms, recipient: "+64211234567",
+                     action: .send, content: .sms(SMSContent(body: body, segments: 1, encoding: "GSM-7")))
+        }
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO runs (command, at, started_at, pid) VALUES ('run', 'x', 'x', 1)")
+            for (id, state) in [("i1", "pending"), ("i2", "sending"), ("i3", "sent")] {
+                try db.execute(sql: """
+                    INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, run_id, claimed_by, created_at, updated_at)
+                    VALUES (?, 's', 'x', ?, 'o', 'sms', '+64211234567', ?, 1, 1, '2000-01-01T00:00:00Z', 'x')
+                    """, arguments: [id, id, state])
+                try db.execute(sql: "INSERT INTO item_payloads (id, payload) VALUES (?, ?)", arguments: [id, item(id, "Hi \(id)").json.compact()])
+            }
+        }
+        try queue.close()
+        let ledger = try LedgerFile(path: path).openForRun()
+        #expect(try ledger.pending().map(\.item.content?.body) == ["Hi i1"])
+        #expect(try ledger.orphanedSending().map(\.item.content?.body) == ["Hi i2"])
+        let run = try ledger.beginRun(command: "run", at: Date(), clock: Date())
+        let plan = Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s",
+                        schedules: [SlotDecision(schedule: "s", slot: "2026-01-02T00:00:00Z", status: .due)], items: [item("i4", "Kia ora")])
+        #expect(try ledger.record(plan, runID: run, at: Date()).pending == 1)
+        #expect(try ledger.pending().map(\.item.content?.body) == ["Hi i1", "Kia ora"])
+        try DatabaseQueue(path: path).read { db in
+            #expect(try String.fetchAll(db, sql: "SELECT typeof(payload) FROM item_payloads ORDER BY id") == ["text", "text", "text", "blob"])
+            let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' AND name LIKE 'items_%' ORDER BY name")
+            #expect(indexes == ["items_open", "items_quiet", "items_recipient", "items_schedule_key", "items_sent"])
+        }
+    }
+
     @Test func aLedgerOfANewerCrierIsRefusedByEveryOpening() throws {
         _ = try LedgerFile(path: path).openForRun()
         let queue = try DatabaseQueue(path: path)

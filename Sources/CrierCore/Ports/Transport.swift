@@ -87,9 +87,16 @@ package protocol Transport {
     /// After a crash: whether the item with `itemID` was delivered (true), was not (false),
     /// or cannot be known (nil: the item is reported as uncertain, never re-sent blindly).
     func reconcile(itemID: String, channel: Channel) -> Bool?
+    /// Whether `reconcile` always knows (never nil), as the outbox does from its files: the
+    /// hand-over mark would never be read, so the dispatcher records none (one ledger commit
+    /// less per message).
+    var reconcileIsCertain: Bool { get }
 }
 
 extension Transport {
+    /// Most transports cannot tell after a crash whether a message went out.
+    package var reconcileIsCertain: Bool { false }
+
     /// Attempts one delivery with no hand-over mark to record (tests, one-off sends).
     package func deliver(_ message: OutboundMessage) -> DeliveryOutcome {
         deliver(message, handOver: { true })
