@@ -145,7 +145,10 @@ package struct Dispatcher: Delivery {
             throttle?.wait(for: item.channel)
             let claimed: Bool
             do {
-                claimed = try ledger.settle(unsettled, thenClaim: item.id, runID: runID, at: clock.now)
+                // Without a hand-over mark, the claim is the last record before the hand-over:
+                // it must be on disk first (as the mark is), so that a power loss cannot undo it.
+                let durable = transports[item.channel]?.reconcileIsCertain ?? false
+                claimed = try ledger.settle(unsettled, thenClaim: item.id, runID: runID, at: clock.now, durable: durable)
                 unsettled = nil
             } catch {
                 if let unsettled { record(unsettled, in: ledger) }

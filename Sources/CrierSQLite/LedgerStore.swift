@@ -193,7 +193,7 @@ package final class LedgerStore: Ledger {
 
     /// Records the hand-over of `id`'s message on its row, while `runID` holds it (one page).
     package func markHandedOver(id: String, runID: Int64, at: Date) throws {
-        try queue.write { db in
+        try durableWrite { db in
             try db.cachedStatement(sql: "UPDATE items SET handed_over_at = ? WHERE id = ? AND state = 'sending' AND claimed_by = ?")
                 .execute(arguments: [Timestamp.utc(at), id, runID])
         }
@@ -220,11 +220,32 @@ package final class LedgerStore: Ledger {
     }
 
     /// Records `settlement` and claims `id` in one transaction.
-    package func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date) throws -> Bool {
+    package func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date, durable: Bool) throws -> Bool {
         let now = Timestamp.utc(at)
-        return try queue.write { db in
+        let body = { (db: Database) throws -> Bool in
             if let settlement { try Self.settle(settlement, at: now, in: db) }
             return try Self.claim(id: id, runID: runID, at: now, in: db)
+        }
+        return try durable ? durableWrite(body) : queue.write(body)
+    }
+
+    /// Runs `body` in a write transaction whose commit is on disk when it returns. The ledger
+    /// runs with `synchronous = NORMAL`: a commit reaches the OS (it survives crier's crash) and
+    /// the disk with the next WAL sync; this one commits with `synchronous = FULL`, which syncs
+    /// the WAL, so it and every commit before it survive a power loss too.
+    private func durableWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Setting a pragma does not fail on an open connection; were it to, later commits
+            // would stay FULL: slower, never less safe.
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            guard let result else { preconditionFailure("a committed transaction ran its body") }
+            return result
         }
     }
 
