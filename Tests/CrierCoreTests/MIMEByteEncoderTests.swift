@@ -1,3 +1,4 @@
+import CrierTestSupport
 import Foundation
 import Testing
 @testable import CrierCore
@@ -15,16 +16,11 @@ import Testing
         String(repeating: " ", count: 76), "word\t", "9:30 = sharp. ", "\r\n.\r\n", "\n.", "=\r\n",
     ]
 
-    /// A deterministic generator (SplitMix64), so a failure names an input that comes back.
+    /// Deterministic inputs from the test support's SplitMix64, so a failure names an input that comes back.
     struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
+        var random: SplitMix64
+        init(state: UInt64) { random = SplitMix64(state: state) }
+        mutating func next(_ bound: Int) -> Int { random.next(bound) }
         mutating func text(maxPieces: Int) -> String {
             (0..<next(maxPieces + 1)).map { _ in pieces[next(pieces.count)] }.joined()
         }

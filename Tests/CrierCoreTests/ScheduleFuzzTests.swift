@@ -1,26 +1,16 @@
+import CrierTestSupport
 import Testing
 @testable import CrierCore
 
 /// Truncated and mangled schedule files: whatever is wrong, every error has a line and column.
 @Suite("Schedule files, truncated and mangled")
 struct ScheduleFuzzTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-    }
 
     /// The 50 mangled files: cut at a random byte, a byte deleted, a YAML character inserted,
     /// a line's indentation changed, a tab put in.
     static func mangled() -> [String] {
         let bytes = Array(Fixture.reminderSchedule.utf8)
-        var generator = Generator(state: 15)
+        var generator = SplitMix64(state: 15)
         let noise: [UInt8] = Array(":[]{}\"'|>-#&*!%@`,\t\n ".utf8)
         return (0..<50).map { n in
             var copy = bytes

@@ -182,18 +182,11 @@ extension EmailMessage {
         let seconds = Int(local)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        // Howard Hinnant's civil_from_days: eras of 400 years starting on 1 March.
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthFromMarch = (5 * dayOfYear + 2) / 153
-        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        let civil = LocalDate(daysSinceEpoch: days)
         var components = DateComponents()
-        components.year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        components.month = month
-        components.day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        components.year = civil.year
+        components.month = civil.month
+        components.day = civil.day
         components.weekday = ((days + 4) % 7 + 7) % 7 + 1  // 1970-01-01 was a Thursday
         components.hour = secondOfDay / 3_600
         components.minute = secondOfDay / 60 % 60
