@@ -14,23 +14,16 @@ extension PostgresLedger {
                 var result = RecordResult()
                 var lost: Set<String> = []
                 var claimedSlots: [String: String] = [:]
-                for decision in plan.schedules {
-                    let status: SlotStatus
-                    switch decision.status {
-                    case .due: status = .ran
-                    case .missed: status = .missed
-                    default: continue
-                    }
-                    guard let slot = decision.slot else { continue }
+                for (claim, status) in plan.slotRecords {
                     let inserted = try connection.execute("""
                         INSERT INTO slots (schedule, slot, status, run_id, recorded_at) VALUES ($1, $2, $3, $4, $5)
                         ON CONFLICT (schedule, slot) DO NOTHING
-                        """, [decision.schedule, slot, status.rawValue, "\(runID)", now])
+                        """, [claim.schedule, claim.slot, status.rawValue, "\(runID)", now])
                     if inserted.changes == 1 {
-                        claimedSlots[decision.schedule] = slot
+                        claimedSlots[claim.schedule] = claim.slot
                     } else {
-                        lost.insert(decision.schedule)
-                        result.lost.append(ScheduleSlot(schedule: decision.schedule, slot: slot))
+                        lost.insert(claim.schedule)
+                        result.lost.append(claim)
                     }
                 }
                 for (schedule, definition) in plan.definitions.sorted(by: { $0.key < $1.key }) where !lost.contains(schedule) {

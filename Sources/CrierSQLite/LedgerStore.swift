@@ -112,23 +112,15 @@ package final class LedgerStore: Ledger {
 
     private static func record(_ plan: Plan, runID: Int64, now: String, in db: Database) throws -> RecordResult {
         var result = RecordResult()
-        for decision in plan.schedules {
-            let status: SlotStatus
-            switch decision.status {
-            case .due: status = .ran
-            case .missed: status = .missed
-            default: continue
-            }
-            guard let slot = decision.slot else { continue }
-            let claim = ScheduleSlot(schedule: decision.schedule, slot: slot)
+        for (claim, status) in plan.slotRecords {
             // A change schedule whose state moved on since the plan read it: its diff is stale.
-            let stale = try plan.definitions[decision.schedule] != nil
-                && changeGeneration(decision.schedule, in: db) != plan.changeGenerations[decision.schedule, default: 0]
+            let stale = try plan.definitions[claim.schedule] != nil
+                && changeGeneration(claim.schedule, in: db) != plan.changeGenerations[claim.schedule, default: 0]
             if !stale {
                 try db.execute(sql: """
                     INSERT INTO slots (schedule, slot, status, run_id, recorded_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (schedule, slot) DO NOTHING
-                    """, arguments: [decision.schedule, slot, status.rawValue, runID, now])
+                    """, arguments: [claim.schedule, claim.slot, status.rawValue, runID, now])
             }
             if stale || db.changesCount != 1 {
                 result.lost.append(claim)

@@ -140,6 +140,18 @@ struct PlannerTests {
         #expect(empty.json.rendered().contains("\"items\": []"))
     }
 
+    @Test func slotRecordsAreTheDueAndMissedSlots() {
+        let plan = Plan(at: Date(timeIntervalSince1970: 0), configSHA256: "c", snapshotSHA256: "s", schedules: [
+            SlotDecision(schedule: "a", slot: "2026-11-23T04:00:00Z", status: .due),
+            SlotDecision(schedule: "b", slot: "2026-11-22T04:00:00Z", status: .missed),
+            SlotDecision(schedule: "c", slot: "2026-11-23T04:00:00Z", status: .alreadyRun),
+            SlotDecision(schedule: "d", status: .invalid),
+            SlotDecision(schedule: "e", slot: "2026-11-23T04:00:00Z", status: .failed),
+        ], items: [])
+        #expect(plan.slotRecords.map { "\($0.slot) \($0.status.rawValue)" }
+            == ["\(ScheduleSlot(schedule: "a", slot: "2026-11-23T04:00:00Z")) ran", "\(ScheduleSlot(schedule: "b", slot: "2026-11-22T04:00:00Z")) missed"])
+    }
+
     @Test func itemsAreOrderedByKeyNumbersFirst() {
         let keys = ["J10", "9", "J2", "10", "A"]
         let items = keys.map { key in

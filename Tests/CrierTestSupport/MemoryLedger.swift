@@ -259,17 +259,9 @@ final class MemoryLedger: Ledger {
         if let failure = storage.recordFailure { throw failure }
         var contents = contents
         var result = RecordResult()
-        for decision in plan.schedules {
-            let status: SlotStatus
-            switch decision.status {
-            case .due: status = .ran
-            case .missed: status = .missed
-            default: continue
-            }
-            guard let slot = decision.slot else { continue }
-            let claim = ScheduleSlot(schedule: decision.schedule, slot: slot)
-            let stale = plan.definitions[decision.schedule] != nil
-                && (contents.definitions[decision.schedule]?.generation ?? 0) != plan.changeGenerations[decision.schedule, default: 0]
+        for (claim, status) in plan.slotRecords {
+            let stale = plan.definitions[claim.schedule] != nil
+                && (contents.definitions[claim.schedule]?.generation ?? 0) != plan.changeGenerations[claim.schedule, default: 0]
             if stale || contents.slots[claim] != nil {
                 result.lost.append(claim)
             } else {

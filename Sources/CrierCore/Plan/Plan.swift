@@ -112,6 +112,19 @@ package struct Plan: Sendable, Equatable {
     /// Items to send.
     package var sends: [PlanItem] { items.filter { $0.action == .send } }
 
+    /// The slots recording this plan writes, with their status: a due slot `ran`, a missed one
+    /// `missed`; the other decisions record no slot. Every ledger records these, in this order.
+    package var slotRecords: [(slot: ScheduleSlot, status: SlotStatus)] {
+        schedules.compactMap { decision in
+            guard let slot = decision.slot else { return nil }
+            switch decision.status {
+            case .due: return (ScheduleSlot(schedule: decision.schedule, slot: slot), .ran)
+            case .missed: return (ScheduleSlot(schedule: decision.schedule, slot: slot), .missed)
+            default: return nil
+            }
+        }
+    }
+
     /// Sorts items by schedule, key (numbers by value), recipient, occurrence, id.
     package static func order(_ a: PlanItem, _ b: PlanItem) -> Bool {
         if a.schedule != b.schedule { return a.schedule < b.schedule }
