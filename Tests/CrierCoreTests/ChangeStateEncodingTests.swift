@@ -31,6 +31,31 @@ struct ChangeStateEncodingTests {
         #expect(decoded.map { $0["text"] } == texts.map { .text($0) } + [nil])
     }
 
+    @Test func rowsJSONReadsBackAsFoundationReadsIt() {
+        let texts = ["plain", "", "quote \" and \\ backslash", "tab\tnew\nline\rreturn", "\u{0}\u{1}\u{1f}\u{7f}",
+                     "line\u{2028}para\u{2029}end", "Ngāire 🦜 \u{2027}\u{202a}", "\u{e2}"]
+        let shape = RowShape(names: ["key", "n", "none", "real", "blob", "text"])
+        let rows = texts.enumerated().map { index, text in
+            Row(shape: shape, values: [.text("K\(index)"), .integer(Int64(index) * 987_654_321_987 - 3), .null, .real(2.5),
+                                       .blob(Array("b\n".utf8)), .text(text)])
+        } + [Row(["na\"me": .text("x")]), Row(["z": .integer(0), "a": .text("first")])]
+        let inputs = [ChangeRowsJSON.encode(rows), ChangeRowsJSON.encode([]), "[{}]",
+                      // What encode does not write: read by Foundation, with the same result.
+                      #"[ {"a": 1} ]"#, #"[{"a":2.5,"b":true,"c":[1],"d":{"e":1}}]"#, #"[{"a":"x","a":"y"}]"#,
+                      #"[{"a":"\ud83e\udd9c \u00e9\/\b\f"}]"#, #"[{"a":12345678901234567890}]"#, #"[{"a":-0,"b":-12}]"#,
+                      #"[1,{"a":null}]"#,
+                      // Broken: no rows either way.
+                      "", "[", #"[{"a":01}]"#, #"[{"a":"\x"}]"#, "[{\"a\":\"\u{1}\"}]", #"[{"a" "b"}]"#, #"[{"a":"b"}] x"#, "{}"]
+        for input in inputs {
+            let fast = ChangeRowsJSON.decode(input), slow = ChangeRowsJSON.decodeWithFoundation(input)
+            #expect(fast.map(\.shape.names) == slow.map(\.shape.names), "\(input)")
+            #expect(fast.map(\.values) == slow.map(\.values), "\(input)")
+        }
+        #expect(ChangeRowsJSON.decode(ChangeRowsJSON.encode(rows)).count == rows.count)
+        #expect(ChangeRowsJSON.decode(#"[{"a":"\ud83e\udd9c"}]"#).first?["a"] == .text("🦜"))
+        #expect(ChangeRowsJSON.decode(nil).isEmpty)
+    }
+
     @Test func fingerprintsReadBackTheirHex() {
         let fingerprint = ChangeFingerprint(first: 0x0123_4567_89ab_cdef, second: 0xfedc_ba98_7654_3210)
         #expect(fingerprint.hex == "0123456789abcdeffedcba9876543210")
