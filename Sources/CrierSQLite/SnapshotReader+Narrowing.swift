@@ -13,21 +13,20 @@ extension SnapshotReader {
         try forEachRow(query: Self.projected(query, columns: columns), parameters: parameters, body)
     }
 
-    /// Streams only `columns` of `query`'s rows, read in place.
+    /// Streams only `columns` of `query`'s rows, read in place: ASCII text lent from SQLite's
+    /// buffers, other values copied as their `SQLValue.text`.
     package func forEachCells(query: String, parameters: [String: SQLValue], columns: [String],
-                              _ body: (any RowCells) throws -> Void) throws {
+                              _ body: (CellTexts) throws -> Void) throws {
+        var buffer: CellTextsBuffer?
         try forEachStep(query: Self.projected(query, columns: columns), parameters: parameters) { raw, shape in
-            try body(Cells(statement: raw, shape: shape))
-        }
-    }
-
-    /// The statement's current row.
-    private struct Cells: RowCells {
-        let statement: SQLiteStatement
-        let shape: RowShape
-
-        func withText(_ index: Int, _ body: (UnsafeRawBufferPointer?) -> Void) {
-            SnapshotReader.withText(statement, column: Int32(index), body)
+            let cells = buffer ?? CellTextsBuffer(shape: shape)
+            buffer = cells
+            for index in 0..<shape.names.count {
+                Self.withText(raw, column: Int32(index)) { bytes, lent in
+                    if lent { cells.lend(index, bytes) } else if let bytes { cells.copy(index, bytes) } else { cells.lend(index, nil) }
+                }
+            }
+            try body(cells.cells)
         }
     }
 

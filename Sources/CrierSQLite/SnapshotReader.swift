@@ -176,20 +176,23 @@ package final class SnapshotReader: PreparingRowSource {
         }
     }
 
-    /// The text bytes of `column` in the statement's current row, as `value(_:column:).text` gives them.
-    static func withText(_ raw: SQLiteStatement, column index: Int32, _ body: (UnsafeRawBufferPointer?) -> Void) {
+    /// The text bytes of `column` in the statement's current row, as `value(_:column:).text` gives
+    /// them, and whether they are SQLite's own (valid until the next step) rather than a copy
+    /// that lives only during `body`.
+    @inline(__always)
+    static func withText(_ raw: SQLiteStatement, column index: Int32, _ body: (UnsafeRawBufferPointer?, _ lent: Bool) -> Void) {
         switch sqlite3_column_type(raw, index) {
         case SQLITE_NULL:
-            body(nil)
+            body(nil, true)
         case SQLITE_TEXT:
             if let start = sqlite3_column_text(raw, index) {
                 let bytes = UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, index)))
-                if isASCII(bytes) { return body(UnsafeRawBufferPointer(bytes)) }
+                if isASCII(bytes) { return body(UnsafeRawBufferPointer(bytes), true) }
             }
             fallthrough
         default:
             var text = value(raw, column: index).text ?? ""
-            text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+            text.withUTF8 { body(UnsafeRawBufferPointer($0), false) }
         }
     }
 

@@ -18,7 +18,7 @@ package protocol RowSource {
     /// Like `forEachRow(query:parameters:columns:)`, but hands each row over in place, as text
     /// bytes, without building a `Row` (the change trigger's first pass reads a million rows).
     func forEachCells(query: String, parameters: [String: SQLValue], columns: [String],
-                      _ body: (any RowCells) throws -> Void) throws
+                      _ body: (CellTexts) throws -> Void) throws
 }
 
 /// One row of a result read in place: valid only during the call that hands it over.
@@ -38,11 +38,77 @@ extension Row: RowCells {
     }
 }
 
+/// One row of a result read in place, as the text bytes of each column (as `SQLValue.text`
+/// gives them, nil for NULL): valid only during the call that hands it over. A concrete type,
+/// so that the change trigger's pass over a million rows reads each cell without a dynamic call.
+package struct CellTexts: RowCells {
+    /// The result's columns.
+    package let shape: RowShape
+    fileprivate let texts: UnsafeMutableBufferPointer<UnsafeRawBufferPointer?>
+
+    /// The bytes of column `index`, nil for NULL.
+    @inline(__always)
+    package func text(_ index: Int) -> UnsafeRawBufferPointer? { texts[index] }
+
+    @inline(__always)
+    package func withText(_ index: Int, _ body: (UnsafeRawBufferPointer?) -> Void) { body(texts[index]) }
+}
+
+/// Where a row source puts one row's cells before handing them over as `CellTexts`: bytes it
+/// lends (valid until its next row) or bytes copied here.
+package final class CellTextsBuffer {
+    private let shape: RowShape
+    private let texts: UnsafeMutableBufferPointer<UnsafeRawBufferPointer?>
+    /// Per column, the space for copied bytes.
+    private var copies: [UnsafeMutableRawBufferPointer]
+
+    /// A buffer for rows of `shape`.
+    package init(shape: RowShape) {
+        self.shape = shape
+        texts = .allocate(capacity: shape.names.count)
+        texts.initialize(repeating: nil)
+        copies = Array(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: shape.names.count)
+    }
+
+    deinit {
+        texts.deallocate()
+        for copy in copies { copy.deallocate() }
+    }
+
+    /// The row as it stands.
+    package var cells: CellTexts { CellTexts(shape: shape, texts: texts) }
+
+    /// Column `index` is `bytes`, which stay valid until the row is handed over.
+    @inline(__always)
+    package func lend(_ index: Int, _ bytes: UnsafeRawBufferPointer?) { texts[index] = bytes }
+
+    /// Column `index` is a copy of `bytes`.
+    package func copy(_ index: Int, _ bytes: UnsafeRawBufferPointer) {
+        if copies[index].count < bytes.count {
+            copies[index].deallocate()
+            copies[index] = .allocate(byteCount: max(bytes.count, 64), alignment: 1)
+        }
+        if let base = bytes.baseAddress { copies[index].baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
+        texts[index] = UnsafeRawBufferPointer(rebasing: copies[index][..<bytes.count])
+    }
+
+    /// Column `index` is `text` (copied), or NULL.
+    package func copy(_ index: Int, _ text: String?) {
+        guard var text else { return lend(index, nil) }
+        text.withUTF8 { copy(index, UnsafeRawBufferPointer($0)) }
+    }
+}
+
 extension RowSource {
     /// Built rows, for sources that read no faster in place.
     package func forEachCells(query: String, parameters: [String: SQLValue], columns: [String],
-                              _ body: (any RowCells) throws -> Void) throws {
-        try forEachRow(query: query, parameters: parameters, columns: columns) { try body($0) }
+                              _ body: (CellTexts) throws -> Void) throws {
+        var buffer: CellTextsBuffer?
+        try forEachRow(query: query, parameters: parameters, columns: columns) { row in
+            if buffer == nil { buffer = CellTextsBuffer(shape: row.shape) }
+            for (index, value) in row.values.enumerated() { buffer!.copy(index, value.text) }
+            try body(buffer!.cells)
+        }
     }
 }
 
