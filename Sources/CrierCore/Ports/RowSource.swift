@@ -88,7 +88,7 @@ package final class CellTextsBuffer {
             copies[index].deallocate()
             copies[index] = .allocate(byteCount: max(bytes.count, 64), alignment: 1)
         }
-        if let base = bytes.baseAddress { copies[index].baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
+        if let base = bytes.baseAddress, !bytes.isEmpty { copies[index].baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
         texts[index] = UnsafeRawBufferPointer(rebasing: copies[index][..<bytes.count])
     }
 
