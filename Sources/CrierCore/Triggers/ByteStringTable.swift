@@ -76,7 +76,8 @@ struct ByteStringTable {
     @discardableResult
     private mutating func store(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         precondition(arena.count + bytes.count <= Int(UInt32.max) && ends.count < Int(Int32.max) - 1, "too many change-trigger keys")
-        arena.append(contentsOf: bytes)
+        // As typed bytes, which `append` copies at once (raw ones it would take one at a time).
+        arena.append(contentsOf: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
         ends.append(UInt32(arena.count))
         return Int32(ends.count - 1)
     }
@@ -119,9 +120,25 @@ struct ByteStringTable {
         let end = Int(ends[index])
         guard end - start == bytes.count else { return false }
         if bytes.isEmpty { return true }
-        return arena.withUnsafeBytes { arena in
-            memcmp(arena.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
+        return arena.withUnsafeBytes { arena in Self.same(UnsafeRawBufferPointer(rebasing: arena[start..<end]), bytes) }
+    }
+
+    /// Whether `a` and `b`, of the same length, hold the same bytes: eight at a time, without
+    /// a call for the short strings keys and recipients are.
+    @inline(__always)
+    private static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let count = a.count
+        guard count <= 32 else { return memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
+        var offset = 0, difference: UInt64 = 0
+        while offset + 8 <= count {
+            difference |= a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
         }
+        while offset < count {
+            difference |= UInt64(a[offset] ^ b[offset])
+            offset += 1
+        }
+        return difference == 0
     }
 
     /// The bytes of `id`.
@@ -140,13 +157,13 @@ struct ByteStringTable {
 
     /// Whether `a` sorts before `b` by bytes (code points for UTF-8; Swift's order for NFC text).
     func precedes(_ a: Int32, _ b: Int32) -> Bool {
-        withBytes(a) { left in withBytes(b) { right in left.lexicographicallyPrecedes(right) } }
+        withBytes(a) { left in withBytes(b) { right in Self.compare(left, right) < 0 } }
     }
 
     /// Whether the last string added sorts before `bytes` (true when the table is empty).
     func lastPrecedes(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard !ends.isEmpty else { return true }
-        return withBytes(Int32(ends.count - 1)) { $0.lexicographicallyPrecedes(bytes) }
+        return withBytes(Int32(ends.count - 1)) { Self.compare($0, bytes) < 0 }
     }
 
     private static func place(_ id: Int32, hash: UInt64, in slots: inout [UInt64]) {
