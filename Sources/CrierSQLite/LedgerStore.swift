@@ -212,13 +212,12 @@ package final class LedgerStore: Ledger {
     }
 
     /// Records `settlement` and claims `id` in one transaction.
-    package func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date, durable: Bool) throws -> Bool {
+    package func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date) throws -> Bool {
         let now = Timestamp.utc(at)
-        let body = { (db: Database) throws -> Bool in
+        return try queue.write { db in
             if let settlement { try Self.settle(settlement, at: now, in: db) }
             return try Self.claim(id: id, runID: runID, at: now, in: db)
         }
-        return try durable ? durableWrite(body) : queue.write(body)
     }
 
     /// Runs `body` in a write transaction whose commit is on disk when it returns. The ledger
