@@ -47,7 +47,7 @@ let package = Package(
         // `crier sample`: realistic sample snapshots of the reference schema, for demos and benchmarks.
         .target(
             name: "CrierSample",
-            dependencies: ["CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CrierCore", "CrierSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // libcurl, through typed wrappers of its variadic setopt / getinfo.

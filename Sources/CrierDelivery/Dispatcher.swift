@@ -145,10 +145,7 @@ package struct Dispatcher: Delivery {
             throttle?.wait(for: item.channel)
             let claimed: Bool
             do {
-                // Without a hand-over mark, the claim is the last record before the hand-over:
-                // it must be on disk first (as the mark is), so that a power loss cannot undo it.
-                let durable = transports[item.channel]?.reconcileIsCertain ?? false
-                claimed = try ledger.settle(unsettled, thenClaim: item.id, runID: runID, at: clock.now, durable: durable)
+                claimed = try ledger.settle(unsettled, thenClaim: item.id, runID: runID, at: clock.now)
                 unsettled = nil
             } catch {
                 if let unsettled { record(unsettled, in: ledger) }

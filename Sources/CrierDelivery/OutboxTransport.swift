@@ -22,11 +22,14 @@ package struct OutboxTransport: Transport {
     /// `outbox`.
     package var name: String { "outbox" }
 
-    /// A file that exists was delivered, a missing one was not.
+    /// A file that exists was delivered, a missing one was not; an item is delivered once.
     package var reconcileIsCertain: Bool { true }
 
-    /// Writes the message's file; the rename is the hand-over.
+    /// Writes the message's file; the rename is the hand-over. An item whose file exists was
+    /// delivered already (by a run whose ledger records a power cut undid): it is not written again.
     package func deliver(_ message: OutboundMessage, handOver: @escaping () -> Bool) -> DeliveryOutcome {
+        let channel: Channel = if case .sms = message { .sms } else { .email }
+        if access(path(id: message.itemID, channel: channel), F_OK) == 0 { return .delivered(providerID: nil) }
         do {
             switch message {
             case .email(let id, let email):

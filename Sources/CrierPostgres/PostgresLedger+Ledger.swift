@@ -132,7 +132,7 @@ extension PostgresLedger: Ledger {
     /// pending → sending for `runID`, only if still pending (and, with a `claimCap`, only while
     /// today's count leaves room).
     package func claim(id: String, runID: Int64, at: Date) throws -> Bool {
-        try settle(nil, thenClaim: id, runID: runID, at: at, durable: true)
+        try settle(nil, thenClaim: id, runID: runID, at: at)
     }
 
     /// Records how an attempt ended, only while the item is still `sending` for its run.
@@ -162,7 +162,7 @@ extension PostgresLedger: Ledger {
 
     /// Records `settlement` and claims `id` in one transaction (every commit here is durable:
     /// `synchronous_commit` is the server's, on by default).
-    package func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date, durable: Bool) throws -> Bool {
+    package func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date) throws -> Bool {
         let now = Timestamp.utc(at)
         return try locked { connection in
             try connection.transaction {

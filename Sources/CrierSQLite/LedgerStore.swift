@@ -11,6 +11,8 @@ package final class LedgerStore: Ledger {
     let queue: DatabaseQueue
     /// The run lock, when opened for a run: held as long as the store lives.
     private let lock: LedgerLock?
+    /// Puts the hand-over marks on disk (the WAL file synced, shared by the workers asking at once).
+    private let walSync: WALSync
 
     /// Opens (creating when absent, with its folder) the ledger at `path` for writing and
     /// migrates it. Without `lock`, only for a ledger no run can be using (tests, a fresh file).
@@ -21,14 +23,20 @@ package final class LedgerStore: Ledger {
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         try LedgerFileAccess.prepareForWriting(path)
         queue = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false))
-        try queue.writeWithoutTransaction { db in
+        let mode = try queue.writeWithoutTransaction { db in
             // The smallest pages SQLite has, for a new ledger (a no-op on an existing one): every
             // delivery step commits a handful of pages (the item's row, an index entry or two), so
             // their size is what each message costs in writes (docs/benchmarks.md, "Ledger writes
             // per item": 512-byte pages write a third less than 1 KiB ones).
             try db.execute(sql: "PRAGMA page_size = 512")
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            return try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
+        // Readers beside a run and the hand-over marks' sync (`WALSync`) need the write-ahead log.
+        guard mode?.lowercased() == "wal" else {
+            throw LedgerError.cannotOpen(location: path, reason: "SQLite cannot keep a write-ahead log for it here (journal mode \(mode ?? "unknown")); "
+                                         + "put the ledger on a local file system")
+        }
+        walSync = WALSync(walPath: path + "-wal")
         if try queue.read(LedgerSchema.version(of:)) == .newer { throw LedgerError.newerSchema(location: path) }
         try LedgerSchema.migrator.migrate(queue)
     }
@@ -37,6 +45,7 @@ package final class LedgerStore: Ledger {
     init(readingOnly path: String) throws {
         self.path = path
         lock = nil
+        walSync = WALSync(walPath: path + "-wal")
         queue = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: true))
     }
 
@@ -183,12 +192,14 @@ package final class LedgerStore: Ledger {
         }
     }
 
-    /// Records the hand-over of `id`'s message on its row, while `runID` holds it (one page).
+    /// Records the hand-over of `id`'s message on its row, while `runID` holds it (one page), and
+    /// returns once it is on disk with every commit before it (the previous item's outcome too).
     package func markHandedOver(id: String, runID: Int64, at: Date) throws {
-        try durableWrite { db in
+        try queue.write { db in
             try db.cachedStatement(sql: "UPDATE items SET handed_over_at = ? WHERE id = ? AND state = 'sending' AND claimed_by = ?")
                 .execute(arguments: [Timestamp.utc(at), id, runID])
         }
+        try walSync.syncCommitted()
     }
 
     /// Pending items in plan order.
@@ -212,32 +223,11 @@ package final class LedgerStore: Ledger {
     }
 
     /// Records `settlement` and claims `id` in one transaction.
-    package func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date, durable: Bool) throws -> Bool {
+    package func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date) throws -> Bool {
         let now = Timestamp.utc(at)
-        let body = { (db: Database) throws -> Bool in
+        return try queue.write { db in
             if let settlement { try Self.settle(settlement, at: now, in: db) }
             return try Self.claim(id: id, runID: runID, at: now, in: db)
-        }
-        return try durable ? durableWrite(body) : queue.write(body)
-    }
-
-    /// Runs `body` in a write transaction whose commit is on disk when it returns. The ledger
-    /// runs with `synchronous = NORMAL`: a commit reaches the OS (it survives crier's crash) and
-    /// the disk with the next WAL sync; this one commits with `synchronous = FULL`, which syncs
-    /// the WAL, so it and every commit before it survive a power loss too.
-    private func durableWrite<T>(_ body: (Database) throws -> T) throws -> T {
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            // Setting a pragma does not fail on an open connection; were it to, later commits
-            // would stay FULL: slower, never less safe.
-            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            var result: T?
-            try db.inTransaction {
-                result = try body(db)
-                return .commit
-            }
-            guard let result else { preconditionFailure("a committed transaction ran its body") }
-            return result
         }
     }
 

@@ -229,7 +229,9 @@ extension SnapshotReader {
         guard fd >= 0 else { throw errno == ENOENT ? .missing(path) : .cannotRead(path, String(cString: strerror(errno))) }
         defer { close(fd) }
         var hasher = StreamingSHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        // 128 KiB: the kernel's copy and the hash then stay in the CPU's cache. With 1 MiB the
+        // copy alone took 3-4 times the system time (0.11 s against 0.03 s for 170 MB here).
+        var buffer = [UInt8](repeating: 0, count: 1 << 17)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }

@@ -1,3 +1,4 @@
+import CrierCore
 import CrierSQLite
 import Dispatch
 import Foundation
@@ -215,7 +216,7 @@ struct SamplePlan: Sendable {
         guard (1...3660).contains(options.days) else {
             throw SampleSnapshotError.invalidOption("days must be between 1 and 3660 (got \(options.days))")
         }
-        guard let first = CivilDate(parsing: options.firstDay), (1900...9000).contains(first.year) else {
+        guard let first = LocalDate(parsing: options.firstDay), (1900...9000).contains(first.year) else {
             throw SampleSnapshotError.invalidOption("firstDay must be a date 'YYYY-MM-DD' (got '\(options.firstDay)')")
         }
         let n = options.appointments
@@ -224,7 +225,7 @@ struct SamplePlan: Sendable {
         self.jobCount = n == 0 ? 0 : max(1, n / 4)
         self.userCount = min(40, max(3, n / 10))
         self.slots = LocalSlots(firstDay: first, days: options.days, timeZone: options.timeZone)
-        self.firstDayNumber = first.dayNumber
+        self.firstDayNumber = Int64(first.daysSinceEpoch)
         var pool: [Int32] = []
         for day in 0..<options.days {
             let weekday = Self.weekday(firstDayNumber + Int64(day))
@@ -241,80 +242,11 @@ struct SamplePlan: Sendable {
     func weekday(ofDay day: Int) -> Int { Self.weekday(firstDayNumber + Int64(day)) }
 }
 
-/// A proleptic Gregorian calendar date (no time zone), with exact day arithmetic.
-struct CivilDate: Sendable, Equatable {
-    /// Year, e.g. 2025.
-    var year: Int
-    /// Month, 1...12.
-    var month: Int
-    /// Day of month, 1...31.
-    var day: Int
-
-    /// A date from its parts (not validated).
-    init(year: Int, month: Int, day: Int) {
-        self.year = year
-        self.month = month
-        self.day = day
-    }
-
-    /// Parses strict "YYYY-MM-DD"; nil if malformed or not a real date.
-    init?(parsing text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let byte = bytes[index]
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month)
-        else { return nil }
-        self.init(year: year, month: month, day: day)
-    }
-
-    /// Days in a month of the Gregorian calendar.
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    var dayNumber: Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The date `dayNumber` days after 1970-01-01 (Howard Hinnant's civil_from_days).
-    init(dayNumber z0: Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), month: Int(m), day: Int(d))
-    }
-}
-
 /// Formats Unix seconds as the snapshot's UTC text, "YYYY-MM-DDTHH:MM:SSZ" (years 0...9999).
 func utcText(_ seconds: Int64) -> String {
     let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
     let secondOfDay = Int(seconds - days * 86_400)
-    let date = CivilDate(dayNumber: days)
+    let date = LocalDate(daysSinceEpoch: Int(days))
     var bytes = [UInt8](repeating: 0, count: 20)
     func put(_ value: Int, _ at: Int, _ width: Int) {
         var value = value
@@ -350,10 +282,10 @@ struct LocalSlots: Sendable {
     private let instants: [Int64]
 
     /// Converts each local slot to UTC with the zone's rules (so days on either side of a DST change are right).
-    init(firstDay: CivilDate, days: Int, timeZone: TimeZone) {
+    init(firstDay: LocalDate, days: Int, timeZone: TimeZone) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        func instant(_ date: CivilDate, _ quarter: Int) -> Int64 {
+        func instant(_ date: LocalDate, _ quarter: Int) -> Int64 {
             let components = DateComponents(
                 year: date.year, month: date.month, day: date.day, hour: quarter / 4, minute: quarter % 4 * 15)
             // A Gregorian calendar date with a time always resolves (times in a DST gap move forward).
@@ -362,9 +294,9 @@ struct LocalSlots: Sendable {
         }
         var instants: [Int64] = []
         instants.reserveCapacity(days * Self.perDay)
-        let start = firstDay.dayNumber
+        let start = firstDay.daysSinceEpoch
         for day in 0..<days {
-            let date = CivilDate(dayNumber: start + Int64(day))
+            let date = LocalDate(daysSinceEpoch: start + day)
             let open = instant(date, Self.firstQuarter)
             let close = instant(date, Self.lastQuarter)
             if close - open == Int64((Self.lastQuarter - Self.firstQuarter) * 900) {

@@ -149,6 +149,30 @@ struct DispatcherTests {
         #expect(try handedOver(ledger) == 1, "an SMTP-like transport marks the hand-over before the last byte")
     }
 
+    @Test func outboxRecordsAPowerCutTookFromTheLedgerDoNotDeliverTwice() throws {
+        // The outbox's claims and outcomes are not synced before its files: a power cut may undo
+        // them (items back to pending, or left sending) while the files stay. The next run finds
+        // each file and records the item sent without writing it again.
+        let (ledger, run) = try ledger(items: 3)
+        let outbox = OutboxTransport(directory: directory + "/outbox")
+        #expect(try dispatcher(outbox).deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: [])).sent == 3)
+        let ids = try ledger.history(HistoryFilter(), limit: 10).map(\.id).sorted()
+        let files = try ids.map { try Data(contentsOf: URL(fileURLWithPath: outbox.path(id: $0, channel: .email))) }
+        try ledger.queue.write { db in
+            try db.execute(sql: "UPDATE items SET state = 'pending', sent_at = NULL, claimed_by = NULL WHERE id IN (?, ?)", arguments: [ids[0], ids[1]])
+            try db.execute(sql: "UPDATE items SET state = 'sending' WHERE id = ?", arguments: [ids[2]])
+            try db.execute(sql: "UPDATE runs SET pid = 999999999 WHERE id = ?", arguments: [run])
+        }
+        let next = try ledger.beginRun(command: "run", at: at.addingTimeInterval(3_600), clock: at.addingTimeInterval(3_600))
+        var later = try dispatcher(outbox)
+        later.clock = FixedClock(at.addingTimeInterval(3_600))
+        let summary = try later.deliver(ledger: ledger, runID: next, gate: DeliveryRules(optedOut: []))
+        #expect(summary.reconciled == 1 && summary.sent == 2 && summary.uncertain == 0)
+        #expect(try ledger.stateCounts() == [.sent: 3])
+        #expect(try ids.map { try Data(contentsOf: URL(fileURLWithPath: outbox.path(id: $0, channel: .email))) } == files,
+                "each file is the first run's, not written again an hour later")
+    }
+
     @Test func aDailyCapPlanItemIsRecordedAsPendingAndDeliverable() throws {
         let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
         let run = try ledger.beginRun(command: "run", at: at, clock: at)

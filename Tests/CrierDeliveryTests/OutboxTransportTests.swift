@@ -59,6 +59,24 @@ struct OutboxTransportTests {
         #expect(FileManager.default.fileExists(atPath: other), "another item's file waits for that item")
     }
 
+    @Test func anItemWhoseFileExistsIsDeliveredOnceAndNeverWrittenAgain() throws {
+        let outbox = OutboxTransport(directory: directory)
+        let first = SMSMessage(recipient: "+64211234567", body: "first", segments: 1, encoding: "GSM-7")
+        #expect(outbox.deliver(.sms(itemID: "abc", first)) == .delivered(providerID: nil))
+        let path = directory + "/sms/abc.json"
+        let before = try FileManager.default.attributesOfItem(atPath: path)
+        var handedOver = false
+        let again = SMSMessage(recipient: "+64211234567", body: "second", segments: 1, encoding: "GSM-7")
+        #expect(outbox.deliver(.sms(itemID: "abc", again)) { handedOver = true; return true } == .delivered(providerID: nil))
+        #expect(!handedOver, "nothing is handed over again")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\"first\""))
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int == before[.systemFileNumber] as? Int)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/sms") == ["abc.json"])
+        // Another item, or the same id on the other channel, is its own file.
+        #expect(outbox.deliver(.sms(itemID: "abd", again)) == .delivered(providerID: nil))
+        #expect(try String(contentsOfFile: directory + "/sms/abd.json", encoding: .utf8).contains("\"second\""))
+    }
+
     @Test func aRefusedHandOverPutsNoFileInPlace() throws {
         let outbox = OutboxTransport(directory: directory)
         let sms = SMSMessage(recipient: "+64211234567", body: "b", segments: 1, encoding: "GSM-7")

@@ -78,7 +78,7 @@ struct PostgresLedgerTests {
         #expect(try ledger.pending().map(\.item) == [item("J1"), item("J2")])
         #expect(try ledger.claim(id: item("J1").id, runID: run, at: Date()))
         #expect(try !ledger.claim(id: item("J1").id, runID: run, at: Date()))
-        #expect(try ledger.settle(Settlement(id: item("J1").id, runID: run, state: .sent, providerID: "p1"), thenClaim: item("J2").id, runID: run, at: Date(), durable: false))
+        #expect(try ledger.settle(Settlement(id: item("J1").id, runID: run, state: .sent, providerID: "p1"), thenClaim: item("J2").id, runID: run, at: Date()))
         try ledger.settle(Settlement(id: item("J2").id, runID: run, state: .failed, error: "550 no such user"), at: Date())
         let states = try ledger.itemStates(ids: [item("J1").id, item("J2").id])
         #expect(states == [item("J1").id: .sent, item("J2").id: .failed])

@@ -69,12 +69,12 @@ struct LedgerStoreTests {
         _ = try ledger.record(plan([item("J1"), item("J2")]), runID: run, at: Date())
         let synchronous = { try ledger.queue.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } }
         #expect(try synchronous() == 1, "NORMAL between durable records")
-        #expect(try ledger.settle(nil, thenClaim: item("J1").id, runID: run, at: Date(), durable: true))
+        #expect(try ledger.settle(nil, thenClaim: item("J1").id, runID: run, at: Date()))
         try ledger.markHandedOver(id: item("J1").id, runID: run, at: Date())
         #expect(try synchronous() == 1)
         #expect(try ledger.settle(Settlement(id: item("J1").id, runID: run, state: .sent), thenClaim: item("J2").id, runID: run,
-                                  at: Date(), durable: true))
-        #expect(try !ledger.settle(nil, thenClaim: item("J2").id, runID: run, at: Date(), durable: true), "claimed already")
+                                  at: Date()))
+        #expect(try !ledger.settle(nil, thenClaim: item("J2").id, runID: run, at: Date()), "claimed already")
         #expect(try synchronous() == 1)
         #expect(try ledger.stateCounts() == [.sent: 1, .sending: 1])
         #expect(try ledger.orphanedSending().map(\.item.key) == ["J2"])

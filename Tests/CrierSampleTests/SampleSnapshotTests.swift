@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
+import CrierCore
 import CrierSQLite
 @testable import CrierSample
 
@@ -190,15 +191,15 @@ private func parseUTC(_ text: String) -> Date? {
 /// Local business-hour slots convert to UTC with the offset of their own day.
 @Test func localSlotsFollowDaylightSavingChanges() throws {
     // NZ daylight time ends 2025-04-06 and starts 2025-09-28.
-    let april = LocalSlots(firstDay: CivilDate(year: 2025, month: 4, day: 5), days: 2, timeZone: auckland)
+    let april = LocalSlots(firstDay: LocalDate(year: 2025, month: 4, day: 5)!, days: 2, timeZone: auckland)
     #expect(utcText(april.instant(day: 0, quarter: 28)) == "2025-04-04T18:00:00Z")
     #expect(utcText(april.instant(day: 1, quarter: 28)) == "2025-04-05T19:00:00Z")
     #expect(utcText(april.instant(day: 1, quarter: 72)) == "2025-04-06T06:00:00Z")
-    let september = LocalSlots(firstDay: CivilDate(year: 2025, month: 9, day: 27), days: 2, timeZone: auckland)
+    let september = LocalSlots(firstDay: LocalDate(year: 2025, month: 9, day: 27)!, days: 2, timeZone: auckland)
     #expect(utcText(september.instant(day: 0, quarter: 29)) == "2025-09-26T19:15:00Z")
     #expect(utcText(september.instant(day: 1, quarter: 29)) == "2025-09-27T18:15:00Z")
     // UTC: local is UTC.
-    let utc = LocalSlots(firstDay: CivilDate(year: 2025, month: 1, day: 1), days: 1, timeZone: TimeZone(identifier: "UTC")!)
+    let utc = LocalSlots(firstDay: LocalDate(year: 2025, month: 1, day: 1)!, days: 1, timeZone: TimeZone(identifier: "UTC")!)
     #expect(utcText(utc.instant(day: 0, quarter: 30)) == "2025-01-01T07:30:00Z")
 }
 
@@ -212,9 +213,9 @@ private func parseUTC(_ text: String) -> Date? {
     }
     #expect(utcText(0) == "1970-01-01T00:00:00Z")
     #expect(utcText(951_782_400) == "2000-02-29T00:00:00Z")
-    #expect(CivilDate(parsing: "2024-02-29") == CivilDate(year: 2024, month: 2, day: 29))
-    #expect(CivilDate(parsing: "2025-02-29") == nil)
-    #expect(CivilDate(parsing: "2025-3-01") == nil)
+    #expect(LocalDate(parsing: "2024-02-29") == LocalDate(year: 2024, month: 2, day: 29)!)
+    #expect(LocalDate(parsing: "2025-02-29") == nil)
+    #expect(LocalDate(parsing: "2025-3-01") == nil)
 }
 
 /// Foreign keys hold, and every contact used by a job, task or appointment belongs to the job's client.

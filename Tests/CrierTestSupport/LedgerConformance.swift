@@ -123,7 +123,7 @@ package enum LedgerConformance {
             // Settling one item and claiming the next is one call.
             let next = item("J2").id
             #expect(try ledger.claim(id: next, runID: run1, at: at))
-            #expect(try ledger.settle(Settlement(id: next, runID: run1, state: .pending, error: "later"), thenClaim: next, runID: run1, at: at, durable: true))
+            #expect(try ledger.settle(Settlement(id: next, runID: run1, state: .pending, error: "later"), thenClaim: next, runID: run1, at: at))
             #expect(try ledger.itemStates(ids: [id, next]) == [id: .sent, next: .sending])
             #expect(try ledger.sentCount(channels: [.sms], since: at) == 1)
             #expect(try ledger.sentCount(channels: [.email], since: at) == 0)

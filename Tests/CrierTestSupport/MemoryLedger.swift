@@ -333,7 +333,7 @@ final class MemoryLedger: Ledger {
         return true
     }
 
-    func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date, durable: Bool) throws -> Bool {
+    func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date) throws -> Bool {
         if let settlement { try settle(settlement, at: at) }
         return try claim(id: id, runID: runID, at: at)
     }

@@ -115,11 +115,10 @@ package protocol Ledger: LedgerView, LedgerHistory {
     @discardableResult
     func settle(_ settlement: Settlement, at: Date) throws -> Bool
     /// Records `settlement` (when given) and claims `id` for `runID` in one transaction; false
-    /// when `id` is not pending any more (the settlement is recorded all the same). `durable`:
-    /// on disk before it returns, as `markHandedOver` is (the dispatcher asks for it when the
-    /// claim is the last record before a hand-over: transports that write no hand-over mark);
-    /// otherwise it may reach the disk with the next durable record.
-    func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date, durable: Bool) throws -> Bool
+    /// when `id` is not pending any more (the settlement is recorded all the same). It may reach
+    /// the disk with the next durable record (`markHandedOver`, or the end of the run): it
+    /// survives a crash of crier at once, a power cut once that record is written.
+    func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date) throws -> Bool
     /// Moves pending `id` to skipped with `reason` (the delivery gate withdrew it); false when
     /// it is not pending any more.
     @discardableResult

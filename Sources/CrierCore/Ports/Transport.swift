@@ -87,9 +87,11 @@ package protocol Transport {
     /// After a crash: whether the item with `itemID` was delivered (true), was not (false),
     /// or cannot be known (nil: the item is reported as uncertain, never re-sent blindly).
     func reconcile(itemID: String, channel: Channel) -> Bool?
-    /// Whether `reconcile` always knows (never nil), as the outbox does from its files: the
-    /// hand-over mark would never be read, so the dispatcher records none (one ledger commit
-    /// less per message).
+    /// Whether the transport's own record of a delivery is certain and durable, as the outbox's
+    /// files are: `reconcile` always knows (never nil), and `deliver` of an item it delivered
+    /// already reports it delivered and delivers nothing again. The dispatcher then records no
+    /// hand-over mark (it would never be read), and a claim or outcome that a power cut takes
+    /// from the ledger cannot lead to a second delivery: one ledger commit and no sync a message.
     var reconcileIsCertain: Bool { get }
 }
 

@@ -20,7 +20,7 @@ package struct CompiledTemplate: Sendable {
     package let variables: [String]
     /// The template's text as written.
     package let text: String
-    /// The same template rendered without swift-mustache, when it is only text and plain tags.
+    /// The same template rendered without swift-mustache, when it is only text, plain tags and sections.
     let plain: PlainTemplate?
 
     /// Parses `text`. Plain-text templates (SMS, email text, headers) never HTML-escape;
