@@ -36,11 +36,9 @@ extension LedgerStore {
     /// Fingerprints per key, streamed straight from SQLite's buffers.
     package func forEachChangeFingerprint(schedule: String, _ body: (UnsafeRawBufferPointer, ChangeFingerprint?) throws -> Void) throws {
         try queue.read { db in
-            try Self.mapped(db) {
-                let statement = try db.makeStatement(sql: "SELECT key, fingerprint FROM change_fingerprints WHERE schedule = ?")
-                try Self.run(statement, [schedule], db) { row in
-                    try body(Self.bytes(row, 0), ChangeFingerprint(hex: Self.bytes(row, 1)))
-                }
+            let statement = try db.makeStatement(sql: "SELECT key, fingerprint FROM change_fingerprints WHERE schedule = ?")
+            try Self.run(statement, [schedule], db) { row in
+                try body(Self.bytes(row, 0), ChangeFingerprint(hex: Self.bytes(row, 1)))
             }
         }
     }
@@ -48,17 +46,15 @@ extension LedgerStore {
     /// Last seen rows of some keys.
     package func changeRows(schedule: String, keys: [String]) throws -> [String: String] {
         try queue.read { db in
-            try Self.mapped(db) {
-                var result: [String: String] = [:]
-                result.reserveCapacity(keys.count)
-                let statement = try db.makeStatement(sql: "SELECT rows FROM change_rows WHERE schedule = ? AND key = ?")
-                for key in keys {
-                    try Self.run(statement, [schedule, key], db) { row in
-                        result[key] = String(decoding: Self.bytes(row, 0), as: UTF8.self)
-                    }
+            var result: [String: String] = [:]
+            result.reserveCapacity(keys.count)
+            let statement = try db.makeStatement(sql: "SELECT rows FROM change_rows WHERE schedule = ? AND key = ?")
+            for key in keys {
+                try Self.run(statement, [schedule, key], db) { row in
+                    result[key] = String(decoding: Self.bytes(row, 0), as: UTF8.self)
                 }
-                return result
             }
+            return result
         }
     }
 
@@ -96,17 +92,6 @@ extension LedgerStore {
     }
 
     // MARK: Statements without GRDB's per-row values (a million keys per run)
-
-    /// Runs `body` with the ledger file mapped into memory (SQLite's `mmap_size`, at most 2 GiB
-    /// of it), then reads go back to `pread`. A million keys' state on 512-byte pages is a
-    /// quarter of a million page reads, each a system call and a copy without the map
-    /// (docs/benchmarks.md, "W4's CPU outside rendering"). Only around these reads, so that the
-    /// ledger's writes and the delivery's reads stay as they are.
-    private static func mapped<Result>(_ db: Database, _ body: () throws -> Result) throws -> Result {
-        try db.execute(sql: "PRAGMA mmap_size = 2147418112")
-        defer { try? db.execute(sql: "PRAGMA mmap_size = 0") }
-        return try body()
-    }
 
     /// Binds `texts` to `statement`'s parameters in order, steps it through its result calling
     /// `row` at each row (read it with `bytes`), and resets it for the next run.
