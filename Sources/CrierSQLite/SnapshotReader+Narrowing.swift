@@ -19,8 +19,8 @@ extension SnapshotReader {
                               _ body: (CellTexts) throws -> Void) throws {
         var buffer: CellTextsBuffer?
         try forEachStep(query: Self.projected(query, columns: columns), parameters: parameters) { raw, shape in
-            let cells = buffer ?? CellTextsBuffer(shape: shape)
-            buffer = cells
+            if buffer == nil { buffer = CellTextsBuffer(shape: shape) }
+            let cells = buffer.unsafelyUnwrapped
             for index in 0..<shape.names.count {
                 Self.withText(raw, column: Int32(index)) { bytes, lent in
                     if lent { cells.lend(index, bytes) } else if let bytes { cells.copy(index, bytes) } else { cells.lend(index, nil) }

@@ -42,8 +42,9 @@ extension Row: RowCells {
 /// gives them, nil for NULL): valid only during the call that hands it over. A concrete type,
 /// so that the change trigger's pass over a million rows reads each cell without a dynamic call.
 package struct CellTexts: RowCells {
-    /// The result's columns.
-    package let shape: RowShape
+    /// The result's columns. Not retained by each row's copy: the `CellTextsBuffer` that hands
+    /// the row over holds it, and a row is valid only during that call.
+    package unowned(unsafe) let shape: RowShape
     fileprivate let texts: UnsafeMutableBufferPointer<UnsafeRawBufferPointer?>
 
     /// The bytes of column `index`, nil for NULL.
@@ -68,6 +69,7 @@ package final class CellTextsBuffer {
         texts = .allocate(capacity: shape.names.count)
         texts.initialize(repeating: nil)
         copies = Array(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: shape.names.count)
+        cells = CellTexts(shape: shape, texts: texts)
     }
 
     deinit {
@@ -76,7 +78,7 @@ package final class CellTextsBuffer {
     }
 
     /// The row as it stands.
-    package var cells: CellTexts { CellTexts(shape: shape, texts: texts) }
+    package let cells: CellTexts
 
     /// Column `index` is `bytes`, which stay valid until the row is handed over.
     @inline(__always)
