@@ -118,10 +118,12 @@ struct Workspace {
         }
     }
 
-    /// SHA-256 of the snapshot file's bytes, or prints why not and exits 65.
+    /// SHA-256 of the snapshot file's bytes (remembered beside the ledger, in
+    /// `snapshot.sha256`, while the file stays as it was), or prints why not and exits 65.
     func snapshotSHA256() throws -> String {
+        let cache = SnapshotHashCache(path: (repository.config.ledgerPath as NSString).deletingLastPathComponent + "/snapshot.sha256")
         do throws(SnapshotError) {
-            return try SnapshotReader.sha256(of: repository.config.snapshotPath)
+            return try cache.sha256(of: repository.config.snapshotPath)
         } catch {
             printError(error.diagnostic.description)
             throw Exit.invalid
