@@ -275,7 +275,7 @@ private struct TemplateParser {
 
     /// Where the line break at `at` ends, nil when there is none: LF and CR LF, and with
     /// `lineFeedOnly` false every Character swift-mustache counts as a newline (CR, VT, FF, NEL, LS, PS).
-    private func newlineEnd(at at: Int, lineFeedOnly: Bool) -> Int? {
+    private func newlineEnd(at: Int, lineFeedOnly: Bool) -> Int? {
         guard at < bytes.count else { return nil }
         let rest = bytes[at...]
         if rest.starts(with: [0x0D, 0x0A]) { return at + 2 }
