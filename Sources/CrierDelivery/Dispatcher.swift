@@ -72,14 +72,16 @@ package struct Dispatcher: Delivery {
                 logger.warning("uncertain delivery", metadata: ["item": "\(orphan.item.id)", "schedule": "\(orphan.item.schedule)"])
             }
         }
-        let queue = WorkQueue(try ledger.pending(), giveUpAfter: giveUpAfterDeferrals)
+        let queue = WorkQueue(ledger: ledger, count: try ledger.pendingCount(), giveUpAfter: giveUpAfterDeferrals)
         progress?.started(total: queue.count)
         defer { progress?.finished() }
         let shared = Shared(ledger: ledger, runID: runID, gate: gate)
         let sets = [transports] + extraWorkers
+        try queue.prefetch()
         if sets.count == 1 {
             work(queue, transports: transports, shared, into: &summary)
             noteUntried(queue, into: &summary)
+            if let failure = queue.failure { throw failure }
             return summary
         }
         let results = WorkerResults(count: sets.count)
@@ -100,6 +102,7 @@ package struct Dispatcher: Delivery {
         for part in results.all { summary.merge(part) }
         summary.errors.sort { $0.id < $1.id }
         noteUntried(queue, into: &summary)
+        if let failure = queue.failure { throw failure }
         return summary
     }
 
@@ -263,29 +266,65 @@ package struct Dispatcher: Delivery {
     }
 }
 
-/// The pending items, handed out one at a time to the workers, under the core's
-/// `DeliveryQueuePolicy` (which stops the run after too many deferrals in a row).
+/// The pending items, read from the ledger a page at a time and handed out one at a time to the
+/// workers, under the core's `DeliveryQueuePolicy` (which stops the run after too many deferrals
+/// in a row). A page that cannot be read stops the queue; the delivery then throws its error.
 private final class WorkQueue: @unchecked Sendable {
-    private let entries: [LedgerItem]
+    /// Items read at once: a run holds one page of messages, not all of them.
+    static let pageSize = 256
+    private let ledger: any Ledger
+    private var page: [LedgerItem] = []
+    private var pageIndex = 0
+    private var exhausted = false
+    private var handedOut = 0
     private var policy: DeliveryQueuePolicy
-    private var index = 0
     private var stopped: [String: TransportFault] = [:]
     private let lock = NSLock()
+    /// Why a page could not be read, if one could not.
+    private(set) var failure: (any Error)?
 
-    init(_ entries: [LedgerItem], giveUpAfter: Int) {
-        self.entries = entries
+    /// A queue over the `count` items pending in `ledger`.
+    init(ledger: any Ledger, count: Int, giveUpAfter: Int) {
+        self.ledger = ledger
+        self.count = count
         policy = DeliveryQueuePolicy(giveUpAfter: giveUpAfter)
     }
 
-    /// All items, handed out or not.
-    var count: Int { entries.count }
+    /// The items pending when delivery started.
+    let count: Int
+
+    /// Reads the first page now (a ledger that cannot be read fails before any worker starts).
+    func prefetch() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try readPage()
+    }
 
     func next() -> LedgerItem? {
         lock.lock()
         defer { lock.unlock() }
-        guard !policy.stopped, index < entries.count else { return nil }
-        index += 1
-        return entries[index - 1]
+        guard !policy.stopped, failure == nil else { return nil }
+        if pageIndex == page.count, !exhausted {
+            do {
+                try readPage()
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        guard pageIndex < page.count else { return nil }
+        pageIndex += 1
+        handedOut += 1
+        return page[pageIndex - 1]
+    }
+
+    /// The next page, after the last item handed out (under the lock).
+    private func readPage() throws {
+        guard pageIndex == page.count, !exhausted else { return }
+        let next = try ledger.pending(after: page.last?.item.id, limit: Self.pageSize)
+        exhausted = next.count < Self.pageSize
+        page = next
+        pageIndex = 0
     }
 
     /// Stops handing out the items of transport `name` for this run (the first fault is kept).
@@ -313,7 +352,7 @@ private final class WorkQueue: @unchecked Sendable {
     var untried: Int {
         lock.lock()
         defer { lock.unlock() }
-        return policy.stopped ? entries.count - index : 0
+        return policy.stopped ? max(count - handedOut, 0) : 0
     }
 }
 

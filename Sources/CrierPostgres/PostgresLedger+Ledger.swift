@@ -123,9 +123,38 @@ extension PostgresLedger: Ledger {
             var items: [LedgerItem] = []
             try connection.forEachRow("""
                 SELECT payload, state, attempts, last_error, event_at FROM items WHERE state = 'pending'
-                ORDER BY created_at, schedule, key, recipient
+                ORDER BY created_at, schedule, key, recipient, id
                 """) { items.append(try Self.ledgerItem($0)) }
             return items
+        }
+    }
+
+    /// A page of the pending items in plan order, after the item `after`.
+    package func pending(after: String?, limit: Int) throws -> [LedgerItem] {
+        try locked { connection in
+            var items: [LedgerItem] = []
+            let page = "ORDER BY created_at, schedule, key, recipient, id LIMIT \(max(limit, 0))"
+            if let after {
+                try connection.forEachRow("""
+                    SELECT payload, state, attempts, last_error, event_at FROM items WHERE state = 'pending'
+                      AND (created_at, schedule, key, recipient, id) > (SELECT created_at, schedule, key, recipient, id FROM items WHERE id = $1)
+                    \(page)
+                    """, [after]) { items.append(try Self.ledgerItem($0)) }
+            } else {
+                try connection.forEachRow("SELECT payload, state, attempts, last_error, event_at FROM items WHERE state = 'pending' \(page)") {
+                    items.append(try Self.ledgerItem($0))
+                }
+            }
+            return items
+        }
+    }
+
+    /// How many items are pending.
+    package func pendingCount() throws -> Int {
+        try locked { connection in
+            var count = 0
+            try connection.forEachRow("SELECT count(*) AS n FROM items WHERE state = 'pending'") { count = $0.int("n") }
+            return count
         }
     }
 

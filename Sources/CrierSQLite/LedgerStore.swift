@@ -207,8 +207,33 @@ package final class LedgerStore: Ledger {
         try items(sql: """
             SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
             WHERE items.state IN ('pending', 'sending') AND items.state = 'pending'
-            ORDER BY items.created_at, items.schedule, items.key, items.recipient
+            ORDER BY items.created_at, items.schedule, items.key, items.recipient, items.id
             """)
+    }
+
+    /// A page of the pending items in plan order, after the item `after`.
+    package func pending(after: String?, limit: Int) throws -> [LedgerItem] {
+        guard let after else {
+            return try items(sql: """
+                SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
+                WHERE items.state IN ('pending', 'sending') AND items.state = 'pending'
+                ORDER BY items.created_at, items.schedule, items.key, items.recipient, items.id LIMIT ?
+                """, arguments: [limit])
+        }
+        return try items(sql: """
+            SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
+            WHERE items.state IN ('pending', 'sending') AND items.state = 'pending'
+              AND (items.created_at, items.schedule, items.key, items.recipient, items.id)
+                  > (SELECT created_at, schedule, key, recipient, id FROM items WHERE id = ?)
+            ORDER BY items.created_at, items.schedule, items.key, items.recipient, items.id LIMIT ?
+            """, arguments: [after, limit])
+    }
+
+    /// How many items are pending.
+    package func pendingCount() throws -> Int {
+        try queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE state IN ('pending', 'sending') AND state = 'pending'") ?? 0
+        }
     }
 
     /// pending → sending, only if still pending.

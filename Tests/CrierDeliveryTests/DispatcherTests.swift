@@ -18,8 +18,8 @@ struct DispatcherTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    func ledger(items count: Int) throws -> (LedgerStore, Int64) {
-        let ledger = try LedgerStore(path: directory + "/ledger.sqlite")
+    func ledger(items count: Int, in name: String = "ledger") throws -> (LedgerStore, Int64) {
+        let ledger = try LedgerStore(path: directory + "/\(name).sqlite")
         let run = try ledger.beginRun(command: "run", at: at, clock: at)
         let items = (0..<count).map { n in
             let key = String(format: "J%04d", n)
@@ -40,16 +40,24 @@ struct DispatcherTests {
     }
 
     @Test func eightWorkersDeliverEveryItemExactlyOnce() throws {
-        let (ledger, run) = try ledger(items: 200)
+        // 600 items: the queue reads the ledger 256 at a time, so the workers cross two page ends.
+        let (ledger, run) = try ledger(items: 600)
+        let order = try ledger.pending().map(\.item.id)
         let log = DeliveryLog()
         var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log))
         dispatcher.extraWorkers = (1..<8).map { [.email: RecordingTransport(worker: $0, log: log)] }
         let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: []))
-        #expect(summary.sent == 200)
-        #expect(log.itemIDs.count == 200)
-        #expect(Set(log.itemIDs).count == 200, "no item twice")
+        #expect(summary.sent == 600)
+        #expect(log.itemIDs.count == 600)
+        #expect(Set(log.itemIDs).count == 600, "no item twice")
         #expect(Set(log.workers).count > 1, "the work was shared: \(Set(log.workers))")
-        #expect(try ledger.stateCounts() == [.sent: 200])
+        #expect(try ledger.stateCounts() == [.sent: 600])
+        // One worker takes them in the ledger's order, page after page.
+        let (single, singleRun) = try self.ledger(items: 600, in: "single")
+        let singleLog = DeliveryLog()
+        #expect(try self.dispatcher(RecordingTransport(worker: 0, log: singleLog)).deliver(ledger: single, runID: singleRun,
+                                                                                        gate: DeliveryRules(optedOut: [])).sent == 600)
+        #expect(singleLog.itemIDs == order)
     }
 
     @Test func overTheDailyCapItemsStayPendingForTheNextRun() throws {

@@ -128,6 +128,31 @@ package enum LedgerConformance {
             #expect(try ledger.sentCount(channels: [.sms], since: at) == 1)
             #expect(try ledger.sentCount(channels: [.email], since: at) == 0)
         },
+        Check(name: "pending items read a page at a time come in pending()'s order, whatever became of the page's last item") { fresh in
+            let ledger = try fresh().openForRun()
+            let run = try ledger.beginRun(command: "run", at: at, clock: at)
+            // Two slots recorded at different times; keys, and one key with two recipients.
+            _ = try ledger.record(plan(slot: slotA, items: ["J3", "J1", "J2", "J10"].map { item($0) } + [item("J1", recipient: "+64211111111")]),
+                                  runID: run, at: at)
+            _ = try ledger.record(plan(slot: slotB, items: [item("K2", slot: slotB), item("K1", slot: slotB)]), runID: run, at: at.addingTimeInterval(60))
+            let all = try ledger.pending().map(\.item.id)
+            #expect(all.count == 7 && Set(all).count == 7)
+            #expect(try ledger.pendingCount() == 7)
+            for size in [1, 2, 3, 7, 50] {
+                var read: [String] = []
+                while let page = Optional(try ledger.pending(after: read.last, limit: size)), !page.isEmpty {
+                    #expect(page.count <= size)
+                    read += page.map(\.item.id)
+                }
+                #expect(read == all, "pages of \(size)")
+            }
+            // The page's last item claimed and settled meanwhile: the next page still follows it.
+            let first = try ledger.pending(after: nil, limit: 3).map(\.item.id)
+            #expect(try ledger.claim(id: first[2], runID: run, at: at))
+            #expect(try ledger.settle(Settlement(id: first[2], runID: run, state: .sent), at: at))
+            #expect(try ledger.pending(after: first[2], limit: 10).map(\.item.id) == Array(all[3...]))
+            #expect(try ledger.pendingCount() == 6)
+        },
         Check(name: "items a dead run left sending are listed with their run, to settle as that run") { fresh in
             let ledger = try fresh().openForRun()
             let dead = try ledger.beginRun(command: "run", at: at, clock: at)
