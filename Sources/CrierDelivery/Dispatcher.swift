@@ -72,7 +72,7 @@ package struct Dispatcher: Delivery {
                 logger.warning("uncertain delivery", metadata: ["item": "\(orphan.item.id)", "schedule": "\(orphan.item.schedule)"])
             }
         }
-        let queue = WorkQueue(ledger: ledger, count: try ledger.pendingCount(), giveUpAfter: giveUpAfterDeferrals)
+        let queue = WorkQueue(ledger: ledger, ids: try ledger.pendingIDs(), giveUpAfter: giveUpAfterDeferrals)
         progress?.started(total: queue.count)
         defer { progress?.finished() }
         let shared = Shared(ledger: ledger, runID: runID, gate: gate)
@@ -266,16 +266,19 @@ package struct Dispatcher: Delivery {
     }
 }
 
-/// The pending items, read from the ledger a page at a time and handed out one at a time to the
-/// workers, under the core's `DeliveryQueuePolicy` (which stops the run after too many deferrals
-/// in a row). A page that cannot be read stops the queue; the delivery then throws its error.
+/// The pending items: their ids read when delivery starts, the items themselves a page at a time,
+/// handed out one at a time to the workers, under the core's `DeliveryQueuePolicy` (which stops
+/// the run after too many deferrals in a row). A page that cannot be read stops the queue; the
+/// delivery then throws its error.
 private final class WorkQueue: @unchecked Sendable {
     /// Items read at once: a run holds one page of messages, not all of them.
     static let pageSize = 256
     private let ledger: any Ledger
+    private let ids: [String]
+    /// Ids read into pages so far.
+    private var read = 0
     private var page: [LedgerItem] = []
     private var pageIndex = 0
-    private var exhausted = false
     private var handedOut = 0
     private var policy: DeliveryQueuePolicy
     private var stopped: [String: TransportFault] = [:]
@@ -283,15 +286,15 @@ private final class WorkQueue: @unchecked Sendable {
     /// Why a page could not be read, if one could not.
     private(set) var failure: (any Error)?
 
-    /// A queue over the `count` items pending in `ledger`.
-    init(ledger: any Ledger, count: Int, giveUpAfter: Int) {
+    /// A queue over the items of `ledger` with `ids` (pending when delivery started).
+    init(ledger: any Ledger, ids: [String], giveUpAfter: Int) {
         self.ledger = ledger
-        self.count = count
+        self.ids = ids
         policy = DeliveryQueuePolicy(giveUpAfter: giveUpAfter)
     }
 
     /// The items pending when delivery started.
-    let count: Int
+    var count: Int { ids.count }
 
     /// Reads the first page now (a ledger that cannot be read fails before any worker starts).
     func prefetch() throws {
@@ -304,13 +307,12 @@ private final class WorkQueue: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !policy.stopped, failure == nil else { return nil }
-        if pageIndex == page.count, !exhausted {
-            do {
-                try readPage()
-            } catch {
-                failure = error
-                return nil
-            }
+        do {
+            // A page whose items all went (claimed elsewhere, withdrawn) is followed by the next.
+            while pageIndex == page.count, read < ids.count { try readPage() }
+        } catch {
+            failure = error
+            return nil
         }
         guard pageIndex < page.count else { return nil }
         pageIndex += 1
@@ -318,13 +320,13 @@ private final class WorkQueue: @unchecked Sendable {
         return page[pageIndex - 1]
     }
 
-    /// The next page, after the last item handed out (under the lock).
+    /// The next page's items still pending (under the lock).
     private func readPage() throws {
-        guard pageIndex == page.count, !exhausted else { return }
-        let next = try ledger.pending(after: page.last?.item.id, limit: Self.pageSize)
-        exhausted = next.count < Self.pageSize
-        page = next
+        guard pageIndex == page.count, read < ids.count else { return }
+        let slice = Array(ids[read..<min(read + Self.pageSize, ids.count)])
+        page = try ledger.pending(ids: slice)
         pageIndex = 0
+        read += slice.count
     }
 
     /// Stops handing out the items of transport `name` for this run (the first fault is kept).

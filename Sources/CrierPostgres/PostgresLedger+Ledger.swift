@@ -129,33 +129,30 @@ extension PostgresLedger: Ledger {
         }
     }
 
-    /// A page of the pending items in plan order, after the item `after`.
-    package func pending(after: String?, limit: Int) throws -> [LedgerItem] {
+    /// The pending items' ids in plan order.
+    package func pendingIDs() throws -> [String] {
         try locked { connection in
-            var items: [LedgerItem] = []
-            let page = "ORDER BY created_at, schedule, key, recipient, id LIMIT \(max(limit, 0))"
-            if let after {
-                try connection.forEachRow("""
-                    SELECT payload, state, attempts, last_error, event_at FROM items WHERE state = 'pending'
-                      AND (created_at, schedule, key, recipient, id) > (SELECT created_at, schedule, key, recipient, id FROM items WHERE id = $1)
-                    \(page)
-                    """, [after]) { items.append(try Self.ledgerItem($0)) }
-            } else {
-                try connection.forEachRow("SELECT payload, state, attempts, last_error, event_at FROM items WHERE state = 'pending' \(page)") {
-                    items.append(try Self.ledgerItem($0))
-                }
+            var ids: [String] = []
+            try connection.forEachRow("SELECT id FROM items WHERE state = 'pending' ORDER BY created_at, schedule, key, recipient, id") {
+                ids.append($0["id"] ?? "")
             }
-            return items
+            return ids
         }
     }
 
-    /// How many items are pending.
-    package func pendingCount() throws -> Int {
-        try locked { connection in
-            var count = 0
-            try connection.forEachRow("SELECT count(*) AS n FROM items WHERE state = 'pending'") { count = $0.int("n") }
-            return count
+    /// Those of `ids` still pending, in the order given.
+    package func pending(ids: [String]) throws -> [LedgerItem] {
+        guard !ids.isEmpty else { return [] }
+        let found = try locked { connection in
+            var items: [LedgerItem] = []
+            let marks = (1...ids.count).map { "$\($0)" }.joined(separator: ",")
+            try connection.forEachRow("""
+                SELECT payload, state, attempts, last_error, event_at FROM items WHERE id IN (\(marks)) AND state = 'pending'
+                """, ids) { items.append(try Self.ledgerItem($0)) }
+            return items
         }
+        let byID = Dictionary(found.map { ($0.item.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { byID[$0] }
     }
 
     /// pending → sending for `runID`, only if still pending (and, with a `claimCap`, only while

@@ -211,29 +211,26 @@ package final class LedgerStore: Ledger {
             """)
     }
 
-    /// A page of the pending items in plan order, after the item `after`.
-    package func pending(after: String?, limit: Int) throws -> [LedgerItem] {
-        guard let after else {
-            return try items(sql: """
-                SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
-                WHERE items.state IN ('pending', 'sending') AND items.state = 'pending'
-                ORDER BY items.created_at, items.schedule, items.key, items.recipient, items.id LIMIT ?
-                """, arguments: [limit])
+    /// The pending items' ids in plan order.
+    package func pendingIDs() throws -> [String] {
+        try queue.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT id FROM items WHERE state IN ('pending', 'sending') AND state = 'pending'
+                ORDER BY created_at, schedule, key, recipient, id
+                """)
         }
-        return try items(sql: """
-            SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
-            WHERE items.state IN ('pending', 'sending') AND items.state = 'pending'
-              AND (items.created_at, items.schedule, items.key, items.recipient, items.id)
-                  > (SELECT created_at, schedule, key, recipient, id FROM items WHERE id = ?)
-            ORDER BY items.created_at, items.schedule, items.key, items.recipient, items.id LIMIT ?
-            """, arguments: [after, limit])
     }
 
-    /// How many items are pending.
-    package func pendingCount() throws -> Int {
-        try queue.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE state IN ('pending', 'sending') AND state = 'pending'") ?? 0
-        }
+    /// Those of `ids` still pending, in the order given.
+    package func pending(ids: [String]) throws -> [LedgerItem] {
+        guard !ids.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let found = try items(sql: """
+            SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
+            WHERE items.id IN (\(marks)) AND items.state = 'pending'
+            """, arguments: StatementArguments(ids))
+        let byID = Dictionary(found.map { ($0.item.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { byID[$0] }
     }
 
     /// pending → sending, only if still pending.

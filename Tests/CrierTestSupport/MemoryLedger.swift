@@ -241,22 +241,12 @@ final class MemoryLedger: Ledger {
 
     func pending() throws -> [LedgerItem] { items(in: .pending) }
 
-    func pending(after: String?, limit: Int) throws -> [LedgerItem] {
-        let all = items(in: .pending)
-        guard let after, let cursor = contents.items[after] else { return Array(all.prefix(limit)) }
-        // The items after the cursor's place in plan order, wherever it is now.
-        func precedes(_ a: (Date, String, String, String, String), _ b: (Date, String, String, String, String)) -> Bool {
-            if a.0 != b.0 { return a.0 < b.0 }
-            return (a.1, a.2, a.3, a.4) < (b.1, b.2, b.3, b.4)
-        }
-        let place = (cursor.created, cursor.item.schedule, cursor.item.key, cursor.item.recipient, cursor.item.id)
-        return Array(all.filter { item in
-            let entry = contents.items[item.item.id]!
-            return precedes(place, (entry.created, item.item.schedule, item.item.key, item.item.recipient, item.item.id))
-        }.prefix(limit))
-    }
+    func pendingIDs() throws -> [String] { items(in: .pending).map(\.item.id) }
 
-    func pendingCount() throws -> Int { items(in: .pending).count }
+    func pending(ids: [String]) throws -> [LedgerItem] {
+        let byID = Dictionary(items(in: .pending).map { ($0.item.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { byID[$0] }
+    }
 
     func contents(ids: [String]) throws -> [String: PlanItem] {
         var found: [String: PlanItem] = [:]

@@ -108,12 +108,11 @@ package protocol Ledger: LedgerView, LedgerHistory {
     func markHandedOver(id: String, runID: Int64, at: Date) throws
     /// Pending items, oldest first.
     func pending() throws -> [LedgerItem]
-    /// At most `limit` of the pending items, in `pending()`'s order, from the one after the item
-    /// `after` (an id it handed out before, pending or not any more; nil: from the first):
-    /// delivery reads them a page at a time instead of holding every message of a run.
-    func pending(after: String?, limit: Int) throws -> [LedgerItem]
-    /// How many items are pending.
-    func pendingCount() throws -> Int
+    /// The ids of the pending items, in `pending()`'s order: delivery reads the items themselves
+    /// a page at a time (`pending(ids:)`) instead of holding every message of a run.
+    func pendingIDs() throws -> [String]
+    /// Those of `ids` still pending, in the order given.
+    func pending(ids: [String]) throws -> [LedgerItem]
     /// Moves `id` from pending to sending for `runID`; false when it is not pending any more.
     func claim(id: String, runID: Int64, at: Date) throws -> Bool
     /// Records the end of an attempt, only while the item is `sending` for `settlement.runID`;
