@@ -60,6 +60,23 @@ struct DispatcherTests {
         #expect(singleLog.itemIDs == order)
     }
 
+    @Test func aPageThatCannotBeReadStopsTheDeliveryNamingTheItemAndLosesNothing() throws {
+        let (ledger, run) = try ledger(items: 300)
+        let order = try ledger.pendingIDs()
+        // The 281st item's stored message is damaged: the second page cannot be read.
+        try ledger.queue.write { db in
+            try db.execute(sql: "UPDATE item_payloads SET payload = x'0102' WHERE id = ?", arguments: [order[280]])
+        }
+        let log = DeliveryLog()
+        #expect {
+            try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: []))
+        } throws: { error in
+            "\(error)".contains("item \(order[280])") && "\(error)".contains("item_payloads")
+        }
+        #expect(log.itemIDs == Array(order[..<256]), "the first page went out, in order")
+        #expect(try ledger.stateCounts() == [.sent: 256, .pending: 44], "the rest waits, none lost or left sending")
+    }
+
     @Test func overTheDailyCapItemsStayPendingForTheNextRun() throws {
         let (ledger, run) = try ledger(items: 30)
         let log = DeliveryLog()
