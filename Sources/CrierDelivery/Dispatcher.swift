@@ -279,7 +279,6 @@ private final class WorkQueue: @unchecked Sendable {
     private var read = 0
     private var page: [LedgerItem] = []
     private var pageIndex = 0
-    private var handedOut = 0
     private var policy: DeliveryQueuePolicy
     private var stopped: [String: TransportFault] = [:]
     private let lock = NSLock()
@@ -316,7 +315,6 @@ private final class WorkQueue: @unchecked Sendable {
         }
         guard pageIndex < page.count else { return nil }
         pageIndex += 1
-        handedOut += 1
         return page[pageIndex - 1]
     }
 
@@ -354,7 +352,8 @@ private final class WorkQueue: @unchecked Sendable {
     var untried: Int {
         lock.lock()
         defer { lock.unlock() }
-        return policy.stopped ? max(count - handedOut, 0) : 0
+        // The rest of this page and the ids not read yet (some may have gone meanwhile, as before).
+        return policy.stopped ? page.count - pageIndex + ids.count - read : 0
     }
 }
 
