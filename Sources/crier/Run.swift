@@ -70,19 +70,31 @@ enum LedgerSession {
             dispatcher.pace = pace / 1000
         }
         dispatcher.progress = ProgressLine.onTerminal()
-        let smtpChannels = config.smtpChannels
-        if let smtp = config.email.smtp, !smtpChannels.isEmpty {
-            if smtp.connections > 1 {
-                dispatcher.extraWorkers = (1..<smtp.connections).map { _ in Self.transports(config: config, clock: clock) }
-            }
-            if let rate = smtp.ratePerSecond, rate > 0 {
-                dispatcher.throttle = Throttle(perSecond: rate, channels: smtpChannels)
-            }
+        let workers = Self.workers(config: config, transports: dispatcher.transports)
+        if workers > 1 {
+            dispatcher.extraWorkers = (1..<workers).map { _ in Self.transports(config: config, clock: clock) }
+        }
+        if let smtp = config.email.smtp, !config.smtpChannels.isEmpty, let rate = smtp.ratePerSecond, rate > 0 {
+            dispatcher.throttle = Throttle(perSecond: rate, channels: config.smtpChannels)
         }
         if let retryDelay = ProcessInfo.processInfo.environment["CRIER_RETRY_DELAY_MS"].flatMap(Double.init) {
             dispatcher.policy = DeliveryAttempts(maxAttempts: dispatcher.policy.maxAttempts, baseDelay: retryDelay / 1000)
         }
         return dispatcher
+    }
+
+    /// Items delivered at once when every channel goes into the outbox: each file is synced
+    /// before the next, and a disk takes several syncs at once about as fast as one, so four
+    /// writers deliver 10,000 emails in about half the time of one (docs/benchmarks.md, "The
+    /// outbox with four writers").
+    static let outboxWorkers = 4
+
+    /// How many workers deliver at once: `email.smtp.connections` when SMTP carries a channel
+    /// (each worker holds one connection; the other channels' transports follow that number, as
+    /// before), `outboxWorkers` when the outbox carries every channel, otherwise one.
+    static func workers(config: Config, transports: [Channel: any Transport]) -> Int {
+        if let smtp = config.email.smtp, !config.smtpChannels.isEmpty { return max(1, smtp.connections) }
+        return transports.values.allSatisfy { $0 is OutboxTransport } ? outboxWorkers : 1
     }
 
     /// The transport of each channel, as the config chooses (the loader checked that the

@@ -174,6 +174,24 @@ struct DispatcherTests {
         #expect(try handedOver(ledger) == 1, "an SMTP-like transport marks the hand-over before the last byte")
     }
 
+    @Test func fourOutboxWritersWriteEachFileOnceIntoOneFolder() throws {
+        // `run` delivers into the outbox with four workers (each its own OutboxTransport, one folder).
+        let (ledger, run) = try ledger(items: 300)
+        let outbox = OutboxTransport(directory: directory + "/outbox")
+        var dispatcher = try dispatcher(outbox)
+        dispatcher.extraWorkers = (1..<4).map { _ in [.email: OutboxTransport(directory: directory + "/outbox")] }
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: []))
+        #expect(summary.sent == 300 && summary.failed == 0 && summary.leftForRetry == 0)
+        #expect(try ledger.stateCounts() == [.sent: 300])
+        #expect(try ledger.queue.read { db in try Int.fetchOne(db, sql: "SELECT max(attempts) FROM items") } == 1, "each item claimed once")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory + "/outbox/email")
+        #expect(names.count == 300 && names.allSatisfy { $0.hasSuffix(".eml") && !$0.hasPrefix(".") }, "no temporary file left")
+        for id in try ledger.history(HistoryFilter(), limit: 300).map(\.id) {
+            let text = try String(contentsOfFile: outbox.path(id: id, channel: .email), encoding: .utf8)
+            #expect(text.contains("Message-ID: <\(id)@acme.example>"), "\(id)'s file holds its own message")
+        }
+    }
+
     @Test func outboxRecordsAPowerCutTookFromTheLedgerDoNotDeliverTwice() throws {
         // The outbox's claims and outcomes are not synced before its files: a power cut may undo
         // them (items back to pending, or left sending) while the files stay. The next run finds

@@ -54,7 +54,7 @@ struct FaultEndToEndTests {
         let repo = try ConfigRepo(schedules: ["reminder.yaml": ConfigRepo.reminder],
                                   templates: ["reminder.sms.mustache": ConfigRepo.reminderTemplate])
         try repo.makeSnapshot(count: 40) { n in "2026-11-23T2\(n % 4):\(String(format: "%02d", n)):00Z" }
-        let first = try repo.start(["run", "--at", Self.at], environment: ["CRIER_DELIVERY_PACE_MS": "40"])
+        let first = try repo.start(["run", "--at", Self.at], environment: ["CRIER_DELIVERY_PACE_MS": "160"])
         let deadline = Date().addingTimeInterval(20)
         while repo.outbox().count < 3, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         try? FileManager.default.removeItem(atPath: repo.root + "/state/ledger.sqlite.lock")

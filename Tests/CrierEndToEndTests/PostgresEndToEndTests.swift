@@ -25,7 +25,7 @@ struct PostgresEndToEndTests {
     @Test func aHeldLockExits75AndNamesTheOtherHost() throws {
         let repo = try PostgresRepo(hosts: 2, smtp: nil, appointmentsPerDay: 30)
         let slow = try repo.repo.start(["run", "--at", PostgresRepo.firstSlot, "--config", repo.hosts[0]],
-                                       environment: ["CRIER_DELIVERY_PACE_MS": "100"])
+                                       environment: ["CRIER_DELIVERY_PACE_MS": "400"])
         // Wait until the first host holds the lock and delivers.
         let deadline = Date(timeIntervalSinceNow: 30)
         while repo.outboxCount(host: 0) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }

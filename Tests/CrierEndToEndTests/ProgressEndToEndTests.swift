@@ -6,8 +6,9 @@ import Testing
 @Suite("delivery progress line, end to end", .serialized)
 struct ProgressEndToEndTests {
     static let at = "2026-11-23T17:00:00+13:00"
-    /// 40 deliveries, 100 ms apart: about 4 s, over the 2 s after which the line appears.
-    static let slow = ["CRIER_DELIVERY_PACE_MS": "100"]
+    /// 40 deliveries by the outbox's four workers, each pausing 400 ms after each: about 4 s,
+    /// over the 2 s after which the line appears.
+    static let slow = ["CRIER_DELIVERY_PACE_MS": "400"]
 
     func repo() throws -> ConfigRepo {
         let repo = try ConfigRepo(schedules: ["reminder.yaml": ConfigRepo.reminder],

@@ -138,7 +138,7 @@ struct RetryEndToEndTests {
         #expect(early.code == 0 && early.out.contains("No ledger yet"), "\(early.out)\(early.err)")
         #expect(try repo.crier(["retry", "0123"]).code == 64)
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/state/ledger.sqlite"), "a retry creates no ledger")
-        let slow = try repo.start(["run", "--at", Self.at], environment: ["CRIER_DELIVERY_PACE_MS": "60"])
+        let slow = try repo.start(["run", "--at", Self.at], environment: ["CRIER_DELIVERY_PACE_MS": "240"])
         let deadline = Date(timeIntervalSinceNow: 20)
         while repo.outbox().isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         let during = try repo.crier(["retry", "--failed"])

@@ -126,7 +126,7 @@ struct RunEndToEndTests {
 
     @Test func killedRunResumesWithoutSendingTwice() throws {
         let repo = try repo(count: 300)
-        let running = try repo.start(["run", "--at", at], environment: ["CRIER_DELIVERY_PACE_MS": "15"])
+        let running = try repo.start(["run", "--at", at], environment: ["CRIER_DELIVERY_PACE_MS": "60"])
         let deadline = Date().addingTimeInterval(60)
         while repo.outbox().count < 40, Date() < deadline, running.process.isRunning { usleep(10_000) }
         #expect(running.process.isRunning, "the run finished before it could be killed")
@@ -147,8 +147,8 @@ struct RunEndToEndTests {
             let now = try FileManager.default.attributesOfItem(atPath: "\(repo.root)/outbox/sms/\(name)")[.systemFileNumber] as? Int
             #expect(now == inode, "\(name) was delivered twice")
         }
-        // Only the item the kill caught in flight can have been claimed twice.
-        #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE attempts > 1") <= 1)
+        // Only the items the kill caught in flight (one per worker: the outbox has four) can have been claimed twice.
+        #expect(try repo.ledgerCount("SELECT count(*) FROM items WHERE attempts > 1") <= 4)
     }
 
     @Test func brokenScheduleDoesNotStopTheOthers() throws {
