@@ -38,7 +38,7 @@ extension LedgerStore {
         try queue.read { db in
             let statement = try db.makeStatement(sql: "SELECT key, fingerprint FROM change_fingerprints WHERE schedule = ?")
             try Self.run(statement, [schedule], db) { row in
-                try body(Self.bytes(row, 0), ChangeFingerprint(hex: Self.bytes(row, 1)))
+                try body(Self.bytes(row, 0), Self.fingerprint(row, 1))
             }
         }
     }
@@ -82,7 +82,12 @@ extension LedgerStore {
         let deleteRows = try db.makeStatement(sql: "DELETE FROM change_rows WHERE schedule = ? AND key = ?")
         for update in updates {
             if let fingerprint = update.fingerprint {
-                try run(setFingerprint, [update.schedule, update.key, fingerprint], db)
+                // 16 bytes, not 32 hex digits (`v9-fingerprint-bytes`).
+                if let value = ChangeFingerprint(hex: fingerprint) {
+                    try run(setFingerprint, [update.schedule, update.key], db, blob: value.bytes)
+                } else {
+                    try run(setFingerprint, [update.schedule, update.key, fingerprint], db)
+                }
                 try run(setRows, [update.schedule, update.key, update.rows ?? "[]", now], db)
             } else {
                 try run(deleteFingerprint, [update.schedule, update.key], db)
@@ -95,9 +100,15 @@ extension LedgerStore {
 
     /// Binds `texts` to `statement`'s parameters in order, steps it through its result calling
     /// `row` at each row (read it with `bytes`), and resets it for the next run.
-    private static func run(_ statement: Statement, _ texts: [String], _ db: Database,
+    private static func run(_ statement: Statement, _ texts: [String], _ db: Database, blob: [UInt8]? = nil,
                             row: (SQLiteStatement) throws -> Void = { _ in }) throws {
         let handle = statement.sqliteStatement
+        if let blob {
+            // The parameter after the texts.
+            let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+            let code = blob.withUnsafeBytes { sqlite3_bind_blob(handle, Int32(texts.count + 1), $0.baseAddress, Int32($0.count), transient) }
+            guard code == SQLITE_OK else { throw error(code, db) }
+        }
         for (index, text) in texts.enumerated() {
             var text = text
             let code = text.withUTF8 { bytes -> Int32 in
@@ -116,6 +127,14 @@ extension LedgerStore {
             case let code: throw error(code, db)
             }
         }
+    }
+
+    /// The fingerprint in column `index`: 16 bytes (`v9-fingerprint-bytes`), or 32 hex digits
+    /// should one come in as text; nil when it is neither (an unreadable one counts as changed).
+    private static func fingerprint(_ handle: SQLiteStatement, _ index: Int32) -> ChangeFingerprint? {
+        guard sqlite3_column_type(handle, index) == SQLITE_BLOB else { return ChangeFingerprint(hex: bytes(handle, index)) }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return ChangeFingerprint(bytes: UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, index), count: count))
     }
 
     /// Column `index` of the current row as bytes, valid until the next step.

@@ -13,6 +13,9 @@ package final class LedgerStore: Ledger {
     private let lock: LedgerLock?
     /// Puts the hand-over marks on disk (the WAL file synced, shared by the workers asking at once).
     private let walSync: WALSync
+    /// The items this store recorded pending, as it recorded them: delivery takes them from here
+    /// instead of reading their payloads back and decoding them.
+    private let recorded = RecordedItems()
 
     /// Opens (creating when absent, with its folder) the ledger at `path` for writing and
     /// migrates it. Without `lock`, only for a ledger no run can be using (tests, a fresh file).
@@ -110,16 +113,19 @@ package final class LedgerStore: Ledger {
     package func record(_ plan: Plan, runID: Int64, at: Date) throws -> RecordResult {
         let now = Timestamp.utc(at)
         var result = RecordResult()
+        var written: [PlanItem] = []
         try queue.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
-                result = try Self.record(plan, runID: runID, now: now, in: db)
+                result = try Self.record(plan, runID: runID, now: now, in: db) { written.append($0) }
                 return .commit
             }
         }
+        recorded.add(written)
         return result
     }
 
-    private static func record(_ plan: Plan, runID: Int64, now: String, in db: Database) throws -> RecordResult {
+    /// Records `plan` in `db`'s transaction; `wrote` is told of each item recorded pending.
+    private static func record(_ plan: Plan, runID: Int64, now: String, in db: Database, wrote: (PlanItem) -> Void) throws -> RecordResult {
         var result = RecordResult()
         for (claim, status) in plan.slotRecords {
             // A change schedule whose state moved on since the plan read it: its diff is stale.
@@ -165,7 +171,12 @@ package final class LedgerStore: Ledger {
             guard db.changesCount > 0 else { continue }
             try content.execute(arguments: [item.id, PayloadCodec.pack(item.json.compact())])
             try event.execute(arguments: [item.id, runID, now, state.rawValue, item.reason?.description])
-            if state == .pending { result.pending += 1 } else { result.skipped += 1 }
+            if state == .pending {
+                result.pending += 1
+                wrote(item)
+            } else {
+                result.skipped += 1
+            }
         }
         return result
     }
@@ -221,15 +232,35 @@ package final class LedgerStore: Ledger {
         }
     }
 
-    /// Those of `ids` still pending, in the order given.
+    /// Those of `ids` still pending, in the order given. The items this store recorded are not
+    /// read back: their rows say whether they are still pending, the items are the ones recorded.
     package func pending(ids: [String]) throws -> [LedgerItem] {
         guard !ids.isEmpty else { return [] }
-        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-        let found = try items(sql: """
-            SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
-            WHERE items.id IN (\(marks)) AND items.state = 'pending'
-            """, arguments: StatementArguments(ids))
-        let byID = Dictionary(found.map { ($0.item.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let known = recorded.items(ids)
+        let unknown = known.isEmpty ? ids : ids.filter { known[$0] == nil }
+        var byID: [String: LedgerItem] = [:]
+        if !unknown.isEmpty {
+            let marks = Array(repeating: "?", count: unknown.count).joined(separator: ",")
+            for found in try items(sql: """
+                SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
+                WHERE items.id IN (\(marks)) AND items.state = 'pending'
+                """, arguments: StatementArguments(unknown)) where byID[found.item.id] == nil {
+                byID[found.item.id] = found
+            }
+        }
+        if !known.isEmpty {
+            let marks = Array(repeating: "?", count: known.count).joined(separator: ",")
+            try queue.read { db in
+                let rows = try GRDB.Row.fetchCursor(db, sql: """
+                    SELECT id, attempts, last_error, claimed_by FROM items WHERE id IN (\(marks)) AND state = 'pending'
+                    """, arguments: StatementArguments(Array(known.keys)))
+                while let row = try rows.next() {
+                    guard let item = known[row["id"]] else { continue }
+                    byID[item.id] = LedgerItem(item: item, state: .pending, attempts: row["attempts"], lastError: row["last_error"],
+                                               claimedBy: row["claimed_by"])
+                }
+            }
+        }
         return ids.compactMap { byID[$0] }
     }
 
@@ -313,10 +344,40 @@ package final class LedgerStore: Ledger {
     }
 
     static func ledgerItem(_ row: GRDB.Row) throws -> LedgerItem {
+        // `RecordedItems.add` gives the items it keeps the same event time as this.
         let id: String = row["id"]
         var item = try JSONDecoder().decode(PlanItem.self, from: PayloadCodec.unpack(row["payload"], id: id))
         item.eventAt = (row["event_at"] as String?).flatMap(Timestamp.parseISO)
         return LedgerItem(item: item, state: ItemState(rawValue: row["state"]) ?? .pending,
                           attempts: row["attempts"], lastError: row["last_error"], claimedBy: row["claimed_by"])
+    }
+}
+
+/// The items a store recorded pending, by id, each as reading its row back would give it (its
+/// event time to the second, as the row keeps it). The plan holds the same items: keeping them
+/// costs references, not copies.
+private final class RecordedItems: @unchecked Sendable {
+    private var items: [String: PlanItem] = [:]
+    private let lock = NSLock()
+
+    func add(_ written: [PlanItem]) {
+        guard !written.isEmpty else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        items.reserveCapacity(items.count + written.count)
+        for var item in written {
+            item.eventAt = item.eventAt.map(Timestamp.utc).flatMap(Timestamp.parseISO)
+            items[item.id] = item
+        }
+    }
+
+    /// Those of `ids` recorded here.
+    func items(_ ids: [String]) -> [String: PlanItem] {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !items.isEmpty else { return [:] }
+        var found: [String: PlanItem] = [:]
+        for id in ids { if let item = items[id] { found[id] = item } }
+        return found
     }
 }

@@ -67,9 +67,11 @@ struct DispatcherTests {
         try ledger.queue.write { db in
             try db.execute(sql: "UPDATE item_payloads SET payload = x'0102' WHERE id = ?", arguments: [order[280]])
         }
+        // Delivered by a later run: a store that did not record the items reads their payloads back.
+        let later = try LedgerStore(path: directory + "/ledger.sqlite")
         let log = DeliveryLog()
         #expect {
-            try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: []))
+            try dispatcher(RecordingTransport(worker: 0, log: log)).deliver(ledger: later, runID: run, gate: DeliveryRules(optedOut: []))
         } throws: { error in
             "\(error)".contains("item \(order[280])") && "\(error)".contains("item_payloads")
         }

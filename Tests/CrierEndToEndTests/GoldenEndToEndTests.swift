@@ -24,4 +24,29 @@ struct GoldenEndToEndTests {
         let mismatch = try Golden.mismatch(text, file: "demo-first.eml")
         #expect(mismatch == nil, "\(mismatch ?? "")")
     }
+
+    @Test func itemsDeliveredAsRecordedAreTheItemsReadBackFromTheLedger() throws {
+        // A run delivers the items it just recorded as it holds them; a later run reads them back
+        // from the ledger. Both must write the same files, byte for byte.
+        let direct = try ConfigRepo.demo()
+        #expect(try direct.crier(["run", "--at", ConfigRepo.demoInstant]).code == 0)
+        let later = try ConfigRepo.demo()
+        // An outbox that is a file: every delivery fails for now, the items wait for the next run.
+        #expect(FileManager.default.createFile(atPath: later.root + "/outbox", contents: Data()))
+        let failed = try later.crier(["run", "--at", ConfigRepo.demoInstant], environment: ["CRIER_RETRY_DELAY_MS": "1"])
+        #expect(failed.code == 75, "\(failed.out)\(failed.err)")
+        #expect(try later.ledgerCount("SELECT count(*) FROM items WHERE state = 'pending'") > 0)
+        try FileManager.default.removeItem(atPath: later.root + "/outbox")
+        let resumed = try later.crier(["run", "--at", ConfigRepo.demoInstant])
+        #expect(resumed.code == 0, "\(resumed.out)\(resumed.err)")
+        for folder in ["email", "sms"] {
+            let names = direct.outbox(folder)
+            #expect(!names.isEmpty && later.outbox(folder) == names, "\(folder): the same items")
+            for name in names {
+                let one = try Data(contentsOf: URL(fileURLWithPath: "\(direct.root)/outbox/\(folder)/\(name)"))
+                let other = try Data(contentsOf: URL(fileURLWithPath: "\(later.root)/outbox/\(folder)/\(name)"))
+                #expect(one == other, "\(folder)/\(name) differs")
+            }
+        }
+    }
 }

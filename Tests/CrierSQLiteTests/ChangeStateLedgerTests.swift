@@ -50,6 +50,27 @@ struct ChangeStateLedgerTests {
         #expect(try ledger.changeFingerprints(schedule: "other") == ["T1": one])
     }
 
+    @Test func fingerprintsAreKeptAsSixteenBytesAndEarlierHexOnesAreConverted() throws {
+        let fingerprint = ChangeFingerprint(first: 0x0123_4567_89ab_cdef, second: 0xfedc_ba98_7654_3210)
+        let path = directory + "/v8.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try LedgerSchema.migrator.migrate(queue, upTo: "v8-compact-delivery")
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO change_fingerprints VALUES ('s', 'T1', ?), ('s', 'T2', 'not a fingerprint')", arguments: [fingerprint.hex])
+        }
+        try queue.close()
+        let ledger = try LedgerStore(path: path)
+        _ = try ledger.record(plan([ChangeStateUpdate(schedule: "s", key: "T3", fingerprint: fingerprint.hex, rows: "[]")]), runID: 1, at: Date())
+        let stored = try ledger.queue.read { db in
+            try GRDB.Row.fetchAll(db, sql: "SELECT key, typeof(fingerprint) AS type, length(fingerprint) AS size FROM change_fingerprints ORDER BY key")
+                .map { "\($0["key"] as String) \($0["type"] as String) \($0["size"] as Int)" }
+        }
+        #expect(stored == ["T1 blob 16", "T2 text 17", "T3 blob 16"], "converted by the migration, recorded as bytes, the unreadable one left")
+        #expect(Data(fingerprint.bytes) == Data([0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10]))
+        #expect(try fingerprints(ledger, "s").map(\.1) == [fingerprint.hex, nil, fingerprint.hex])
+        #expect(try ledger.changeFingerprints(schedule: "s") == ["T1": fingerprint.hex, "T2": "", "T3": fingerprint.hex])
+    }
+
     @Test func theSplitMigrationKeepsTheStateOfEarlierLedgers() throws {
         let path = directory + "/old.sqlite"
         let queue = try DatabaseQueue(path: path)

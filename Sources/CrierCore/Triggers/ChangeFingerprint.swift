@@ -28,7 +28,7 @@ struct FNV {
 
 /// The change trigger's fingerprint of one key: two order-independent sums of 64-bit FNV-1a
 /// hashes of each row's recipient and watched values (the second one XOR the row count).
-/// Written as 32 hex digits in plans and in the ledger.
+/// Written as 32 hex digits in plans (and in PostgreSQL), as 16 bytes in the SQLite ledger.
 package struct ChangeFingerprint: Sendable, Hashable {
     /// The first sum.
     package var first: UInt64
@@ -67,6 +67,18 @@ package struct ChangeFingerprint: Sendable, Hashable {
         let pairs = (nibbles >> 4 | nibbles) & 0x00ff_00ff_00ff_00ff
         let quads = (pairs >> 8 | pairs) & 0x0000_ffff_0000_ffff
         return UInt32(truncatingIfNeeded: quads >> 16 | quads)
+    }
+
+    /// Reads the 16 bytes `bytes` writes; nil for any other length.
+    package init?(bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 16 else { return nil }
+        first = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        second = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+
+    /// The two words, big-endian: 16 bytes, half the hex digits' size (how the SQLite ledger keeps it).
+    package var bytes: [UInt8] {
+        withUnsafeBytes(of: (first.bigEndian, second.bigEndian)) { Array($0) }
     }
 
     /// Reads 32 lower-case hex digits; nil for anything else.
