@@ -195,14 +195,6 @@ package struct ChangeEvaluator {
         mode.step(stored: storedKey(id), current: current(id), on: trigger.on)
     }
 
-    /// Where the trigger's columns sit in rows of `shape` (the last shape's, kept).
-    private mutating func columns(of shape: RowShape) -> Columns {
-        if let columns, columns.shape === shape { return columns }
-        let found = Columns(shape, watch: trigger.watch)
-        columns = found
-        return found
-    }
-
     /// Counts `row` into its key's fingerprint and keeps it as the mode wants.
     private mutating func consider(_ row: Row) {
         guard let id = count(row) else { return }
@@ -216,9 +208,10 @@ package struct ChangeEvaluator {
     /// Counts `cells` into its key's fingerprint: the first row per (key, recipient) counts.
     /// Returns the key's id, nil when the row does not count.
     private mutating func count(_ cells: some RowCells) -> Int32? {
-        let columns = columns(of: cells.shape)
+        // The kept columns are read in place: a copy per row would retain its shape and list.
+        if columns?.shape !== cells.shape { columns = Columns(cells.shape, watch: trigger.watch) }
         var found: Int32?
-        if let index = columns.key {
+        if let index = columns.unsafelyUnwrapped.key {
             cells.withText(index) { key in
                 if tally.counts(key: key), let key { found = keyID(key) }
             }
@@ -226,7 +219,7 @@ package struct ChangeEvaluator {
             _ = tally.counts(key: nil)
         }
         guard let id = found else { return nil }
-        let text = recipientText(cells, columns)
+        let text = recipientText(cells, columns.unsafelyUnwrapped.recipient)
         let index = Int(id)
         if firstRecipient[index] < 0 {
             firstRecipient[index] = text.recipient
@@ -235,7 +228,8 @@ package struct ChangeEvaluator {
         } else {
             moreRecipients[id, default: []].append(text.recipient)
         }
-        sums[index].add(Self.hashes(cells, columns, from: text.hashes))
+        let hashes = Self.hashes(cells, columns.unsafelyUnwrapped.watched, from: text.hashes)
+        sums[index].add(hashes)
         return id
     }
 
@@ -331,19 +325,19 @@ package struct ChangeEvaluator {
             guard let index = first.key, var key = row.values[index].text, !key.isEmpty,
                   let target = key.withUTF8({ targets.find(UnsafeRawBufferPointer($0)) }) else { return }
             let slot = Int(target)
-            let text = recipientText(row, first)
+            let text = recipientText(row, first.recipient)
             guard !fetched[slot].recipients.contains(text.recipient) else { return }
             fetched[slot].recipients.append(text.recipient)
-            fetched[slot].sum.add(Self.hashes(row, first, from: text.hashes))
+            fetched[slot].sum.add(Self.hashes(row, first.watched, from: text.hashes))
             fetched[slot].rows.append(row)
         }
         return mismatched ? [] : fetched
     }
 
     /// The recipient of `cells`, normalised once per distinct text.
-    private mutating func recipientText(_ cells: some RowCells, _ columns: Columns) -> RecipientText {
+    private mutating func recipientText(_ cells: some RowCells, _ column: Int?) -> RecipientText {
         var info: RecipientText?
-        if let index = columns.recipient {
+        if let index = column {
             cells.withText(index) { bytes in
                 if let bytes { info = recipientText(bytes) }
             }
@@ -376,9 +370,9 @@ package struct ChangeEvaluator {
 
     /// The row's two FNV-1a hashes: its recipient's (given) then its watched values.
     @inline(__always)
-    private static func hashes(_ cells: some RowCells, _ columns: Columns, from start: (UInt64, UInt64)) -> (UInt64, UInt64) {
+    private static func hashes(_ cells: some RowCells, _ watched: [Int?], from start: (UInt64, UInt64)) -> (UInt64, UInt64) {
         var first = FNV(basis: start.0), second = FNV(basis: start.1)
-        for index in columns.watched {
+        for index in watched {
             // NULL, or a column the result lacks, counts as one zero byte.
             guard let index else {
                 withUnsafeBytes(of: UInt8(0)) { first.add($0); second.add($0) }
