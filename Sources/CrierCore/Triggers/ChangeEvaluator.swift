@@ -86,7 +86,8 @@ package struct ChangeEvaluator {
     /// Recipient texts as read, and what they normalise to (per schedule: a few thousand).
     private var recipientTexts = ByteStringTable()
     private var recipientInfo: [RecipientText] = []
-    private var recipients: [String: Int32] = [:]
+    /// The normalised recipients, numbered (bytes, not `String` keys: no SipHash per new text).
+    private var recipients = ByteStringTable()
     private var columns: Columns?
     private var tally = RowTally()
     /// The key id found last, and how often the next key was found by guessing from it.
@@ -352,14 +353,8 @@ package struct ChangeEvaluator {
         let (id, isNew) = recipientTexts.intern(bytes)
         if !isNew { return recipientInfo[Int(id)] }
         let raw = ItemMaker.trimmedRecipient(String(decoding: bytes, as: UTF8.self))
-        let recipient = maker.normalise(raw) ?? raw
-        let number: Int32
-        if let known = recipients[recipient] {
-            number = known
-        } else {
-            number = Int32(recipients.count)
-            recipients[recipient] = number
-        }
+        var recipient = maker.normalise(raw) ?? raw
+        let number = recipient.withUTF8 { recipients.intern(UnsafeRawBufferPointer($0)).id }
         var first = FNV(basis: FingerprintSum.bases.0), second = FNV(basis: FingerprintSum.bases.1)
         first.add(recipient)
         second.add(recipient)
