@@ -159,6 +159,7 @@ package final class LedgerStore: Ledger {
             ON CONFLICT (id) DO UPDATE SET payload = excluded.payload
             """)
         let event = try db.makeStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
+        let compressor = PayloadCompressor()
         for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot.text)) {
             if item.action == .skip, item.reason?.reportsLedger == true {
                 continue
@@ -169,7 +170,7 @@ package final class LedgerStore: Ledger {
             try upsert.execute(arguments: [item.id, item.schedule, item.slot.text, item.key, item.occurrence.text, item.channel.rawValue,
                                            item.recipient, state.rawValue, reason, runID, now, now, item.eventAt.map(Timestamp.utc)])
             guard db.changesCount > 0 else { continue }
-            try content.execute(arguments: [item.id, PayloadCodec.pack(item.json.compact())])
+            try content.execute(arguments: [item.id, compressor.pack(item.json.compact())])
             try event.execute(arguments: [item.id, runID, now, state.rawValue, item.reason?.description])
             if state == .pending {
                 result.pending += 1

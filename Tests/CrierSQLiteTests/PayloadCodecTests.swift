@@ -20,6 +20,22 @@ struct PayloadCodecTests {
         #expect(try PayloadCodec.unpack(PayloadCodec.pack(json), id: "i1") == Data(json.utf8))
     }
 
+    @Test func oneCompressorPacksPayloadAfterPayloadAsPackDoes() throws {
+        // Reset between payloads: each reads back alone, whatever came before it, empty ones too.
+        let compressor = PayloadCompressor()
+        let texts = [String(repeating: json, count: 20), json, "", String(repeating: "x", count: 70_000), json + "{}"]
+        for text in texts {
+            let packed = compressor.pack(text)
+            guard case .blob(let blob) = packed.storage else {
+                Issue.record("not a blob: \(packed)")
+                continue
+            }
+            #expect(try PayloadCodec.unpack(packed, id: "i1") == Data(text.utf8))
+            guard case .blob(let alone) = PayloadCodec.pack(text).storage else { continue }
+            #expect(blob.count <= alone.count + 16, "about as small as compress2's: \(blob.count) against \(alone.count)")
+        }
+    }
+
     @Test func aTextPayloadOfAnOlderLedgerReadsAsItIs() throws {
         #expect(try PayloadCodec.unpack(json.databaseValue, id: "i1") == Data(json.utf8))
     }
