@@ -187,7 +187,7 @@ import Testing
     }
 
     /// Malformed Message-IDs throw invalidHeader(name: "Message-ID").
-    @Test(arguments: ["", "no-at-sign", "<a@x.example>", "a b@x.example", "a@b@x.example", "@x.example", "ā@x.example"])
+    @Test(arguments: ["", "no-at-sign", "<a@x.example>", "a b@x.example", "a@b@x.example", "@x.example", "a@", "ā@x.example", "a@x.examplé"])
     func malformedMessageIDThrows(messageID: String) {
         var message = Self.plainMessage()
         message.messageID = messageID

@@ -133,12 +133,17 @@ extension EmailMessage {
 
     /// Throws `invalidHeader(name: "Message-ID")` unless the id is `left@right` in printable ASCII without `<`/`>`.
     func validateMessageID() throws(MIMEError) {
-        let parts = messageID.split(separator: "@", omittingEmptySubsequences: false)
-        let printable = messageID.unicodeScalars.allSatisfy {
-            (0x21...0x7E).contains($0.value) && $0 != "<" && $0 != ">"
+        // One pass over the bytes (a byte of a non-ASCII character is above 0x7E, so it fails too).
+        var count = 0, ats = 0, at = 0, printable = true
+        for byte in messageID.utf8 {
+            if byte == UInt8(ascii: "@") {
+                ats += 1
+                at = count
+            }
+            if byte < 0x21 || byte > 0x7E || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") { printable = false }
+            count += 1
         }
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, printable,
-              messageID.utf8.count <= Self.maxMessageIDLength else {
+        guard ats == 1, at > 0, at < count - 1, printable, count <= Self.maxMessageIDLength else {
             throw .invalidHeader(name: "Message-ID")
         }
     }
