@@ -132,9 +132,9 @@ extension LedgerStore {
     /// The fingerprint in column `index`: 16 bytes (`v9-fingerprint-bytes`), or 32 hex digits
     /// should one come in as text; nil when it is neither (an unreadable one counts as changed).
     private static func fingerprint(_ handle: SQLiteStatement, _ index: Int32) -> ChangeFingerprint? {
-        guard sqlite3_column_type(handle, index) == SQLITE_BLOB else { return ChangeFingerprint(hex: bytes(handle, index)) }
-        let count = Int(sqlite3_column_bytes(handle, index))
-        return ChangeFingerprint(bytes: UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, index), count: count))
+        // A blob's bytes, or a text's (SQLite converts neither): two calls a row, not four.
+        let stored = UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, index), count: Int(sqlite3_column_bytes(handle, index)))
+        return stored.count == 16 ? ChangeFingerprint(bytes: stored) : ChangeFingerprint(hex: stored)
     }
 
     /// Column `index` of the current row as bytes, valid until the next step.

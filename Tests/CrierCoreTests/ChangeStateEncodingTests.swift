@@ -56,6 +56,22 @@ struct ChangeStateEncodingTests {
         #expect(ChangeRowsJSON.decode(nil).isEmpty)
     }
 
+    @Test func keysEncodedAndDecodedOneAfterAnotherShareAnEncoderAndAShape() {
+        let one = RowShape(names: ["key", "status"]), other = RowShape(names: ["key", "title"])
+        let first = [Row(shape: one, values: [.text("T1"), .text("Open")])]
+        let second = [Row(shape: one, values: [.text("T2"), .null]), Row(shape: one, values: [.text("T2"), .integer(7)])]
+        let third = [Row(shape: other, values: [.text("T3"), .text("Ngā \"mihi\"")])]
+        var encoder = ChangeRowsJSON.Encoder()
+        let texts = [first, second, third].map { ChangeRowsJSON.encode($0, with: &encoder) }
+        #expect(texts == [first, second, third].map { ChangeRowsJSON.encode($0) }, "the same text as a fresh encoder's")
+        var shape: RowShape?
+        let decoded = texts.map { ChangeRowsJSON.decode($0, sharing: &shape) }
+        #expect(decoded.map { $0.map(\.values) } == [first, second, third].map { $0.map(\.values) })
+        #expect(decoded[0][0].shape === decoded[1][1].shape, "rows with the same names share one shape")
+        #expect(decoded[2][0].shape.names == ["key", "title"] && shape === decoded[2][0].shape)
+        #expect(ChangeRowsJSON.decode(nil, sharing: &shape).isEmpty)
+    }
+
     @Test func fingerprintsReadBackTheirHex() {
         let fingerprint = ChangeFingerprint(first: 0x0123_4567_89ab_cdef, second: 0xfedc_ba98_7654_3210)
         #expect(fingerprint.hex == "0123456789abcdeffedcba9876543210")

@@ -396,19 +396,22 @@ package struct ChangeEvaluator {
         var items: [PlanItem] = []
         var updates: [ChangeStateUpdate] = []
         updates.reserveCapacity(steps.count)
+        // One shape for the stored rows read back, one encoder for the rows stored: not one per key.
+        var storedShape: RowShape?
+        var encoder = ChangeRowsJSON.Encoder()
         for (id, step) in steps {
             let key = keys.string(id)
             guard step.records else {
                 updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: nil, rows: nil))
-                if step.event == .leave { items += event(.leave, key: key, rows: ChangeRowsJSON.decode(oldRows[key]), old: []) }
+                if step.event == .leave { items += event(.leave, key: key, rows: ChangeRowsJSON.decode(oldRows[key], sharing: &storedShape), old: []) }
                 continue
             }
             let rows = kept[id] ?? []
             updates.append(ChangeStateUpdate(schedule: schedule, key: key, fingerprint: sums[Int(id)].fingerprint.hex,
-                                             rows: mode == .baseline ? encoded.json(key: id) : ChangeRowsJSON.encode(rows)))
+                                             rows: mode == .baseline ? encoded.json(key: id) : ChangeRowsJSON.encode(rows, with: &encoder)))
             switch step.event {
             case .enter: items += event(.enter, key: key, rows: rows, old: [])
-            case .change: items += event(.change, key: key, rows: rows, old: ChangeRowsJSON.decode(oldRows[key]))
+            case .change: items += event(.change, key: key, rows: rows, old: ChangeRowsJSON.decode(oldRows[key], sharing: &storedShape))
             case .leave, nil: break
             }
         }

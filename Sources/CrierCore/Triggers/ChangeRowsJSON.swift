@@ -35,9 +35,14 @@ enum ChangeRowsJSON {
 
     /// `rows` as JSON.
     static func encode(_ rows: [Row]) -> String {
+        var encoder = Encoder()
+        return encode(rows, with: &encoder)
+    }
+
+    /// `rows` as JSON, with an encoder kept from key to key (its column names written once per shape).
+    static func encode(_ rows: [Row], with encoder: inout Encoder) -> String {
         var out: [UInt8] = [UInt8(ascii: "[")]
         out.reserveCapacity(rows.count * 96)
-        var encoder = Encoder()
         for (index, row) in rows.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             encoder.append(row, to: &out)
@@ -50,9 +55,17 @@ enum ChangeRowsJSON {
     /// `encode`'s own output is read byte by byte; anything else it would not write (white
     /// space, fractions, `true`, nesting, a name twice, a surrogate escape) by Foundation's parser.
     static func decode(_ json: String?) -> [Row] {
+        var shape: RowShape?
+        return decode(json, sharing: &shape)
+    }
+
+    /// `decode`, its rows sharing `shape` when they have its names (and `shape` the last rows' after).
+    static func decode(_ json: String?, sharing shape: inout RowShape?) -> [Row] {
         guard var json else { return [] }
-        if let rows = json.withUTF8({ bytes in
+        if let rows = json.withUTF8({ bytes -> [Row]? in
             var reader = Reader(bytes: UnsafeRawBufferPointer(bytes))
+            reader.shape = shape
+            defer { shape = reader.shape }
             return reader.rows()
         }) {
             return rows
