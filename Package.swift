@@ -39,10 +39,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 "CZlib",
+                "CZstd",
             ],
             swiftSettings: swiftSettings
         ),
-        // zlib: the ledger stores each message's payload compressed.
+        // zstd: the ledger stores each message's payload compressed; zlib: as ledgers before
+        // `v10-zstd-payloads` stored them.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `crier sample`: realistic sample snapshots of the reference schema, for demos and benchmarks.
         .target(

@@ -8,7 +8,7 @@ want=(libsqlite3-dev sqlite3 python3 libcurl4-openssl-dev openssl)
 want+=(libpq-dev postgresql iproute2)
 want+=(chromium poppler-utils)   # the HTML preview tests: a headless browser, pdftotext
 want+=(libcairo2-dev libpango1.0-dev fonts-dejavu-core)   # PDF attachments (Cairo + Pango)
-want+=(zlib1g-dev)   # the ledger's compressed payloads
+want+=(libzstd-dev zlib1g-dev)   # the ledger's compressed payloads (zstd; zlib in older ledgers)
 missing=()
 for package in "${want[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,4 +1,5 @@
 import CrierCore
+import CZlib
 import Foundation
 import GRDB
 import Testing
@@ -32,8 +33,24 @@ struct PayloadCodecTests {
             }
             #expect(try PayloadCodec.unpack(packed, id: "i1") == Data(text.utf8))
             guard case .blob(let alone) = PayloadCodec.pack(text).storage else { continue }
-            #expect(blob.count <= alone.count + 16, "about as small as compress2's: \(blob.count) against \(alone.count)")
+            #expect(blob == alone, "the same bytes as a payload packed alone")
         }
+    }
+
+    @Test func aZlibPayloadOfAnOlderLedgerReadsAsItIs() throws {
+        // What `v8-compact-delivery` up to `v10-zstd-payloads` wrote: the count, then a zlib stream.
+        let text = String(repeating: json, count: 5)
+        var bound = compressBound(uLong(text.utf8.count))
+        var stream = [UInt8](repeating: 0, count: Int(bound))
+        #expect(compress2(&stream, &bound, Array(text.utf8), uLong(text.utf8.count), Z_BEST_SPEED) == Z_OK)
+        let count = UInt32(text.utf8.count)
+        let blob = (0..<4).map { UInt8(truncatingIfNeeded: count >> (8 * $0)) } + stream[..<Int(bound)]
+        #expect(try PayloadCodec.unpack(Data(blob).databaseValue, id: "i1") == Data(text.utf8))
+        guard case .blob(let packed) = PayloadCodec.pack(text).storage else {
+            Issue.record("not a blob")
+            return
+        }
+        #expect(Array(packed[4..<8]) == [0x28, 0xB5, 0x2F, 0xFD], "new payloads are zstd frames")
     }
 
     @Test func aTextPayloadOfAnOlderLedgerReadsAsItIs() throws {
