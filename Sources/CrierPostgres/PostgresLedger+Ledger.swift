@@ -151,8 +151,7 @@ extension PostgresLedger: Ledger {
                 """, ids) { items.append(try Self.ledgerItem($0)) }
             return items
         }
-        let byID = Dictionary(found.map { ($0.item.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return ids.compactMap { byID[$0] }
+        return found.ordered(by: ids)
     }
 
     /// pending → sending for `runID`, only if still pending (and, with a `claimCap`, only while

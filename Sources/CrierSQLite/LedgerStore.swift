@@ -239,15 +239,13 @@ package final class LedgerStore: Ledger {
         guard !ids.isEmpty else { return [] }
         let known = recorded.items(ids)
         let unknown = known.isEmpty ? ids : ids.filter { known[$0] == nil }
-        var byID: [String: LedgerItem] = [:]
+        var found: [LedgerItem] = []
         if !unknown.isEmpty {
             let marks = Array(repeating: "?", count: unknown.count).joined(separator: ",")
-            for found in try items(sql: """
+            found = try items(sql: """
                 SELECT items.*, item_payloads.payload FROM items JOIN item_payloads USING (id)
                 WHERE items.id IN (\(marks)) AND items.state = 'pending'
-                """, arguments: StatementArguments(unknown)) where byID[found.item.id] == nil {
-                byID[found.item.id] = found
-            }
+                """, arguments: StatementArguments(unknown))
         }
         if !known.isEmpty {
             let marks = Array(repeating: "?", count: known.count).joined(separator: ",")
@@ -257,12 +255,12 @@ package final class LedgerStore: Ledger {
                     """, arguments: StatementArguments(Array(known.keys)))
                 while let row = try rows.next() {
                     guard let item = known[row["id"]] else { continue }
-                    byID[item.id] = LedgerItem(item: item, state: .pending, attempts: row["attempts"], lastError: row["last_error"],
-                                               claimedBy: row["claimed_by"])
+                    found.append(LedgerItem(item: item, state: .pending, attempts: row["attempts"], lastError: row["last_error"],
+                                            claimedBy: row["claimed_by"]))
                 }
             }
         }
-        return ids.compactMap { byID[$0] }
+        return found.ordered(by: ids)
     }
 
     /// pending → sending, only if still pending.

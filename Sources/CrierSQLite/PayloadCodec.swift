@@ -9,12 +9,8 @@ import GRDB
 /// the text, so recording a plan and checkpointing it write half the pages. Ledgers keep what
 /// earlier versions wrote and read it as before: a zlib stream (RFC 1950) after the count, from
 /// `v8-compact-delivery` until `v10-zstd-payloads`, and TEXT (the JSON itself) before.
+/// `PayloadCompressor` packs them.
 enum PayloadCodec {
-    /// The stored form of `json` (one payload; `PayloadCompressor` packs many).
-    static func pack(_ json: String) -> DatabaseValue {
-        PayloadCompressor().pack(json)
-    }
-
     /// The JSON of a stored payload (TEXT as it is, a BLOB decompressed).
     static func unpack(_ value: DatabaseValue, id: String) throws -> Data {
         switch value.storage {

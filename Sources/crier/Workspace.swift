@@ -118,10 +118,16 @@ struct Workspace {
         }
     }
 
-    /// SHA-256 of the snapshot file's bytes (remembered beside the ledger, in
-    /// `snapshot.sha256`, while the file stays as it was), or prints why not and exits 65.
+    /// SHA-256 of the snapshot file's bytes (remembered in `snapshot.sha256` while the file stays
+    /// as it was: beside the SQLite ledger, or in the config folder's `state/` beside a
+    /// PostgreSQL one), or prints why not and exits 65.
     func snapshotSHA256() throws -> String {
-        let cache = SnapshotHashCache(path: (repository.config.ledgerPath as NSString).deletingLastPathComponent + "/snapshot.sha256")
+        let config = repository.config
+        let folder = switch config.ledger {
+        case .sqlite(let path): (path as NSString).deletingLastPathComponent
+        case .postgresql: Config.resolve("state", against: config.directory)
+        }
+        let cache = SnapshotHashCache(path: (folder as NSString).appendingPathComponent("snapshot.sha256"))
         do throws(SnapshotError) {
             return try cache.sha256(of: repository.config.snapshotPath)
         } catch {

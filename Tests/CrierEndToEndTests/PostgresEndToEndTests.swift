@@ -11,9 +11,13 @@ import Testing
 struct PostgresEndToEndTests {
     @Test func aRunOverPostgresSendsOnceAndASecondRunNothing() throws {
         let repo = try PostgresRepo(hosts: 2, smtp: nil, appointmentsPerDay: 4)
+        // With a PostgreSQL ledger the snapshot's hash is remembered in the config folder's state/.
+        try FileManager.default.createDirectory(atPath: repo.repo.root + "/state", withIntermediateDirectories: true)
         let run = try repo.repo.crier(["run", "--at", PostgresRepo.firstSlot, "--config", repo.hosts[0]])
         #expect(run.code == 0, "\(run.err)")
         #expect(run.out.contains("sent 4, failed 0"), "\(run.out)")
+        let remembered = try String(contentsOfFile: repo.repo.root + "/state/snapshot.sha256", encoding: .utf8)
+        #expect(remembered.hasPrefix("crier-snapshot-sha256-v1 "), "\(remembered)")
         // The other host, at the same slot: the slot ran, nothing more goes out.
         let again = try repo.repo.crier(["run", "--at", PostgresRepo.firstSlot, "--config", repo.hosts[1]])
         #expect(again.code == 0, "\(again.err)")

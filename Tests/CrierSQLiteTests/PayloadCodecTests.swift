@@ -11,17 +11,17 @@ struct PayloadCodecTests {
 
     @Test func aPayloadIsStoredCompressedAndReadsBackAsItsJSON() throws {
         let long = String(repeating: json, count: 20)
-        let packed = PayloadCodec.pack(long)
+        let packed = PayloadCompressor().pack(long)
         guard case .blob(let blob) = packed.storage else {
             Issue.record("not a blob: \(packed)")
             return
         }
         #expect(blob.count < long.utf8.count / 4, "repetitive JSON shrinks: \(blob.count) of \(long.utf8.count) bytes")
         #expect(try PayloadCodec.unpack(packed, id: "i1") == Data(long.utf8))
-        #expect(try PayloadCodec.unpack(PayloadCodec.pack(json), id: "i1") == Data(json.utf8))
+        #expect(try PayloadCodec.unpack(PayloadCompressor().pack(json), id: "i1") == Data(json.utf8))
     }
 
-    @Test func oneCompressorPacksPayloadAfterPayloadAsPackDoes() throws {
+    @Test func oneCompressorPacksPayloadAfterPayloadAsAFreshOneDoes() throws {
         // Reset between payloads: each reads back alone, whatever came before it, empty ones too.
         let compressor = PayloadCompressor()
         let texts = [String(repeating: json, count: 20), json, "", String(repeating: "x", count: 70_000), json + "{}"]
@@ -32,7 +32,7 @@ struct PayloadCodecTests {
                 continue
             }
             #expect(try PayloadCodec.unpack(packed, id: "i1") == Data(text.utf8))
-            guard case .blob(let alone) = PayloadCodec.pack(text).storage else { continue }
+            guard case .blob(let alone) = PayloadCompressor().pack(text).storage else { continue }
             #expect(blob == alone, "the same bytes as a payload packed alone")
         }
     }
@@ -46,7 +46,7 @@ struct PayloadCodecTests {
         let count = UInt32(text.utf8.count)
         let blob = (0..<4).map { UInt8(truncatingIfNeeded: count >> (8 * $0)) } + stream[..<Int(bound)]
         #expect(try PayloadCodec.unpack(Data(blob).databaseValue, id: "i1") == Data(text.utf8))
-        guard case .blob(let packed) = PayloadCodec.pack(text).storage else {
+        guard case .blob(let packed) = PayloadCompressor().pack(text).storage else {
             Issue.record("not a blob")
             return
         }
@@ -58,7 +58,7 @@ struct PayloadCodecTests {
     }
 
     @Test func aDamagedPayloadIsNamedByItsItem() throws {
-        guard case .blob(var blob) = PayloadCodec.pack(json).storage else {
+        guard case .blob(var blob) = PayloadCompressor().pack(json).storage else {
             Issue.record("not a blob")
             return
         }

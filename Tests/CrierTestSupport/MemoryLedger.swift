@@ -244,8 +244,7 @@ final class MemoryLedger: Ledger {
     func pendingIDs() throws -> [String] { items(in: .pending).map(\.item.id) }
 
     func pending(ids: [String]) throws -> [LedgerItem] {
-        let byID = Dictionary(items(in: .pending).map { ($0.item.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return ids.compactMap { byID[$0] }
+        items(in: .pending).ordered(by: ids)
     }
 
     func contents(ids: [String]) throws -> [String: PlanItem] {

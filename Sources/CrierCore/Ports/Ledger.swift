@@ -26,6 +26,15 @@ package struct LedgerItem: Sendable, Equatable {
     }
 }
 
+extension Array where Element == LedgerItem {
+    /// These items in the order of `ids` (what `Ledger.pending(ids:)` returns): an id without an
+    /// item is left out, an id found twice gives its first item.
+    package func ordered(by ids: [String]) -> [LedgerItem] {
+        let byID = Dictionary(map { ($0.item.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { byID[$0] }
+    }
+}
+
 /// One schedule's slot: what `record` claims, so that each slot runs once over all hosts.
 package struct ScheduleSlot: Sendable, Hashable, CustomStringConvertible {
     /// The schedule's id.
