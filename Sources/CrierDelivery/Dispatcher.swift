@@ -127,6 +127,9 @@ package struct Dispatcher: Delivery {
     /// passes the gate first. An item's outcome is recorded in the same ledger transaction that
     /// claims the next item (half the transactions); with a pause between items (pace, rate)
     /// it is recorded at once instead, so an item never waits in `sending` after its delivery.
+    /// Where the transport cannot tell afterwards whether a message went out (SMTP, HTTP), the
+    /// item is claimed when its message is handed over, in the record that marks the hand-over
+    /// (`Ledger.settle(_:thenHandOver:)`): one durable record a delivered message.
     private func work(_ queue: WorkQueue, transports: [Channel: any Transport], _ shared: Shared, into summary: inout DeliverySummary) {
         let (ledger, runID, gate) = (shared.ledger, shared.runID, shared.gate)
         var unsettled: Settlement?
@@ -134,7 +137,8 @@ package struct Dispatcher: Delivery {
         while let entry = queue.next() {
             let item = entry.item
             guard admit(item, by: shared, into: &summary) else { continue }
-            if let name = transports[item.channel]?.name, let fault = queue.fault(of: name) {
+            let transport = transports[item.channel]
+            if let name = transport?.name, let fault = queue.fault(of: name) {
                 // The transport stopped: the item waits for the next run, with the fault as its error.
                 if let settlement = unsettled { record(settlement, in: ledger) }
                 unsettled = nil
@@ -146,28 +150,38 @@ package struct Dispatcher: Delivery {
                 continue
             }
             throttle?.wait(for: item.channel)
-            let claimed: Bool
-            do {
-                claimed = try ledger.settle(unsettled, thenClaim: item.id, runID: runID, at: clock.now)
-                unsettled = nil
-            } catch {
-                if let unsettled { record(unsettled, in: ledger) }
-                unsettled = nil
+            let claim = ItemClaim(unsettled: unsettled)
+            unsettled = nil
+            if transport?.reconcileIsCertain ?? true {
+                do {
+                    claim.state = try ledger.settle(claim.unsettled, thenClaim: item.id, runID: runID, at: clock.now) ? .claimed : .taken
+                    claim.unsettled = nil
+                } catch {
+                    if let settlement = claim.unsettled { record(settlement, in: ledger) }
+                    gate.release(item)
+                    logger.error("cannot claim item", metadata: ["item": "\(item.id)", "error": "\(error)"])
+                    summary.leftForRetry += 1
+                    summary.errors.append((item.id, "cannot claim: \(error)"))
+                    continue
+                }
+            }
+            guard claim.state != .taken,
+                  let settlement = attempt(item, runID: runID, transport: transport, claim: claim, ledger: ledger, queue: queue, into: &summary) else {
+                // Another run holds it.
+                if let settlement = claim.unsettled { record(settlement, in: ledger) }
                 gate.release(item)
-                logger.error("cannot claim item", metadata: ["item": "\(item.id)", "error": "\(error)"])
-                summary.leftForRetry += 1
-                summary.errors.append((item.id, "cannot claim: \(error)"))
                 continue
             }
-            guard claimed else {
-                gate.release(item)
-                continue
+            if claim.state != .claimed {
+                // Never handed over (refused, failed or left before its last byte): claimed now
+                // to record how the attempt ended.
+                _ = try? ledger.settle(claim.unsettled, thenClaim: item.id, runID: runID, at: clock.now)
+                claim.unsettled = nil
             }
-            let settlement = attempt(item, runID: runID, transports: transports, ledger: ledger, queue: queue, into: &summary)
             if settlement.state != .sent { gate.release(item) }
             queue.note(deferred: settlement.state == .pending)
             progress?.advanced()
-            if settleAtOnce { record(settlement, in: ledger) } else { unsettled = settlement }
+            if settleAtOnce || claim.state != .claimed { record(settlement, in: ledger) } else { unsettled = settlement }
             if pace > 0 { sleep(pace) }
         }
         if let unsettled { record(unsettled, in: ledger) }
@@ -208,11 +222,11 @@ package struct Dispatcher: Delivery {
         }
     }
 
-    /// Delivers one claimed item (retrying transient trouble per the policy) and counts the
-    /// outcome; the caller records it.
-    private func attempt(_ item: PlanItem, runID: Int64, transports: [Channel: any Transport], ledger: any Ledger, queue: WorkQueue,
-                         into summary: inout DeliverySummary) -> Settlement {
-        guard let transport = transports[item.channel] else {
+    /// Delivers one item (retrying transient trouble per the policy) and counts the outcome;
+    /// the caller records it. nil when the item turned out to be another run's at its hand-over.
+    private func attempt(_ item: PlanItem, runID: Int64, transport: (any Transport)?, claim: ItemClaim, ledger: any Ledger, queue: WorkQueue,
+                         into summary: inout DeliverySummary) -> Settlement? {
+        guard let transport else {
             summary.failed += 1
             return Settlement(id: item.id, runID: runID, state: .failed, error: "no transport for \(item.channel.rawValue)")
         }
@@ -228,15 +242,24 @@ package struct Dispatcher: Delivery {
         var attempts = policy
         let handOver = transport.reconcileIsCertain ? { true } : { [ledger, clock, logger] () -> Bool in
             do {
-                try ledger.markHandedOver(id: item.id, runID: runID, at: clock.now)
-                return true
+                if claim.state == .claimed {
+                    // A retry of a message handed over before.
+                    try ledger.markHandedOver(id: item.id, runID: runID, at: clock.now)
+                } else if claim.state == .unclaimed {
+                    claim.state = .unknown
+                    claim.state = try ledger.settle(claim.unsettled, thenHandOver: item.id, runID: runID, at: clock.now) ? .claimed : .taken
+                    claim.unsettled = nil
+                }
+                return claim.state == .claimed
             } catch {
                 logger.error("cannot record the hand-over", metadata: ["item": "\(item.id)", "error": "\(error)"])
                 return false
             }
         }
         while true {
-            switch attempts.handle(transport.deliver(message, handOver: handOver)) {
+            let outcome = transport.deliver(message, handOver: handOver)
+            if claim.state == .taken { return nil }
+            switch attempts.handle(outcome) {
             case .recordSent(let providerID):
                 summary.sent += 1
                 logger.info("delivered", metadata: ["item": "\(item.id)", "schedule": "\(item.schedule)", "channel": "\(item.channel.rawValue)",
@@ -264,6 +287,27 @@ package struct Dispatcher: Delivery {
             }
         }
     }
+}
+
+/// Whether a worker's item is claimed: before its delivery, or when its message is handed over,
+/// in the same record as the previous item's outcome (`unsettled`).
+private final class ItemClaim {
+    enum State {
+        /// Not claimed (yet).
+        case unclaimed
+        /// This run's.
+        case claimed
+        /// Another run's: left alone.
+        case taken
+        /// The record threw: claimed or not, the attempt's outcome is recorded as if not.
+        case unknown
+    }
+
+    var state = State.unclaimed
+    /// The previous item's outcome, until a record carries it.
+    var unsettled: Settlement?
+
+    init(unsettled: Settlement?) { self.unsettled = unsettled }
 }
 
 /// The pending items: their ids read when delivery starts, the items themselves a page at a time,

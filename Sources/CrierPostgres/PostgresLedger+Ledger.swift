@@ -111,10 +111,7 @@ extension PostgresLedger: Ledger {
 
     /// Records the hand-over of `id`'s message as an event of its claiming run.
     package func markHandedOver(id: String, runID: Int64, at: Date) throws {
-        try locked { connection in
-            try connection.execute("INSERT INTO item_events (item_id, run_id, at, state) VALUES ($1, $2, $3, 'handed-over')",
-                                   [id, "\(runID)", Timestamp.utc(at)])
-        }
+        try locked { connection in try markHandedOver(id: id, runID: runID, at: Timestamp.utc(at), on: connection) }
     }
 
     /// Pending items in plan order.
@@ -197,6 +194,20 @@ extension PostgresLedger: Ledger {
         }
     }
 
+    /// Records `settlement`, claims `id` and marks its hand-over in one transaction (durable at
+    /// its commit, as every commit here).
+    package func settle(_ settlement: Settlement?, thenHandOver id: String, runID: Int64, at: Date) throws -> Bool {
+        let now = Timestamp.utc(at)
+        return try locked { connection in
+            try connection.transaction {
+                if let settlement { _ = try settle(settlement, at: now, on: connection) }
+                guard try claim(id: id, runID: runID, at: now, on: connection) else { return false }
+                try markHandedOver(id: id, runID: runID, at: now, on: connection)
+                return true
+            }
+        }
+    }
+
     /// Closes the run record.
     package func finishRun(_ runID: Int64, outcome: String, at: Date) throws {
         try locked { connection in
@@ -225,6 +236,10 @@ extension PostgresLedger: Ledger {
         guard claimed.changes == 1 else { return false }
         try connection.execute("INSERT INTO item_events (item_id, run_id, at, state) VALUES ($1, $2, $3, 'sending')", [id, "\(runID)", now])
         return true
+    }
+
+    private func markHandedOver(id: String, runID: Int64, at now: String, on connection: PostgresConnection) throws {
+        try connection.execute("INSERT INTO item_events (item_id, run_id, at, state) VALUES ($1, $2, $3, 'handed-over')", [id, "\(runID)", now])
     }
 
     /// Settles an item only while it is still `sending` under `settlement.runID`'s claim: an

@@ -278,9 +278,21 @@ package final class LedgerStore: Ledger {
     package func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date) throws -> Bool {
         let now = Timestamp.utc(at)
         return try queue.write { db in
-            if let settlement { try Self.settle(settlement, at: now, in: db) }
+            if let settlement { _ = try Self.settle(settlement, at: now, in: db) }
             return try Self.claim(id: id, runID: runID, at: now, in: db)
         }
+    }
+
+    /// Records `settlement`, claims `id` and marks its hand-over in one commit, then syncs the
+    /// WAL: one transaction a delivered message instead of the claim's and the mark's.
+    package func settle(_ settlement: Settlement?, thenHandOver id: String, runID: Int64, at: Date) throws -> Bool {
+        let now = Timestamp.utc(at)
+        let claimed = try queue.write { db in
+            if let settlement { _ = try Self.settle(settlement, at: now, in: db) }
+            return try Self.claim(id: id, runID: runID, at: now, handedOver: true, in: db)
+        }
+        if claimed { try walSync.syncCommitted() }
+        return claimed
     }
 
     /// pending → skipped with `reason`.
@@ -297,11 +309,12 @@ package final class LedgerStore: Ledger {
         }
     }
 
-    private static func claim(id: String, runID: Int64, at now: String, in db: Database) throws -> Bool {
+    /// pending → sending; `handedOver` marks the hand-over in the same update.
+    private static func claim(id: String, runID: Int64, at now: String, handedOver: Bool = false, in db: Database) throws -> Bool {
         try db.cachedStatement(sql: """
-            UPDATE items SET state = 'sending', claimed_by = ?, attempts = attempts + 1, updated_at = ?, handed_over_at = NULL
+            UPDATE items SET state = 'sending', claimed_by = ?, attempts = attempts + 1, updated_at = ?, handed_over_at = ?
             WHERE id = ? AND state = 'pending'
-            """).execute(arguments: [runID, now, id])
+            """).execute(arguments: [runID, now, handedOver ? now : nil, id])
         // The row says who claimed it when: no event row on the happy path.
         return db.changesCount == 1
     }

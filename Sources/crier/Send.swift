@@ -189,7 +189,6 @@ struct ManualMessage {
     /// message to the same recipient and key on one day has one id) and that id; an id already
     /// in the ledger is `already-sent`, or with `again` the next free repetition (`#2`, `#3`...).
     func identify(_ item: PlanItem, again: Bool, ledger: any LedgerView) throws -> PlanItem {
-        var item = item
         let content = [item.content?.email?.subject ?? "", item.content?.body ?? ""].joined(separator: "\u{1F}")
         var hasher = StreamingSHA256()
         Array(content.utf8).withUnsafeBytes { hasher.update($0) }

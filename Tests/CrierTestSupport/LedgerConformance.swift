@@ -155,10 +155,30 @@ package enum LedgerConformance {
             #expect(orphans.map(\.item.id) == [item("J1").id])
             #expect(orphans.first?.claimedBy == dead)
             #expect(orphans.first?.item == item("J1"))
+            #expect(orphans.first?.handedOver == false)
             #expect(try ledger.settle(Settlement(id: item("J1").id, runID: dead, state: .uncertain, error: "died"), at: at))
             #expect(try ledger.orphanedSending().isEmpty)
             #expect(try ledger.pending().map(\.item.id) == [item("J2").id])
             #expect(try ledger.failures(since: at).map(\.state) == ["uncertain"])
+        },
+        Check(name: "an item claimed at its hand-over carries the previous outcome and is listed as handed over") { fresh in
+            let ledger = try fresh().openForRun()
+            let dead = try ledger.beginRun(command: "run", at: at, clock: at)
+            _ = try ledger.record(plan(slot: slotA, items: [item("J1"), item("J2"), item("J3")]), runID: dead, at: at)
+            let (j1, j2, j3) = (item("J1").id, item("J2").id, item("J3").id)
+            #expect(try ledger.settle(nil, thenHandOver: j1, runID: dead, at: at))
+            #expect(try ledger.settle(Settlement(id: j1, runID: dead, state: .sent, providerID: "q1"), thenHandOver: j2, runID: dead, at: at))
+            #expect(try ledger.itemStates(ids: [j1, j2, j3]) == [j1: .sent, j2: .sending, j3: .pending])
+            let other = try ledger.beginRun(command: "run", at: at, clock: at)
+            #expect(try !ledger.settle(nil, thenHandOver: j2, runID: other, at: at), "run \(dead)'s item")
+            let orphans = try ledger.orphanedSending()
+            #expect(orphans.map(\.item.id) == [j2])
+            #expect(orphans.first?.handedOver == true)
+            #expect(orphans.first?.claimedBy == dead)
+            // The outcome rides on the next claim even when that claim is lost.
+            #expect(try ledger.claim(id: j3, runID: other, at: at))
+            #expect(try !ledger.settle(Settlement(id: j2, runID: dead, state: .failed, error: "550"), thenHandOver: j3, runID: dead, at: at))
+            #expect(try ledger.itemStates(ids: [j2, j3]) == [j2: .failed, j3: .sending])
         },
         Check(name: "the gate withdraws pending items only") { fresh in
             let ledger = try fresh().openForRun()

@@ -133,6 +133,12 @@ package protocol Ledger: LedgerView, LedgerHistory {
     /// the disk with the next durable record (`markHandedOver`, or the end of the run): it
     /// survives a crash of crier at once, a power cut once that record is written.
     func settle(_ settlement: Settlement?, thenClaim id: String, runID: Int64, at: Date) throws -> Bool
+    /// Records `settlement` (when given), claims `id` for `runID` and marks its hand-over: what
+    /// `settle(_:thenClaim:)` and then `markHandedOver` do, for a transport about to hand over
+    /// the last byte of `id`'s message. Durable before it returns true, with every record before
+    /// it; false when `id` is not pending any more (the settlement is recorded all the same). A
+    /// throw leaves open whether the claim was recorded.
+    func settle(_ settlement: Settlement?, thenHandOver id: String, runID: Int64, at: Date) throws -> Bool
     /// Moves pending `id` to skipped with `reason` (the delivery gate withdrew it); false when
     /// it is not pending any more.
     @discardableResult
@@ -153,4 +159,13 @@ package protocol Ledger: LedgerView, LedgerHistory {
     /// received_at (over every import) decides, and only when that reply is new: STOP adds the
     /// sender to the suppression list, START removes it. Importing again changes nothing.
     func importInbound(_ replies: [InboundReply], at: Date) throws -> InboundImport
+}
+
+extension Ledger {
+    /// Two records, the claim's and the hand-over's (a ledger that can make them one overrides it).
+    package func settle(_ settlement: Settlement?, thenHandOver id: String, runID: Int64, at: Date) throws -> Bool {
+        guard try settle(settlement, thenClaim: id, runID: runID, at: at) else { return false }
+        try markHandedOver(id: id, runID: runID, at: at)
+        return true
+    }
 }
