@@ -176,6 +176,23 @@ struct DispatcherTests {
         #expect(try handedOver(ledger) == 1, "an SMTP-like transport marks the hand-over before the last byte")
     }
 
+    @Test func anItemAnotherRunClaimsBeforeItsHandOverIsNotSentAndStaysThatRuns() throws {
+        let (ledger, run) = try ledger(items: 3)
+        let ids = try ledger.pending().map(\.item.id)
+        let other = try ledger.beginRun(command: "run", at: at, clock: at)
+        let log = DeliveryLog()
+        let summary = try dispatcher(RecordingTransport(worker: 0, log: log))
+            .deliver(ledger: ledger, runID: run, gate: ClaimingGate(ledger: ledger, id: ids[1], runID: other, at: at))
+        #expect(log.itemIDs == [ids[0], ids[2]], "the message of the item taken meanwhile was not completed")
+        #expect(summary.sent == 2 && summary.failed == 0 && summary.leftForRetry == 0)
+        #expect(try ledger.itemStates(ids: ids) == [ids[0]: .sent, ids[1]: .sending, ids[2]: .sent])
+        #expect(try ledger.queue.read { db in try Int64.fetchOne(db, sql: "SELECT claimed_by FROM items WHERE id = ?", arguments: [ids[1]]) } == other)
+        let handedOver = try ledger.queue.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM items WHERE handed_over_at IS NOT NULL ORDER BY id")
+        }
+        #expect(handedOver == [ids[0], ids[2]].sorted(), "each item this run sent was claimed with its hand-over marked")
+    }
+
     @Test func fourOutboxWritersWriteEachFileOnceIntoOneFolder() throws {
         // `run` delivers into the outbox with four workers (each its own OutboxTransport, one folder).
         let (ledger, run) = try ledger(items: 300)
@@ -303,4 +320,18 @@ final class RecordingTransport: Transport, @unchecked Sendable {
     }
 
     func reconcile(itemID: String, channel: Channel) -> Bool? { nil }
+}
+
+/// Lets every item through, and claims one of them for another run when it is asked about it:
+/// that run takes the item between this run's reading and its hand-over.
+private struct ClaimingGate: DeliveryGate, @unchecked Sendable {
+    let ledger: LedgerStore
+    let id: String
+    let runID: Int64
+    let at: Date
+
+    func verdict(for item: PlanItem, at now: Date) -> GateVerdict {
+        if item.id == id { _ = try? ledger.claim(id: id, runID: runID, at: at) }
+        return .deliver
+    }
 }
