@@ -133,19 +133,20 @@ package struct Dispatcher: Delivery {
     private func work(_ queue: WorkQueue, transports: [Channel: any Transport], _ shared: Shared, into summary: inout DeliverySummary) {
         let (ledger, runID, gate) = (shared.ledger, shared.runID, shared.gate)
         var unsettled: Settlement?
+        var stopped: [(id: String, error: String)] = []
         let settleAtOnce = pace > 0 || throttle != nil
         while let entry = queue.next() {
             let item = entry.item
             guard admit(item, by: shared, into: &summary) else { continue }
             let transport = transports[item.channel]
             if let name = transport?.name, let fault = queue.fault(of: name) {
-                // The transport stopped: the item waits for the next run, with the fault as its error.
+                // The transport stopped: the item waits for the next run, with the fault as its
+                // error, noted with a page of others in one record.
                 if let settlement = unsettled { record(settlement, in: ledger) }
                 unsettled = nil
                 gate.release(item)
-                if (try? ledger.claim(id: item.id, runID: runID, at: clock.now)) == true {
-                    record(Settlement(id: item.id, runID: runID, state: .pending, error: fault.message), in: ledger)
-                }
+                stopped.append((item.id, fault.message))
+                if stopped.count == WorkQueue.pageSize { leave(&stopped, in: ledger, runID: runID) }
                 summary.leftForRetry += 1
                 continue
             }
@@ -185,6 +186,19 @@ package struct Dispatcher: Delivery {
             if pace > 0 { sleep(pace) }
         }
         if let unsettled { record(unsettled, in: ledger) }
+        leave(&stopped, in: ledger, runID: runID)
+    }
+
+    /// Notes on `items` (pending, never tried) the fault that stopped their transport, and empties it.
+    private func leave(_ items: inout [(id: String, error: String)], in ledger: any Ledger, runID: Int64) {
+        for (error, group) in Dictionary(grouping: items, by: \.error) {
+            do {
+                try ledger.leavePending(ids: group.map(\.id), error: error, runID: runID, at: clock.now)
+            } catch {
+                logger.error("cannot record delivery state", metadata: ["items": "\(group.count)", "error": "\(error)"])
+            }
+        }
+        items.removeAll()
     }
 
     /// Asks the gate about `item`: true to deliver it; otherwise withdraws it or leaves it

@@ -165,6 +165,26 @@ extension PostgresLedger: Ledger {
         }
     }
 
+    /// Notes `error` on those of `ids` still pending, each with an event, in one transaction.
+    @discardableResult
+    package func leavePending(ids: [String], error: String, runID: Int64, at: Date) throws -> Int {
+        let (now, text) = (Timestamp.utc(at), Redaction.redact(error))
+        return try locked { connection in
+            try connection.transaction {
+                var noted = 0
+                for id in ids {
+                    let row = try connection.execute("UPDATE items SET last_error = $1, updated_at = $2 WHERE id = $3 AND state = 'pending'",
+                                                     [text, now, id])
+                    guard row.changes == 1 else { continue }
+                    try connection.execute("INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES ($1, $2, $3, 'pending', $4)",
+                                           [id, "\(runID)", now, text])
+                    noted += 1
+                }
+                return noted
+            }
+        }
+    }
+
     /// pending → skipped with `reason` (the delivery gate withdrew it).
     @discardableResult
     package func withdraw(id: String, reason: SkipReason, runID: Int64, at: Date) throws -> Bool {

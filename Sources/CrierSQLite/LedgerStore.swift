@@ -295,6 +295,24 @@ package final class LedgerStore: Ledger {
         return claimed
     }
 
+    /// Notes `error` on those of `ids` still pending, each with an event, in one transaction.
+    @discardableResult
+    package func leavePending(ids: [String], error: String, runID: Int64, at: Date) throws -> Int {
+        let (now, text) = (Timestamp.utc(at), Redaction.redact(error))
+        return try queue.write { db in
+            let note = try db.cachedStatement(sql: "UPDATE items SET last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'")
+            let event = try db.cachedStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, 'pending', ?)")
+            var noted = 0
+            for id in ids {
+                try note.execute(arguments: [text, now, id])
+                guard db.changesCount == 1 else { continue }
+                try event.execute(arguments: [id, runID, now, text])
+                noted += 1
+            }
+            return noted
+        }
+    }
+
     /// pending → skipped with `reason`.
     @discardableResult
     package func withdraw(id: String, reason: SkipReason, runID: Int64, at: Date) throws -> Bool {

@@ -180,6 +180,18 @@ package enum LedgerConformance {
             #expect(try !ledger.settle(Settlement(id: j2, runID: dead, state: .failed, error: "550"), thenHandOver: j3, runID: dead, at: at))
             #expect(try ledger.itemStates(ids: [j2, j3]) == [j2: .failed, j3: .sending])
         },
+        Check(name: "items a stopped transport never tried keep waiting, with the fault noted and no attempt counted") { fresh in
+            let ledger = try fresh().openForRun()
+            let run = try ledger.beginRun(command: "run", at: at, clock: at)
+            _ = try ledger.record(plan(slot: slotA, items: [item("J1"), item("J2"), item("J3")]), runID: run, at: at)
+            let (j1, j2, j3) = (item("J1").id, item("J2").id, item("J3").id)
+            #expect(try ledger.claim(id: j2, runID: run, at: at))
+            #expect(try ledger.leavePending(ids: [j1, j2, j3, "no-such-item"], error: "smtp down", runID: run, at: at) == 2)
+            #expect(try ledger.itemStates(ids: [j1, j2, j3]) == [j1: .pending, j2: .sending, j3: .pending])
+            let pending = try ledger.pending()
+            #expect(pending.map(\.item.id) == [j1, j3])
+            #expect(pending.allSatisfy { $0.lastError == "smtp down" && $0.attempts == 0 })
+        },
         Check(name: "the gate withdraws pending items only") { fresh in
             let ledger = try fresh().openForRun()
             let run = try ledger.beginRun(command: "run", at: at, clock: at)

@@ -345,6 +345,21 @@ final class MemoryLedger: Ledger {
     }
 
     @discardableResult
+    func leavePending(ids: [String], error: String, runID: Int64, at: Date) throws -> Int {
+        var noted = 0
+        for id in ids {
+            guard var entry = contents.items[id], entry.state == .pending else { continue }
+            entry.lastError = Redaction.redact(error)
+            entry.updated = at
+            contents.items[id] = entry
+            log(id, ItemState.pending.rawValue, detail: entry.lastError, runID: runID, at: at)
+            storage.writes.append("leave \(entry.item.key)")
+            noted += 1
+        }
+        return noted
+    }
+
+    @discardableResult
     func withdraw(id: String, reason: SkipReason, runID: Int64, at: Date) throws -> Bool {
         guard var entry = contents.items[id], entry.state == .pending else { return false }
         entry.state = .skipped

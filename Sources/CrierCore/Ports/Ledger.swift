@@ -139,6 +139,11 @@ package protocol Ledger: LedgerView, LedgerHistory {
     /// it; false when `id` is not pending any more (the settlement is recorded all the same). A
     /// throw leaves open whether the claim was recorded.
     func settle(_ settlement: Settlement?, thenHandOver id: String, runID: Int64, at: Date) throws -> Bool
+    /// Notes `error` on each of `ids` still pending, with an event each, in one transaction: a
+    /// delivery-wide fault stopped their transport before they were tried (no attempt counted).
+    /// Returns how many it noted.
+    @discardableResult
+    func leavePending(ids: [String], error: String, runID: Int64, at: Date) throws -> Int
     /// Moves pending `id` to skipped with `reason` (the delivery gate withdrew it); false when
     /// it is not pending any more.
     @discardableResult
