@@ -191,6 +191,29 @@ final class CurlHandle {
         lists[option.rawValue] = list
     }
 
+    /// The socket of the connection libcurl keeps open (`CURLOPT_CONNECT_ONLY`), or nil.
+    var activeSocket: Int32? {
+        var socket = curl_socket_t(-1)
+        guard crier_curl_get_socket(raw, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 else { return nil }
+        return socket
+    }
+
+    /// Sends `bytes` on a `CURLOPT_CONNECT_ONLY` connection without blocking (through TLS when
+    /// the connection has it): how many bytes went, or the error (`CURLE_AGAIN`: wait to write).
+    func send(_ bytes: UnsafeRawBufferPointer) -> (code: CURLcode, count: Int) {
+        var count = 0
+        let code = curl_easy_send(raw, bytes.baseAddress, bytes.count, &count)
+        return (code, count)
+    }
+
+    /// Receives into `buffer` from a `CURLOPT_CONNECT_ONLY` connection without blocking: how
+    /// many bytes came (0 with `CURLE_OK`: the server closed), or the error (`CURLE_AGAIN`: wait).
+    func receive(into buffer: UnsafeMutableRawBufferPointer) -> (code: CURLcode, count: Int) {
+        var count = 0
+        let code = curl_easy_recv(raw, buffer.baseAddress, buffer.count, &count)
+        return (code, count)
+    }
+
     /// Runs one transfer, uploading `upload` when given (SMTP: the message; HTTP: a POST
     /// body); `handOver` runs just before its last byte goes to libcurl.
     func perform(upload: [UInt8]? = nil, handOver: (() -> Bool)? = nil) -> Result {
