@@ -3,9 +3,11 @@ import CrierCore
 import Foundation
 
 /// Delivers email over SMTP with libcurl: `smtp://` with STARTTLS (required unless `tls: none`,
-/// never a silent downgrade) or `smtps://`; certificates always verified. One easy handle, so
-/// one connection is reused across messages. A message with several envelope recipients is
-/// sent in one transaction per recipient, so a recipient refused at RCPT fails alone.
+/// never a silent downgrade) or `smtps://`; certificates always verified. libcurl opens the
+/// connection and logs in; the mail transactions run on it in `SMTPSession` (pipelined when
+/// the server offers PIPELINING), and the connection is reused across messages. A message with
+/// several envelope recipients is sent in one transaction per recipient, so a recipient
+/// refused at RCPT fails alone.
 ///
 /// Outcomes: 2xx → delivered; a 5xx at RCPT or after DATA → permanent for that recipient, with
 /// the server's reply line; 4xx and a dropped connection → transient. Faults that are no
