@@ -27,6 +27,24 @@ final class SMTPSession {
         var line: String
     }
 
+    /// When a transaction's time is up, and its limit (for the error text).
+    private struct Deadline {
+        var instant: ContinuousClock.Instant
+        var seconds: TimeInterval
+
+        /// `seconds` from now.
+        init(in seconds: TimeInterval) {
+            self.seconds = seconds
+            instant = .now + .milliseconds(Int(seconds * 1000))
+        }
+
+        /// Whole milliseconds left (0 or less: none).
+        var millisecondsLeft: Int32 {
+            let left = ContinuousClock.now.duration(to: instant).components
+            return Int32(clamping: left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000)
+        }
+    }
+
     /// A reply or why none came.
     private enum Reading {
         case reply(Reply)
@@ -39,7 +57,7 @@ final class SMTPSession {
     private let handle: CurlHandle
     private let socket: Int32
     /// Whether the server's (last) EHLO advertised PIPELINING.
-    let pipelining: Bool
+    private let pipelining: Bool
     /// Whether it advertised SIZE (libcurl then says `MAIL FROM:<a> SIZE=n`).
     private let size: Bool
     /// Whether the connection may carry another transaction.
@@ -47,8 +65,6 @@ final class SMTPSession {
     /// Received bytes not yet read as replies.
     private var inbox: [UInt8] = []
     private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-    /// The current transaction's time limit in seconds (for the error text).
-    private var timeout: TimeInterval = 0
 
     private init(handle: CurlHandle, socket: Int32, extensions: [String]) {
         self.handle = handle
@@ -105,8 +121,7 @@ final class SMTPSession {
     /// refused MAIL, RCPT or DATA the session is reset (RSET) for the next transaction.
     func send(_ message: [UInt8], from sender: String, to recipient: String, timeout: TimeInterval,
               handOver: () -> Bool) -> Transaction {
-        self.timeout = timeout
-        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        let deadline = Deadline(in: timeout)
         var mail = "MAIL FROM:<\(sender)>"
         if size { mail += " SIZE=\(message.count)" }
         let commands = [mail, "RCPT TO:<\(recipient)>", "DATA"].map { $0 + "\r\n" }
@@ -147,7 +162,9 @@ final class SMTPSession {
             close()
             return Transaction(result: Self.result(CURLE_ABORTED_BY_CALLBACK, "handing over was not recorded", last))
         }
-        if let failure = write(Self.dataSection(message), deadline: deadline) { return Transaction(result: Self.failure(failure, after: last)) }
+        if let failure = write(Self.dataSection(message), deadline: deadline) {
+            return Transaction(result: Self.failure(failure, after: last))
+        }
         switch read(deadline: deadline) {
         case .failed(let failure):
             return Transaction(result: Self.failure(failure, after: last))
@@ -179,7 +196,7 @@ final class SMTPSession {
 
     /// Sends RSET (alone) so the next transaction starts clean; closes the connection if the
     /// server does not take it.
-    private func reset(deadline: ContinuousClock.Instant) {
+    private func reset(deadline: Deadline) {
         guard isOpen, write(Array("RSET\r\n".utf8), deadline: deadline) == nil,
               case .reply(let reply) = read(deadline: deadline), reply.code == 250 else {
             close()
@@ -189,7 +206,7 @@ final class SMTPSession {
 
     /// Writes all of `bytes`, waiting for the socket while it is full; nil, or the failure
     /// (the connection is then closed).
-    private func write(_ bytes: [UInt8], deadline: ContinuousClock.Instant) -> CurlHandle.Result? {
+    private func write(_ bytes: [UInt8], deadline: Deadline) -> CurlHandle.Result? {
         guard isOpen else { return Self.result(CURLE_SEND_ERROR, "the connection is closed", nil) }
         var offset = 0
         while offset < bytes.count {
@@ -209,7 +226,7 @@ final class SMTPSession {
 
     /// Reads one reply (a multi-line one to its last line), receiving what libcurl has before
     /// waiting on the socket; the failure closes the connection.
-    private func read(deadline: ContinuousClock.Instant) -> Reading {
+    private func read(deadline: Deadline) -> Reading {
         while true {
             if let reply = takeReply() { return .reply(reply) }
             let (code, count) = chunk.withUnsafeMutableBytes { handle.receive(into: $0) }
@@ -247,11 +264,10 @@ final class SMTPSession {
 
     /// Waits until the socket is ready for `events` or the deadline passes (the connection is
     /// then closed: where the transaction stands is unknown); nil when ready.
-    private func wait(for events: Int16, deadline: ContinuousClock.Instant) -> CurlHandle.Result? {
+    private func wait(for events: Int16, deadline: Deadline) -> CurlHandle.Result? {
         while true {
-            let left = ContinuousClock.now.duration(to: deadline)
-            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
-            if milliseconds <= 0 { break }
+            let milliseconds = deadline.millisecondsLeft
+            guard milliseconds > 0 else { break }
             var descriptor = pollfd(fd: socket, events: events, revents: 0)
             let ready = poll(&descriptor, 1, milliseconds)
             if ready > 0 { return nil }
@@ -261,7 +277,7 @@ final class SMTPSession {
             }
         }
         close()
-        return Self.result(CURLE_OPERATION_TIMEDOUT, "Operation timed out after \(Int(timeout * 1000)) milliseconds waiting for the server", nil)
+        return Self.result(CURLE_OPERATION_TIMEDOUT, "Operation timed out after \(Int(deadline.seconds * 1000)) milliseconds waiting for the server", nil)
     }
 
     /// A result as libcurl reports a refused command: `RCPT failed: 550` with the reply.
