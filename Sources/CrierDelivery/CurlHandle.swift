@@ -18,8 +18,9 @@ package struct TransportTimeouts: Sendable {
 }
 
 /// One libcurl easy handle, kept on one thread: libcurl reuses its connection across
-/// `perform` calls. It uploads a byte buffer, collects the response body and remembers the
-/// server's last reply line (SMTP) for error messages.
+/// `perform` calls. It posts a byte buffer, collects the response body and remembers the
+/// server's reply lines (SMTP) for error messages; with `CURLOPT_CONNECT_ONLY` it sends and
+/// receives raw bytes on the connection it opened (`SMTPSession`).
 final class CurlHandle {
     /// What one transfer came to.
     struct Result {
@@ -71,9 +72,6 @@ final class CurlHandle {
 
     private static let globalInit: CURLcode = curl_global_init(crier_curl_global_all)
 
-    /// Whether uploads are HTTP POST bodies (read through the same callback) rather than
-    /// SMTP's DATA.
-    var isPost = false
     private let raw: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var lists: [UInt32: UnsafeMutablePointer<curl_slist>] = [:]
@@ -214,8 +212,8 @@ final class CurlHandle {
         return (code, count)
     }
 
-    /// Runs one transfer, uploading `upload` when given (SMTP: the message; HTTP: a POST
-    /// body); `handOver` runs just before its last byte goes to libcurl.
+    /// Runs one transfer, uploading `upload` when given (an HTTP POST body: CURLOPT_POST is
+    /// set); `handOver` runs just before its last byte goes to libcurl.
     func perform(upload: [UInt8]? = nil, handOver: (() -> Bool)? = nil) -> Result {
         self.handOver = handOver
         defer { self.handOver = nil }
@@ -228,12 +226,7 @@ final class CurlHandle {
         replies.removeAll()
         errorBuffer[0] = 0
         if let upload {
-            if isPost {
-                _ = crier_curl_set_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.count))
-            } else {
-                set(CURLOPT_UPLOAD, 1)
-                _ = crier_curl_set_off_t(raw, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.count))
-            }
+            _ = crier_curl_set_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.count))
         }
         let code = curl_easy_perform(raw)
         var response = 0
