@@ -268,6 +268,20 @@ struct SMTPTransportTests {
         #expect(data.contains("\r\n.hidden\r\n..two dots\r\n.\r\nthe line above is a lone dot\r\n."), "\(data)")
     }
 
+    @Test func aLargeMessageGoesThroughTLSInPieces() throws {
+        let certificates = try TestCertificates()
+        let server = try SMTPTestServer(["--tlscert", certificates.certFile, "--tlskey", certificates.keyFile, "--pipelining"])
+        defer { server.stop() }
+        // About 4 MB: more than a socket takes at once, so the writes wait for the server.
+        let lines = (0..<60_000).map { "line \($0): .a dot inside and the same words over and over again, to fill" }
+        let transport = SMTPTransport(settings: settings(server, tls: .required, caFile: certificates.caFile))
+        #expect(transport.deliver(.email(itemID: "i", try message(text: lines.joined(separator: "\n")))) == .delivered(providerID: "Q000001"))
+        let data = try #require(server.received().first?.data)
+        #expect(data.contains("\r\n\(lines[0])\r\n"))
+        #expect(data.contains("\r\n\(lines[59_999])"))
+        #expect(data.components(separatedBy: "\r\nline ").count == 60_001, "every line, once")
+    }
+
     @Test func pipelinesMailRcptAndDataWhenTheServerOffersIt() throws {
         let server = try SMTPTestServer(["--pipelining"])
         defer { server.stop() }
