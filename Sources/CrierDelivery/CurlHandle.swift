@@ -18,8 +18,9 @@ package struct TransportTimeouts: Sendable {
 }
 
 /// One libcurl easy handle, kept on one thread: libcurl reuses its connection across
-/// `perform` calls. It uploads a byte buffer, collects the response body and remembers the
-/// server's last reply line (SMTP) for error messages.
+/// `perform` calls. It posts a byte buffer, collects the response body and remembers the
+/// server's reply lines (SMTP) for error messages; with `CURLOPT_CONNECT_ONLY` it sends and
+/// receives raw bytes on the connection it opened (`SMTPSession`).
 final class CurlHandle {
     /// What one transfer came to.
     struct Result {
@@ -71,9 +72,6 @@ final class CurlHandle {
 
     private static let globalInit: CURLcode = curl_global_init(crier_curl_global_all)
 
-    /// Whether uploads are HTTP POST bodies (read through the same callback) rather than
-    /// SMTP's DATA.
-    var isPost = false
     private let raw: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var lists: [UInt32: UnsafeMutablePointer<curl_slist>] = [:]
@@ -191,8 +189,31 @@ final class CurlHandle {
         lists[option.rawValue] = list
     }
 
-    /// Runs one transfer, uploading `upload` when given (SMTP: the message; HTTP: a POST
-    /// body); `handOver` runs just before its last byte goes to libcurl.
+    /// The socket of the connection libcurl keeps open (`CURLOPT_CONNECT_ONLY`), or nil.
+    var activeSocket: Int32? {
+        var socket = curl_socket_t(-1)
+        guard crier_curl_get_socket(raw, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 else { return nil }
+        return socket
+    }
+
+    /// Sends `bytes` on a `CURLOPT_CONNECT_ONLY` connection without blocking (through TLS when
+    /// the connection has it): how many bytes went, or the error (`CURLE_AGAIN`: wait to write).
+    func send(_ bytes: UnsafeRawBufferPointer) -> (code: CURLcode, count: Int) {
+        var count = 0
+        let code = curl_easy_send(raw, bytes.baseAddress, bytes.count, &count)
+        return (code, count)
+    }
+
+    /// Receives into `buffer` from a `CURLOPT_CONNECT_ONLY` connection without blocking: how
+    /// many bytes came (0 with `CURLE_OK`: the server closed), or the error (`CURLE_AGAIN`: wait).
+    func receive(into buffer: UnsafeMutableRawBufferPointer) -> (code: CURLcode, count: Int) {
+        var count = 0
+        let code = curl_easy_recv(raw, buffer.baseAddress, buffer.count, &count)
+        return (code, count)
+    }
+
+    /// Runs one transfer, uploading `upload` when given (an HTTP POST body: CURLOPT_POST is
+    /// set); `handOver` runs just before its last byte goes to libcurl.
     func perform(upload: [UInt8]? = nil, handOver: (() -> Bool)? = nil) -> Result {
         self.handOver = handOver
         defer { self.handOver = nil }
@@ -205,12 +226,7 @@ final class CurlHandle {
         replies.removeAll()
         errorBuffer[0] = 0
         if let upload {
-            if isPost {
-                _ = crier_curl_set_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.count))
-            } else {
-                set(CURLOPT_UPLOAD, 1)
-                _ = crier_curl_set_off_t(raw, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.count))
-            }
+            _ = crier_curl_set_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.count))
         }
         let code = curl_easy_perform(raw)
         var response = 0

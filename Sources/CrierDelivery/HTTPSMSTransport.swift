@@ -105,7 +105,6 @@ package final class HTTPSMSTransport: Transport {
         if let handle { return handle }
         guard let handle = Self.handle(settings: settings, timeouts: timeouts) else { return nil }
         handle.set(CURLOPT_POST, 1)
-        handle.isPost = true
         self.handle = handle
         return handle
     }

@@ -3,9 +3,11 @@ import CrierCore
 import Foundation
 
 /// Delivers email over SMTP with libcurl: `smtp://` with STARTTLS (required unless `tls: none`,
-/// never a silent downgrade) or `smtps://`; certificates always verified. One easy handle, so
-/// one connection is reused across messages. A message with several envelope recipients is
-/// sent in one transaction per recipient, so a recipient refused at RCPT fails alone.
+/// never a silent downgrade) or `smtps://`; certificates always verified. libcurl opens the
+/// connection and logs in; the mail transactions run on it in `SMTPSession` (pipelined when
+/// the server offers PIPELINING), and the connection is reused across messages. A message with
+/// several envelope recipients is sent in one transaction per recipient, so a recipient
+/// refused at RCPT fails alone.
 ///
 /// Outcomes: 2xx → delivered; a 5xx at RCPT or after DATA → permanent for that recipient, with
 /// the server's reply line; 4xx and a dropped connection → transient. Faults that are no
@@ -21,7 +23,8 @@ package final class SMTPTransport: Transport {
     /// Time limits.
     package let timeouts: Timeouts
     private let environment: [String: String]
-    private var handle: CurlHandle?
+    /// The open connection, made on first use and again after a failure closed it.
+    private var session: SMTPSession?
     /// Recipients already accepted per item, so an in-run retry after a partial failure does
     /// not send twice to those that got it.
     private var accepted: [String: Set<String>] = [:]
@@ -66,10 +69,6 @@ package final class SMTPTransport: Transport {
         case .failure(let problem): return .unavailable(TransportFault(.configuration, problem.message))
         }
         if let refusal { return .transient(refusal.message) }
-        guard let handle = connection() else { return .transient("smtp: libcurl could not start") }
-        handle.set(CURLOPT_USERNAME, settings.username)
-        handle.set(CURLOPT_PASSWORD, settings.username == nil ? nil : password)
-        handle.set(CURLOPT_MAIL_FROM, "<\(email.envelopeSender)>")
 
         var done = accepted[itemID] ?? []
         var rejected: [String] = []
@@ -81,8 +80,7 @@ package final class SMTPTransport: Transport {
             return marked
         }
         for recipient in recipients where !done.contains(recipient) {
-            handle.set(CURLOPT_MAIL_RCPT, list: ["<\(recipient)>"])
-            let result = handle.perform(upload: bytes, handOver: markOnce)
+            let result = transact(bytes, from: email.envelopeSender, to: recipient, password: password, handOver: markOnce)
             if result.code == CURLE_ABORTED_BY_CALLBACK {
                 accepted[itemID] = done.isEmpty ? nil : done
                 return .unmarked
@@ -140,13 +138,38 @@ package final class SMTPTransport: Transport {
         return text
     }
 
-    /// The configured easy handle, made on first use.
-    private func connection() -> CurlHandle? {
-        if let handle { return handle }
-        guard let handle = Self.handle(settings: settings, timeouts: timeouts) else { return nil }
-        handle.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 0)
-        self.handle = handle
-        return handle
+    /// Runs one transaction on the open session, connecting first when there is none. A
+    /// reused connection found dead before the server answered anything of the transaction
+    /// (closed while idle) is replaced once and the transaction retried.
+    private func transact(_ bytes: [UInt8], from sender: String, to recipient: String, password: String?,
+                          handOver: () -> Bool) -> CurlHandle.Result {
+        var retried = false
+        while true {
+            let reused = session != nil
+            if session == nil {
+                let opened = connect(password: password)
+                guard let fresh = opened.session else { return opened.result }
+                session = fresh
+            }
+            guard let current = session else { continue }
+            let transaction = current.send(bytes, from: sender, to: recipient, timeout: timeouts.total, handOver: handOver)
+            if !current.isOpen { session = nil }
+            guard transaction.stale, reused, !retried else { return transaction.result }
+            session = nil
+            retried = true
+        }
+    }
+
+    /// A new session: libcurl connects and says EHLO, STARTTLS and AUTH. Else nil and the
+    /// failed result.
+    private func connect(password: String?) -> (session: SMTPSession?, result: CurlHandle.Result) {
+        guard let handle = Self.handle(settings: settings, timeouts: timeouts) else {
+            return (nil, CurlHandle.Result(code: CURLE_FAILED_INIT, responseCode: 0, errorText: "libcurl could not start",
+                                           lastReply: nil, lastRefusal: nil, replies: [], body: []))
+        }
+        handle.set(CURLOPT_USERNAME, settings.username)
+        handle.set(CURLOPT_PASSWORD, settings.username == nil ? nil : password)
+        return SMTPSession.open(handle)
     }
 
     /// A handle for `settings`' server with its TLS policy (`crier doctor` uses it too).

@@ -14,13 +14,14 @@ struct SMTPTransportTests {
                      connections: 1, ratePerSecond: nil, maxPerDay: nil)
     }
 
-    func message(to: [String] = ["mere@example.co.nz"], cc: [String] = [], bcc: [String] = [], id: String = "item1") throws -> EmailMessage {
+    func message(to: [String] = ["mere@example.co.nz"], cc: [String] = [], bcc: [String] = [], id: String = "item1",
+                 text: String = "Kia ora Mere,\nsee you on Tuesday.") throws -> EmailMessage {
         EmailMessage(
             from: try Mailbox.parse("Acme Services <noreply@acme.example>"), to: try to.map(Mailbox.parse),
             cc: try cc.map(Mailbox.parse), bcc: try bcc.map(Mailbox.parse), replyTo: [],
             subject: "Your visit on Tuesday — Ōtāhuhu", date: Date(timeIntervalSince1970: 1_795_474_800),
             timeZone: TimeZone(identifier: "Pacific/Auckland")!, messageID: "\(id)@acme.example",
-            text: "Kia ora Mere,\nsee you on Tuesday.", html: nil)
+            text: text, html: nil)
     }
 
     @Test func deliversPlainWithHeadersIntactAndBccOnlyInTheEnvelope() throws {
@@ -255,6 +256,89 @@ struct SMTPTransportTests {
         #expect(transport.deliver(.email(itemID: "j", try message(id: "j"))) { false } == .unmarked)
         #expect(server.received().count == 2, "the message whose mark failed never arrived")
         #expect(transport.deliver(.email(itemID: "k", try message(id: "k"))) == .delivered(providerID: "Q000003"))
+    }
+
+    @Test func linesBeginningWithADotArriveIntact() throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let text = ".hidden\n..two dots\n.\nthe line above is a lone dot\n."
+        let outcome = SMTPTransport(settings: settings(server)).deliver(.email(itemID: "i", try message(text: text)))
+        #expect(outcome == .delivered(providerID: "Q000001"))
+        let data = try #require(server.received().first?.data)
+        #expect(data.contains("\r\n.hidden\r\n..two dots\r\n.\r\nthe line above is a lone dot\r\n."), "\(data)")
+    }
+
+    @Test func aLargeMessageGoesThroughTLSInPieces() throws {
+        let certificates = try TestCertificates()
+        let server = try SMTPTestServer(["--tlscert", certificates.certFile, "--tlskey", certificates.keyFile, "--pipelining"])
+        defer { server.stop() }
+        // About 4 MB: more than a socket takes at once, so the writes wait for the server.
+        let lines = (0..<60_000).map { "line \($0): .a dot inside and the same words over and over again, to fill" }
+        let transport = SMTPTransport(settings: settings(server, tls: .required, caFile: certificates.caFile))
+        #expect(transport.deliver(.email(itemID: "i", try message(text: lines.joined(separator: "\n")))) == .delivered(providerID: "Q000001"))
+        let data = try #require(server.received().first?.data)
+        #expect(data.contains("\r\n\(lines[0])\r\n"))
+        #expect(data.contains("\r\n\(lines[59_999])"))
+        #expect(data.components(separatedBy: "\r\nline ").count == 60_001, "every line, once")
+    }
+
+    @Test func pipelinesMailRcptAndDataWhenTheServerOffersIt() throws {
+        let server = try SMTPTestServer(["--pipelining"])
+        defer { server.stop() }
+        let transport = SMTPTransport(settings: settings(server))
+        #expect(transport.deliver(.email(itemID: "i", try message(cc: ["office@acme.example"]))) == .delivered(providerID: "Q000001"))
+        // A refusal among pipelined commands is read from the right reply, and RSET cleans up.
+        let refused = transport.deliver(.email(itemID: "j", try message(to: ["reject@example.net"], cc: ["office@acme.example"], id: "j")))
+        #expect(refused == .permanent("smtp <reject@example.net>: 550 5.1.1 <reject@example.net>: mailbox unavailable; delivered to 1 other recipient(s)"))
+        #expect(transport.deliver(.email(itemID: "k", try message(id: "k"))) { false } == .unmarked)
+        #expect(transport.deliver(.email(itemID: "l", try message(id: "l"))) == .delivered(providerID: "Q000004"))
+        let received = server.received()
+        #expect(received.map(\.recipients) == [["mere@example.co.nz"], ["office@acme.example"], ["office@acme.example"], ["mere@example.co.nz"]])
+        #expect(received.map(\.mailChunkCommands) == [3, 3, 3, 3], "MAIL FROM, RCPT TO and DATA in one write")
+
+        // A server without PIPELINING gets one command at a time.
+        let plain = try SMTPTestServer()
+        defer { plain.stop() }
+        #expect(SMTPTransport(settings: settings(plain)).deliver(.email(itemID: "i", try message())) == .delivered(providerID: "Q000001"))
+        #expect(plain.received().map(\.mailChunkCommands) == [1])
+    }
+
+    @Test func pipelinesAfterStartTLSAndAuth() throws {
+        let certificates = try TestCertificates()
+        let server = try SMTPTestServer(["--tlscert", certificates.certFile, "--tlskey", certificates.keyFile, "--pipelining",
+                                         "--require-starttls", "--user", "crier", "--password", Self.password])
+        defer { server.stop() }
+        let transport = SMTPTransport(
+            settings: settings(server, tls: .required, username: "crier", password: .environment("SMTP_PW"), caFile: certificates.caFile),
+            environment: ["SMTP_PW": Self.password])
+        for n in 0..<2 {
+            #expect(transport.deliver(.email(itemID: "m\(n)", try message(id: "m\(n)"))) == .delivered(providerID: "Q00000\(n + 1)"))
+        }
+        let received = server.received()
+        #expect(received.map(\.tls) == [true, true])
+        #expect(received.map(\.authenticated) == [true, true])
+        #expect(received.map(\.mailChunkCommands) == [3, 3])
+        #expect(Set(received.map(\.peerPort)).count == 1)
+    }
+
+    @Test func aConnectionTheServerClosedWhileIdleIsReplacedAndTheMessageGoesOnce() throws {
+        for pipelining in [false, true] {
+            let server = try SMTPTestServer(["--idle-timeout", "0.5"] + (pipelining ? ["--pipelining"] : []))
+            defer { server.stop() }
+            let transport = SMTPTransport(settings: settings(server))
+            #expect(transport.deliver(.email(itemID: "i", try message())) == .delivered(providerID: "Q000001"))
+            Thread.sleep(forTimeInterval: 1.2)
+            var marks = 0
+            let outcome = transport.deliver(.email(itemID: "j", try message(id: "j"))) {
+                marks += 1
+                return true
+            }
+            #expect(outcome == .delivered(providerID: "Q000002"), "pipelining: \(pipelining)")
+            #expect(marks == 1)
+            let received = server.received()
+            #expect(received.count == 2)
+            #expect(Set(received.map(\.peerPort)).count == 2, "a new connection for the second message")
+        }
     }
 
     @Test func findsQueueIDs() {

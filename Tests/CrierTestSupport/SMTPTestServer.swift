@@ -17,11 +17,15 @@ package final class SMTPTestServer {
         package var tls: Bool
         /// Whether the session authenticated.
         package var authenticated: Bool
+        /// How many commands (MAIL, RCPT, DATA) arrived in the same chunk as its MAIL FROM:
+        /// 3 when the client pipelined them, 1 when it waited for each reply.
+        package var mailChunkCommands: Int
     }
 
     private let server: FixtureProcess
 
-    /// Starts the server with the script's extra `arguments` (TLS, AUTH, --slow).
+    /// Starts the server with the script's extra `arguments` (TLS, AUTH, --slow, --pipelining,
+    /// --idle-timeout).
     package init(_ arguments: [String] = []) throws {
         server = try FixtureProcess(script: "smtp_server.py", folderPrefix: "crier-smtp") { ["--dir", $0 + "/messages"] + arguments }
     }
@@ -41,7 +45,8 @@ package final class SMTPTestServer {
             guard let data = FileManager.default.contents(atPath: base + ".eml") else { return nil }
             return Received(data: String(decoding: data, as: UTF8.self), mailFrom: object["mail_from"] as? String ?? "",
                             recipients: object["rcpt_tos"] as? [String] ?? [], peerPort: object["peer_port"] as? Int ?? 0,
-                            tls: object["tls"] as? Bool ?? false, authenticated: object["auth"] as? Bool ?? false)
+                            tls: object["tls"] as? Bool ?? false, authenticated: object["auth"] as? Bool ?? false,
+                            mailChunkCommands: object["mail_chunk_commands"] as? Int ?? 0)
         }
     }
 }

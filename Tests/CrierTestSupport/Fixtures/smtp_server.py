@@ -9,12 +9,16 @@ Each accepted message becomes DIR/NNNNNN.eml (the DATA bytes) and DIR/NNNNNN.jso
   refuse*@...  550 after DATA (the message as a whole)
 With --relay-needs-auth (and --user/--password) AUTH is offered but not required, and every
 RCPT of a session that did not log in gets 550 5.7.1 relay access denied (a relay's answer).
+With --pipelining EHLO advertises PIPELINING (aiosmtpd reads pipelined commands anyway); each
+message's JSON says in "mail_chunk_commands" how many commands (MAIL, RCPT, DATA) came in the
+same chunk of received data as its MAIL FROM. With --idle-timeout SECONDS a session that
+sends nothing for that long is closed without a word.
 Writes the port it listens on to --port-file once it accepts connections; stops on SIGTERM.
 """
 import argparse, asyncio, json, os, socket, threading
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 from fixture_common import announce_port_and_wait, server_tls_context, unblock_signals
 
@@ -29,6 +33,8 @@ parser.add_argument("--user")
 parser.add_argument("--password")
 parser.add_argument("--slow", type=float, default=5.0)
 parser.add_argument("--relay-needs-auth", action="store_true")
+parser.add_argument("--pipelining", action="store_true")
+parser.add_argument("--idle-timeout", type=float)
 args = parser.parse_args()
 
 unblock_signals()
@@ -38,6 +44,12 @@ counter = [0]
 
 
 class Handler:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if args.pipelining:
+            responses.insert(1, "250-PIPELINING")
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0].lower()
         if args.relay_needs_auth and not session.authenticated:
@@ -70,6 +82,7 @@ class Handler:
             "peer_port": session.peer[1] if session.peer else None,
             "tls": session.ssl is not None or server.transport.get_extra_info("sslcontext") is not None,
             "auth": session.authenticated,
+            "mail_chunk_commands": getattr(server, "mail_chunk_commands", 0),
         }
         with open(base + ".json", "w") as f:
             json.dump(meta, f)
@@ -81,6 +94,21 @@ def authenticator(server, session, envelope, mechanism, auth_data):
         ok = auth_data.login.decode() == args.user and auth_data.password.decode() == args.password
         return AuthResult(success=ok, handled=False)
     return AuthResult(success=False, handled=False)
+
+
+class CountingSMTP(SMTP):
+    """Counts the commands that arrive in the same chunk as a MAIL FROM (3 when pipelined)."""
+
+    def data_received(self, data):
+        if b"MAIL FROM:" in data.upper():
+            self.mail_chunk_commands = sum(
+                1 for line in data.split(b"\r\n") if line[:4].upper() in (b"MAIL", b"RCPT", b"DATA"))
+        super().data_received(data)
+
+
+class CountingController(Controller):
+    def factory(self):
+        return CountingSMTP(self.handler, **self.SMTP_kwargs)
 
 
 def free_port():
@@ -103,8 +131,10 @@ if args.user:
     kwargs["authenticator"] = authenticator
     kwargs["auth_required"] = not args.relay_needs_auth
     kwargs["auth_require_tls"] = False
+if args.idle_timeout:
+    kwargs["timeout"] = args.idle_timeout
 os.makedirs(args.dir, exist_ok=True)
 port = free_port()
-controller = Controller(Handler(), hostname="127.0.0.1", port=port, ready_timeout=10, **kwargs)
+controller = CountingController(Handler(), hostname="127.0.0.1", port=port, ready_timeout=10, **kwargs)
 controller.start()
 announce_port_and_wait(args.port_file, port)
