@@ -63,7 +63,7 @@ enum PlanTable {
         var rows = [["SCHEDULE", "KEY", "RECIPIENT", "NEXT RUN", "DETAIL"]]
         for waiting in backlog {
             let item = waiting.entry.item
-            var detail = waiting.reason ?? "tried \(waiting.entry.attempts) time(s)"
+            var detail = waiting.reason ?? (waiting.entry.attempts == 0 ? "not tried" : "tried \(waiting.entry.attempts) time(s)")
             if waiting.verdict == .deliver, let error = waiting.entry.lastError { detail += ", last error: " + preview(error, limit: 80) }
             rows.append([item.schedule, item.key, item.recipient, waiting.action, detail])
         }
