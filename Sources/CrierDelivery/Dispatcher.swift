@@ -267,12 +267,17 @@ package struct Dispatcher: Delivery {
                 return claim.state == .claimed
             } catch {
                 logger.error("cannot record the hand-over", metadata: ["item": "\(item.id)", "error": "\(error)"])
+                claim.recordFailure = "\(error)"
                 return false
             }
         }
         while true {
-            let outcome = transport.deliver(message, handOver: handOver)
+            var outcome = transport.deliver(message, handOver: handOver)
             if claim.state == .taken { return nil }
+            if outcome == .unmarked, let failure = claim.recordFailure {
+                // The item's error names the ledger's trouble (its file, the system's reason).
+                outcome = .transient("not sent: the ledger could not record the hand-over: \(failure)")
+            }
             switch attempts.handle(outcome) {
             case .recordSent(let providerID):
                 summary.sent += 1
@@ -320,6 +325,8 @@ private final class ItemClaim {
     var state = State.unclaimed
     /// The previous item's outcome, until a record carries it.
     var unsettled: Settlement?
+    /// Why the hand-over's record failed, when it did.
+    var recordFailure: String?
 
     init(unsettled: Settlement?) { self.unsettled = unsettled }
 }

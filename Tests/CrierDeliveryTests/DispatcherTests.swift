@@ -4,6 +4,7 @@ import Logging
 import Testing
 @testable import CrierDelivery
 @testable import CrierSQLite
+import CrierTestSupport
 
 /// The dispatcher over a real ledger, with parallel workers, the daily cap and the rate. The
 /// transport here only records what it is given: real SMTP is exercised in CrierDeliveryTests
@@ -21,15 +22,19 @@ struct DispatcherTests {
     func ledger(items count: Int, in name: String = "ledger") throws -> (LedgerStore, Int64) {
         let ledger = try LedgerStore(path: directory + "/\(name).sqlite")
         let run = try ledger.beginRun(command: "run", at: at, clock: at)
+        _ = try ledger.record(plan(items: count), runID: run, at: at)
+        return (ledger, run)
+    }
+
+    /// A plan of `count` emails, keys J0000, J0001...
+    func plan(items count: Int) -> Plan {
         let items = (0..<count).map { n in
             let key = String(format: "J%04d", n)
             return PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "o", channel: .email, recipient: "c\(n)@example.net"),
                             schedule: "s", slot: Slot(text: "2026-11-23T04:00:00Z")!, key: key, occurrence: "o", channel: .email, recipient: "c\(n)@example.net",
                             action: .send, content: .email(EmailContent(body: "Hello", subject: "Visit")))
         }
-        let plan = Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: items)
-        _ = try ledger.record(plan, runID: run, at: at)
-        return (ledger, run)
+        return Plan(at: at, configSHA256: "c", snapshotSHA256: "s", schedules: [], items: items)
     }
 
     func dispatcher(_ transport: any Transport) throws -> Dispatcher {
@@ -191,6 +196,27 @@ struct DispatcherTests {
             try String.fetchAll(db, sql: "SELECT id FROM items WHERE handed_over_at IS NOT NULL ORDER BY id")
         }
         #expect(handedOver == [ids[0], ids[2]].sorted(), "each item this run sent was claimed with its hand-over marked")
+    }
+
+    @Test func aHandOverTheLedgerCannotMakeDurableCompletesNoMessageAndTheItemsWaitWithTheError() throws {
+        struct SyncFailed: Error, CustomStringConvertible { var description: String { "cannot sync ledger.sqlite-wal: I/O error" } }
+        let storage = MemoryLedgerStorage()
+        let ledger = try storage.openForRun()
+        let run = try ledger.beginRun(command: "run", at: at, clock: at)
+        _ = try ledger.record(plan(items: 2), runID: run, at: at)
+        // The claim and the mark are committed, the sync after them fails.
+        storage.handOverFailure = SyncFailed()
+        let log = DeliveryLog()
+        var dispatcher = try dispatcher(RecordingTransport(worker: 0, log: log))
+        dispatcher.policy = DeliveryAttempts(maxAttempts: 2, baseDelay: 0.001)
+        let summary = try dispatcher.deliver(ledger: ledger, runID: run, gate: DeliveryRules(optedOut: []))
+        #expect(log.itemIDs.isEmpty, "no message was completed")
+        #expect(log.attempts == 4, "two attempts an item, the record not tried again")
+        #expect(summary.sent == 0 && summary.leftForRetry == 2 && summary.uncertain == 0)
+        let pending = try ledger.pending()
+        #expect(pending.count == 2, "both wait for the next run, not uncertain nor lost")
+        #expect(pending.allSatisfy { $0.lastError?.contains("the ledger could not record the hand-over: cannot sync ledger.sqlite-wal: I/O error") == true },
+                "the error names the ledger's trouble: \(pending.map(\.lastError))")
     }
 
     @Test func fourOutboxWritersWriteEachFileOnceIntoOneFolder() throws {

@@ -60,6 +60,9 @@ package final class MemoryLedgerStorage: LedgerStorage {
     package internal(set) var writes: [String] = []
     /// When set, `record` throws it and records nothing (a full disk, a lost connection).
     package var recordFailure: (any Error)?
+    /// When set, `settle(_:thenHandOver:)` records the claim and the mark, then throws it (the
+    /// sync after the commit failed).
+    package var handOverFailure: (any Error)?
 
     /// An empty storage: no ledger yet.
     package init() {}
@@ -310,6 +313,13 @@ final class MemoryLedger: Ledger {
     func markHandedOver(id: String, runID: Int64, at: Date) throws {
         contents.items[id]?.handedOver = true
         log(id, "handed-over", runID: runID, at: at)
+    }
+
+    func settle(_ settlement: Settlement?, thenHandOver id: String, runID: Int64, at: Date) throws -> Bool {
+        guard try settle(settlement, thenClaim: id, runID: runID, at: at) else { return false }
+        try markHandedOver(id: id, runID: runID, at: at)
+        if let failure = storage.handOverFailure { throw failure }
+        return true
     }
 
     func claim(id: String, runID: Int64, at: Date) throws -> Bool {
