@@ -52,7 +52,8 @@ package final class LedgerStore: Ledger {
         queue = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: true))
     }
 
-    private static func configuration(readOnly: Bool) -> Configuration {
+    /// `cacheKiB`: a page cache of that size instead of SQLite's 2 MiB.
+    private static func configuration(readOnly: Bool, cacheKiB: Int? = nil) -> Configuration {
         var configuration = Configuration()
         configuration.label = "ledger"
         configuration.readonly = readOnly
@@ -64,6 +65,7 @@ package final class LedgerStore: Ledger {
             // (docs/benchmarks.md, "Ledger writes per item").
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192")
+                if let cacheKiB { try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)") }
             }
         }
         return configuration
@@ -114,7 +116,13 @@ package final class LedgerStore: Ledger {
         let now = Timestamp.utc(at)
         var result = RecordResult()
         var written: [PlanItem] = []
-        try queue.writeWithoutTransaction { db in
+        // On a connection of its own, closed afterwards, whose page cache (64 MiB at most) holds
+        // the whole transaction: with the 2 MiB one, SQLite wrote pages to the WAL before the
+        // commit and read them back (10,000 emails: 246,000 reads and 285,000 writes in a
+        // run, against 74,000 and 171,000). Delivery's commits keep the small cache of the
+        // main connection: a cache grown this large stays costly to walk at every commit.
+        let bulk = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false, cacheKiB: 65536))
+        try bulk.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 result = try Self.record(plan, runID: runID, now: now, in: db) { written.append($0) }
                 return .commit

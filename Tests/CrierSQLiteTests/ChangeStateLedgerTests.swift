@@ -91,4 +91,37 @@ struct ChangeStateLedgerTests {
         let tables = try ledger.queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name LIKE 'change_%' ORDER BY name") }
         #expect(tables == ["change_definitions", "change_fingerprints", "change_rows"])
     }
+
+    @Test func theOldRowsMoveToARowidTableWhereTheyFitTheirPage() throws {
+        let path = directory + "/v10.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA page_size = 512") }
+        try LedgerSchema.migrator.migrate(queue, upTo: "v10-zstd-payloads")
+        let rows = #"[{"key":"T1","recipient":"user1@example.com","status":"Open","title":"Ticket 1"}]"#
+        try queue.write { db in
+            for key in ["T1", "T2", "T3"] {
+                try db.execute(sql: "INSERT INTO change_rows VALUES ('s', ?, ?, '2026-11-23T00:00:00Z')",
+                               arguments: [key, rows.replacingOccurrences(of: "T1", with: key)])
+            }
+        }
+        let spilled = try queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM dbstat WHERE name = 'change_rows' AND pagetype = 'overflow'")
+        }
+        #expect(spilled == 3, "before: each row spills into an overflow page of its own")
+        try queue.close()
+        let ledger = try LedgerStore(path: path)
+        #expect(try ledger.changeRows(schedule: "s", keys: ["T1", "T3", "T4"])
+                == ["T1": rows, "T3": rows.replacingOccurrences(of: "T1", with: "T3")])
+        let after = try ledger.queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM dbstat WHERE name = 'change_rows' AND pagetype = 'overflow'"),
+             try Bool.fetchOne(db, sql: "SELECT count(*) > 0 FROM pragma_index_list('change_rows') WHERE \"unique\" = 1"))
+        }
+        #expect(after.0 == 0, "in a rowid table a row fits its page")
+        #expect(after.1 == true, "(schedule, key) stays unique")
+        _ = try ledger.record(plan([
+            ChangeStateUpdate(schedule: "s", key: "T2", fingerprint: ChangeFingerprint(first: 1, second: 2).hex, rows: "[]"),
+            ChangeStateUpdate(schedule: "s", key: "T3", fingerprint: nil, rows: nil),
+        ]), runID: 1, at: Date())
+        #expect(try ledger.changeRows(schedule: "s", keys: ["T1", "T2", "T3"]) == ["T1": rows, "T2": "[]"], "updated in place and deleted as before")
+    }
 }
