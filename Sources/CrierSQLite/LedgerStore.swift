@@ -41,7 +41,14 @@ package final class LedgerStore: Ledger {
         }
         walSync = WALSync(walPath: path + "-wal")
         if try queue.read(LedgerSchema.version(of:)) == .newer { throw LedgerError.newerSchema(location: path) }
-        try LedgerSchema.migrator.migrate(queue)
+        if try !queue.read(LedgerSchema.migrator.hasCompletedMigrations) {
+            // On a connection of its own whose temporary files go to disk: a migration that
+            // rebuilds a table drops the old one, and SQLite journals every page it frees (the
+            // statement journal); in the main connection's in-memory temporary storage that took
+            // 600 MB for a million change keys (`v11-change-rows-rowid`; 45 s, once).
+            let migrating = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false, cacheKiB: 65536, temporaryFiles: true))
+            try LedgerSchema.migrator.migrate(migrating)
+        }
     }
 
     /// Opens the existing ledger at `path` read-only, as it is: no migration.
@@ -52,8 +59,9 @@ package final class LedgerStore: Ledger {
         queue = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: true))
     }
 
-    /// `cacheKiB`: a page cache of that size instead of SQLite's 2 MiB.
-    private static func configuration(readOnly: Bool, cacheKiB: Int? = nil) -> Configuration {
+    /// `cacheKiB`: a page cache of that size instead of SQLite's 2 MiB; `temporaryFiles`: SQLite's
+    /// temporary storage in files instead of memory.
+    private static func configuration(readOnly: Bool, cacheKiB: Int? = nil, temporaryFiles: Bool = false) -> Configuration {
         var configuration = Configuration()
         configuration.label = "ledger"
         configuration.readonly = readOnly
@@ -64,7 +72,7 @@ package final class LedgerStore: Ledger {
             // was 32 MiB) cost more CPU per delivery than re-reading pages from the OS saves
             // (docs/benchmarks.md, "Ledger writes per item").
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = \(temporaryFiles ? "FILE" : "MEMORY"); PRAGMA wal_autocheckpoint = 8192")
                 if let cacheKiB { try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)") }
             }
         }
