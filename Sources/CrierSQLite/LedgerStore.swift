@@ -45,7 +45,7 @@ package final class LedgerStore: Ledger {
             // On a connection of its own whose temporary files go to disk: a migration that
             // rebuilds a table drops the old one, and SQLite journals every page it frees (the
             // statement journal); in the main connection's in-memory temporary storage that took
-            // 600 MB for a million change keys (`v11-change-rows-rowid`; 45 s, once).
+            // 600 MB for a million change keys (`v11-change-rows-rowid`; about a minute, once).
             let migrating = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false, cacheKiB: 65536, temporaryFiles: true))
             try LedgerSchema.migrator.migrate(migrating)
         }
