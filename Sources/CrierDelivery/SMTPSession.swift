@@ -116,9 +116,11 @@ final class SMTPSession {
     }
 
     /// Sends `message` (CRLF text) from `sender` to `recipient` within `timeout` seconds.
-    /// `handOver` runs once the server has accepted DATA, before any of the body leaves;
-    /// false closes the connection and the result is `CURLE_ABORTED_BY_CALLBACK`. After a
-    /// refused MAIL, RCPT or DATA the session is reset (RSET) for the next transaction.
+    /// `handOver` runs before any of the body leaves: with pipelining right after the envelope
+    /// is written, while the server answers it (so a refused envelope may follow a recorded
+    /// hand-over; the outcome recorded next says what happened), else once the server has
+    /// accepted DATA. False closes the connection and the result is `CURLE_ABORTED_BY_CALLBACK`.
+    /// After a refused MAIL, RCPT or DATA the session is reset (RSET) for the next transaction.
     func send(_ message: [UInt8], from sender: String, to recipient: String, timeout: TimeInterval,
               handOver: () -> Bool) -> Transaction {
         let deadline = Deadline(in: timeout)
@@ -127,11 +129,17 @@ final class SMTPSession {
         let commands = [mail, "RCPT TO:<\(recipient)>", "DATA"].map { $0 + "\r\n" }
         var last: Reply?
         var refused: (step: String, reply: Reply)?
+        // With pipelining the hand-over is recorded while the server answers the envelope (its
+        // commit and sync take longer than the round trip); without, once DATA is accepted.
         for (index, step) in Self.steps.enumerated() {
             if !pipelining || index == 0 {
                 let text = pipelining ? commands.joined() : commands[index]
                 if let failure = write(Array(text.utf8), deadline: deadline) {
                     return Transaction(result: failure, stale: last == nil)
+                }
+                if pipelining, !handOver() {
+                    close()
+                    return Transaction(result: Self.result(CURLE_ABORTED_BY_CALLBACK, "handing over was not recorded", nil))
                 }
             }
             let reply: Reply
@@ -158,7 +166,7 @@ final class SMTPSession {
             if last?.code == 354 { close() } else { reset(deadline: deadline) }
             return Transaction(result: Self.refusal(refused.step, refused.reply))
         }
-        guard handOver() else {
+        guard pipelining || handOver() else {
             close()
             return Transaction(result: Self.result(CURLE_ABORTED_BY_CALLBACK, "handing over was not recorded", last))
         }
