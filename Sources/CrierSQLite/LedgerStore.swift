@@ -175,18 +175,19 @@ package final class LedgerStore: Ledger {
             ON CONFLICT (id) DO UPDATE SET payload = excluded.payload
             """)
         let event = try db.makeStatement(sql: "INSERT INTO item_events (item_id, run_id, at, state, detail) VALUES (?, ?, ?, ?, ?)")
-        let compressor = PayloadCompressor()
-        for item in plan.items where !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot.text)) {
-            if item.action == .skip, item.reason?.reportsLedger == true {
-                continue
-            }
+        let items = plan.items.filter { item in
+            !lost.contains(ScheduleSlot(schedule: item.schedule, slot: item.slot.text))
+                && !(item.action == .skip && item.reason?.reportsLedger == true)
+        }
+        let payloads = PayloadsAhead(items)
+        for (index, item) in items.enumerated() {
             // Sent and held items wait to be delivered; only a skip keeps its reason.
             let state: ItemState = item.action == .skip ? .skipped : .pending
             let reason = item.action == .skip ? item.reason?.description : nil
             try upsert.execute(arguments: [item.id, item.schedule, item.slot.text, item.key, item.occurrence.text, item.channel.rawValue,
                                            item.recipient, state.rawValue, reason, runID, now, now, item.eventAt.map(Timestamp.utc)])
             guard db.changesCount > 0 else { continue }
-            try content.execute(arguments: [item.id, compressor.pack(item.json.compact())])
+            try content.execute(arguments: [item.id, payloads.payload(index)])
             try event.execute(arguments: [item.id, runID, now, state.rawValue, item.reason?.description])
             if state == .pending {
                 result.pending += 1

@@ -1,3 +1,4 @@
+import CrierCore
 import CZlib
 import CZstd
 import Foundation
@@ -43,8 +44,8 @@ enum PayloadCodec {
 /// Packs payloads with one zstd context kept from item to item, at level 1. It replaced zlib:
 /// `compress2` set up a new stream for every payload and built the block's Huffman codes, about
 /// 215,000 instructions for a 1.3 KB payload (594 bytes); zstd takes about 79,000 (639 bytes and
-/// its 4-byte checksum; callgrind, the payloads of 2,000 outbox emails). One recording uses one compressor, on one
-/// thread.
+/// its 4-byte checksum; callgrind, the payloads of 2,000 outbox emails). A compressor is used by one
+/// thread at a time.
 final class PayloadCompressor {
     private let context: OpaquePointer?
     private var out: [UInt8] = []
@@ -77,6 +78,54 @@ final class PayloadCompressor {
             }
             guard ZSTD_isError(size) == 0 else { return json.databaseValue }
             return Data(out[0..<(4 + size)]).databaseValue
+        }
+    }
+}
+
+/// The stored payloads of the items a recording writes, packed a batch ahead on another thread
+/// while the recording inserts the batch before: the JSON and its zstd frame are about 130,000
+/// of the 320,000 instructions an item's recording costs, and SQLite's inserts the rest, so on
+/// two cores the packing comes off the run's path to its first message (docs/benchmarks.md,
+/// "Payloads packed a batch ahead"). One batch is packed at a time, with one compressor.
+final class PayloadsAhead: @unchecked Sendable {
+    /// Items packed at once: a batch of 1.3 KB payloads is about 190 KB.
+    static let batchSize = 256
+    private let items: [PlanItem]
+    private let compressor = PayloadCompressor()
+    /// The batch `payload(_:)` reads from, and its number.
+    private var current: [DatabaseValue] = []
+    private var currentBatch = -1
+    /// The batch being packed (read once `packed` is signalled), and its number.
+    private var next: [DatabaseValue] = []
+    private var nextBatch = 0
+    private let packed = DispatchSemaphore(value: 0)
+
+    /// Payloads for `items` (the ones the recording may write, in its order); packing starts now.
+    init(_ items: [PlanItem]) {
+        self.items = items
+        pack(batch: 0)
+    }
+
+    /// The payload of `items[index]`; indexes are asked in increasing order.
+    func payload(_ index: Int) -> DatabaseValue {
+        let batch = index / Self.batchSize
+        while currentBatch < batch {
+            packed.wait()
+            swap(&current, &next)
+            currentBatch = nextBatch
+            pack(batch: currentBatch + 1)
+        }
+        return current[index - batch * Self.batchSize]
+    }
+
+    /// Packs batch `batch` on another thread (nothing when there is none).
+    private func pack(batch: Int) {
+        guard batch * Self.batchSize < items.count else { return }
+        let range = batch * Self.batchSize..<min((batch + 1) * Self.batchSize, items.count)
+        nextBatch = batch
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            next = range.map { compressor.pack(items[$0].json.compact()) }
+            packed.signal()
         }
     }
 }
