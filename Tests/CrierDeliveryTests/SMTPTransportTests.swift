@@ -292,15 +292,31 @@ struct SMTPTransportTests {
         #expect(refused == .permanent("smtp <reject@example.net>: 550 5.1.1 <reject@example.net>: mailbox unavailable; delivered to 1 other recipient(s)"))
         #expect(transport.deliver(.email(itemID: "k", try message(id: "k"))) { false } == .unmarked)
         #expect(transport.deliver(.email(itemID: "l", try message(id: "l"))) == .delivered(providerID: "Q000004"))
+        // The hand-over is recorded while the server answers the envelope: a refused recipient
+        // follows a recorded hand-over, and the outcome says what happened.
+        var marks = 0
+        let alone = transport.deliver(.email(itemID: "m", try message(to: ["reject@example.net"], id: "m"))) {
+            marks += 1
+            return true
+        }
+        #expect(alone == .permanent("smtp <reject@example.net>: 550 5.1.1 <reject@example.net>: mailbox unavailable"))
+        #expect(marks == 1)
         let received = server.received()
         #expect(received.map(\.recipients) == [["mere@example.co.nz"], ["office@acme.example"], ["office@acme.example"], ["mere@example.co.nz"]])
         #expect(received.map(\.mailChunkCommands) == [3, 3, 3, 3], "MAIL FROM, RCPT TO and DATA in one write")
 
-        // A server without PIPELINING gets one command at a time.
+        // A server without PIPELINING gets one command at a time, and the hand-over once DATA is accepted.
         let plain = try SMTPTestServer()
         defer { plain.stop() }
-        #expect(SMTPTransport(settings: settings(plain)).deliver(.email(itemID: "i", try message())) == .delivered(providerID: "Q000001"))
+        let one = SMTPTransport(settings: settings(plain))
+        #expect(one.deliver(.email(itemID: "i", try message())) == .delivered(providerID: "Q000001"))
         #expect(plain.received().map(\.mailChunkCommands) == [1])
+        marks = 0
+        _ = one.deliver(.email(itemID: "m", try message(to: ["reject@example.net"], id: "m"))) {
+            marks += 1
+            return true
+        }
+        #expect(marks == 0, "a refused recipient: nothing was handed over")
     }
 
     @Test func pipelinesAfterStartTLSAndAuth() throws {

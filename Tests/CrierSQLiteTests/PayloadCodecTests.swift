@@ -1,4 +1,5 @@
 import CrierCore
+import CrierTestSupport
 import CZlib
 import Foundation
 import GRDB
@@ -51,6 +52,22 @@ struct PayloadCodecTests {
             return
         }
         #expect(Array(packed[4..<8]) == [0x28, 0xB5, 0x2F, 0xFD], "new payloads are zstd frames")
+    }
+
+    @Test func payloadsPackedAheadAreEachItemsOwnWhateverTheRecordingSkips() throws {
+        // Three batches and a part; asked in increasing order with gaps, a whole batch skipped
+        // (items the recording did not change), as `LedgerStore.record` asks.
+        let count = PayloadsAhead.batchSize * 3 + 17
+        let items = (0..<count).map { LedgerConformance.item("k\($0)") }
+        let asked = (0..<count).filter { index in
+            !(PayloadsAhead.batchSize..<2 * PayloadsAhead.batchSize).contains(index) && index % 7 != 3
+        }
+        let payloads = PayloadsAhead(items)
+        for index in asked {
+            let json = try PayloadCodec.unpack(payloads.payload(index), id: items[index].id)
+            #expect(json == Data(items[index].json.compact().utf8), "item \(index)")
+        }
+        #expect(asked.last == count - 1, "the last, lone item of the last batch too")
     }
 
     @Test func aTextPayloadOfAnOlderLedgerReadsAsItIs() throws {

@@ -357,7 +357,7 @@ package enum LedgerConformance {
     }
 
     /// An SMS item of schedule `s` about `key`.
-    static func item(_ key: String, slot: String = slotA, recipient: String = "+64211234567", action: PlanItem.Action = .send,
+    package static func item(_ key: String, slot: String = slotA, recipient: String = "+64211234567", action: PlanItem.Action = .send,
                      reason: SkipReason? = nil) -> PlanItem {
         PlanItem(id: PlanItem.id(schedule: "s", key: key, occurrence: "o", channel: .sms, recipient: recipient), schedule: "s",
                  slot: Slot(text: slot)!, key: key, occurrence: "o", channel: .sms, recipient: recipient, action: action,
