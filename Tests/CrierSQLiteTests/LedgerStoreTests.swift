@@ -1,5 +1,6 @@
 import CrierCore
 import Foundation
+import GRDB
 import Testing
 @testable import CrierSQLite
 
@@ -35,6 +36,42 @@ struct LedgerStoreTests {
         #expect(try ledger.stateCounts() == [.pending: 2, .skipped: 1])
         let mode = try ledger.queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+    }
+
+    @Test func theStateRuleOfAnOlderLedgerBecomesComparisonsAndStillHolds() throws {
+        // A ledger as v11 left it, with an item in it.
+        let path = directory + "/v11.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try LedgerSchema.migrator.migrate(old, upTo: "v11-change-rows-rowid")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO runs (id, command, at, started_at, pid) VALUES (1, 'run', 'a', 'a', 1)")
+            try db.execute(sql: """
+                INSERT INTO items (id, schedule, slot, key, occurrence, channel, recipient, state, run_id, created_at, updated_at)
+                VALUES ('i1', 's', 'x', 'k', 'o', 'sms', '+64211234567', 'pending', 1, 'a', 'a')
+                """)
+        }
+        let claim = "UPDATE items SET state = 'sending' WHERE id = 'i1' AND state = 'pending'"
+        let temporaryIndexes = { (queue: DatabaseQueue) in
+            try queue.read { db in try Row.fetchAll(db, sql: "EXPLAIN " + claim).filter { $0["opcode"] == "OpenEphemeral" }.count }
+        }
+        #expect(try temporaryIndexes(old) == 1, "before: SQLite builds an index of the six states at each claim")
+        try old.close()
+
+        let ledger = try LedgerStore(path: path)
+        let sql = try ledger.queue.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'items'") }
+        #expect(sql?.contains(LedgerSchema.stateComparisons) == true)
+        #expect(sql?.contains(LedgerSchema.stateInList) == false)
+        #expect(try temporaryIndexes(ledger.queue) == 0)
+        try ledger.queue.write { db in
+            try db.execute(sql: claim)
+            #expect(db.changesCount == 1, "the item is there, and takes a state of the rule")
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE items SET state = 'lost' WHERE id = 'i1'") }
+        }
+        let check = try ledger.queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        #expect(check == ["ok"])
+        // A new ledger gets the same text.
+        let fresh = try LedgerStore(path: directory + "/new.sqlite")
+        #expect(try fresh.queue.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'items'") } == sql)
     }
 
     @Test func skippedItemCanBePlannedAgainButSentOneCannot() throws {
