@@ -57,7 +57,7 @@ final class SMTPSession {
     private let handle: CurlHandle
     private let socket: Int32
     /// Whether the server's (last) EHLO advertised PIPELINING.
-    private let pipelining: Bool
+    let pipelining: Bool
     /// Whether it advertised SIZE (libcurl then says `MAIL FROM:<a> SIZE=n`).
     private let size: Bool
     /// Whether the connection may carry another transaction.
@@ -116,11 +116,12 @@ final class SMTPSession {
     }
 
     /// Sends `message` (CRLF text) from `sender` to `recipient` within `timeout` seconds.
-    /// `handOver` runs before any of the body leaves: with pipelining right after the envelope
-    /// is written, while the server answers it (so a refused envelope may follow a recorded
-    /// hand-over; the outcome recorded next says what happened), else once the server has
-    /// accepted DATA. False closes the connection and the result is `CURLE_ABORTED_BY_CALLBACK`.
-    /// After a refused MAIL, RCPT or DATA the session is reset (RSET) for the next transaction.
+    /// `handOver` is asked once the server has accepted DATA and the body but its terminator has
+    /// gone (the server cannot take the message without it); false closes the connection, the
+    /// server drops the body, and the result is `CURLE_ABORTED_BY_CALLBACK`. (`SMTPTransport`
+    /// starts the record on another thread before the envelope goes, so that it is made while
+    /// the server answers.) After a refused MAIL, RCPT or DATA the session is reset (RSET) for
+    /// the next transaction.
     func send(_ message: [UInt8], from sender: String, to recipient: String, timeout: TimeInterval,
               handOver: () -> Bool) -> Transaction {
         let deadline = Deadline(in: timeout)
@@ -129,17 +130,11 @@ final class SMTPSession {
         let commands = [mail, "RCPT TO:<\(recipient)>", "DATA"].map { $0 + "\r\n" }
         var last: Reply?
         var refused: (step: String, reply: Reply)?
-        // With pipelining the hand-over is recorded while the server answers the envelope (its
-        // commit and sync take longer than the round trip); without, once DATA is accepted.
         for (index, step) in Self.steps.enumerated() {
             if !pipelining || index == 0 {
                 let text = pipelining ? commands.joined() : commands[index]
                 if let failure = write(Array(text.utf8), deadline: deadline) {
                     return Transaction(result: failure, stale: last == nil)
-                }
-                if pipelining, !handOver() {
-                    close()
-                    return Transaction(result: Self.result(CURLE_ABORTED_BY_CALLBACK, "handing over was not recorded", nil))
                 }
             }
             let reply: Reply
@@ -166,11 +161,17 @@ final class SMTPSession {
             if last?.code == 354 { close() } else { reset(deadline: deadline) }
             return Transaction(result: Self.refusal(refused.step, refused.reply))
         }
-        guard pipelining || handOver() else {
+        var section = Self.dataSection(message)
+        let terminator = Array(section.suffix(3))
+        section.removeLast(3)
+        if let failure = write(section, deadline: deadline) {
+            return Transaction(result: Self.failure(failure, after: last))
+        }
+        guard handOver() else {
             close()
             return Transaction(result: Self.result(CURLE_ABORTED_BY_CALLBACK, "handing over was not recorded", last))
         }
-        if let failure = write(Self.dataSection(message), deadline: deadline) {
+        if let failure = write(terminator, deadline: deadline) {
             return Transaction(result: Self.failure(failure, after: last))
         }
         switch read(deadline: deadline) {

@@ -25,6 +25,8 @@ package final class SMTPTransport: Transport {
     private let environment: [String: String]
     /// The open connection, made on first use and again after a failure closed it.
     private var session: SMTPSession?
+    /// Where hand-overs are recorded while a message goes out.
+    private let recorder = DispatchQueue(label: "crier.smtp.hand-over")
     /// Recipients already accepted per item, so an in-run retry after a partial failure does
     /// not send twice to those that got it.
     private var accepted: [String: Set<String>] = [:]
@@ -55,12 +57,6 @@ package final class SMTPTransport: Transport {
     /// not in the header. MAIL FROM is the envelope sender (`envelope_from`, else From).
     /// `handOver` runs once, before the first transaction's last byte.
     package func send(_ email: EmailMessage, itemID: String, handOver: @escaping () -> Bool = { true }) -> DeliveryOutcome {
-        let bytes: [UInt8]
-        do {
-            bytes = try email.serialize(includeBcc: false)
-        } catch {
-            return .permanent(error.message)
-        }
         let recipients = email.envelopeRecipients
         guard !recipients.isEmpty else { return .permanent("smtp: the message has no recipient") }
         let password: String?
@@ -69,18 +65,27 @@ package final class SMTPTransport: Transport {
         case .failure(let problem): return .unavailable(TransportFault(.configuration, problem.message))
         }
         if let refusal { return .transient(refusal.message) }
+        // Over a pipelining connection the hand-over is recorded on the recorder thread while
+        // this one builds the message, sends the envelope and the body: its commit and sync are
+        // the longest part of a message, and the body's terminator waits for them. Otherwise it
+        // is recorded once DATA is accepted. Either way the record is made once, and waited for
+        // before this returns.
+        let record = HandOverRecord(handOver)
+        defer { record.finish() }
+        if session?.pipelining == true { record.start(on: recorder) }
+        let bytes: [UInt8]
+        do {
+            bytes = try email.serialize(includeBcc: false)
+        } catch {
+            return .permanent(error.message)
+        }
 
         var done = accepted[itemID] ?? []
         var rejected: [String] = []
         var deferred: [String] = []
         var providerID: String?
-        var marked = false
-        let markOnce = {
-            if !marked { marked = handOver() }
-            return marked
-        }
         for recipient in recipients where !done.contains(recipient) {
-            let result = transact(bytes, from: email.envelopeSender, to: recipient, password: password, handOver: markOnce)
+            let result = transact(bytes, from: email.envelopeSender, to: recipient, password: password, handOver: record.answer)
             if result.code == CURLE_ABORTED_BY_CALLBACK {
                 accepted[itemID] = done.isEmpty ? nil : done
                 return .unmarked
@@ -207,5 +212,47 @@ package final class SMTPTransport: Transport {
               }) else { return nil }
         let id = String(decoding: bytes[(start + marker.count)...], as: UTF8.self).prefix { !$0.isWhitespace }
         return id.isEmpty ? nil : String(id)
+    }
+}
+
+/// One message's hand-over record: made on a recorder thread once `start` is called (the
+/// sender goes on meanwhile), or on the sender's thread when `answer` is asked first. It is
+/// made once; `answer` waits for it.
+private final class HandOverRecord: @unchecked Sendable {
+    private let handOver: () -> Bool
+    private let done = DispatchSemaphore(value: 0)
+    private var started = false
+    /// The answer, once the sender's thread has it.
+    private var result: Bool?
+    /// Written by the recorder thread before `done` is signalled.
+    private var recorded = false
+
+    init(_ handOver: @escaping () -> Bool) { self.handOver = handOver }
+
+    /// Makes the record on `recorder` (once).
+    func start(on recorder: DispatchQueue) {
+        guard !started, result == nil else { return }
+        started = true
+        recorder.async { [self] in
+            recorded = handOver()
+            done.signal()
+        }
+    }
+
+    /// Whether the hand-over is recorded: the record started, waited for, or made now.
+    func answer() -> Bool {
+        if let result { return result }
+        if started {
+            done.wait()
+            result = recorded
+        } else {
+            result = handOver()
+        }
+        return result ?? false
+    }
+
+    /// Waits for a record still being made (its caller reads what the record changed).
+    func finish() {
+        if started, result == nil { _ = answer() }
     }
 }
