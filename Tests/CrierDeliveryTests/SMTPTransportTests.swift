@@ -357,6 +357,30 @@ struct SMTPTransportTests {
         }
     }
 
+    @Test func theDataSectionDoublesEachLeadingDotAndEndsWithTheTerminator() {
+        // Against the rule applied a byte at a time, over random texts rich in dots and line ends.
+        func reference(_ message: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = []
+            var lineStart = true
+            for byte in message {
+                if lineStart, byte == UInt8(ascii: ".") { out.append(byte) }
+                out.append(byte)
+                lineStart = byte == UInt8(ascii: "\n")
+            }
+            if !out.isEmpty, !(out.count >= 2 && out.suffix(2).elementsEqual([13, 10])) { out += [13, 10] }
+            return out + Array(".\r\n".utf8)
+        }
+        var random = SplitMix64(state: 7)
+        let alphabet = Array(".\r\na .".utf8)
+        for length in [0, 1, 2, 3, 5, 64, 1000] {
+            for _ in 0..<200 {
+                let message = (0..<length).map { _ in alphabet[random.next(alphabet.count)] }
+                #expect(SMTPSession.dataSection(message) == reference(message), "\(message)")
+            }
+        }
+        #expect(SMTPSession.dataSection(Array(".a\r\n.\r\nb".utf8)) == Array("..a\r\n..\r\nb\r\n.\r\n".utf8))
+    }
+
     @Test func findsQueueIDs() {
         #expect(SMTPTransport.queueID("250 2.0.0 Ok: queued as 4Xy7 extra") == "4Xy7")
         #expect(SMTPTransport.queueID("250 OK") == nil)
