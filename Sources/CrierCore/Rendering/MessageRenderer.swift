@@ -55,7 +55,9 @@ package struct MessageRenderer: Sendable {
             if let name = context.invalidText.first { return (nil, .invalidText(name)) }
             let filenames = (message.attachments ?? []).map { ("filename", Optional($0.filename)) }
             for (name, value) in [("subject", message.subject), ("reply_to", message.replyTo), ("cc", message.cc), ("bcc", message.bcc)] + filenames {
-                if let value, value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
+                // A line break is a CR or LF byte in UTF-8 (checked by bytes: by characters it was
+                // three string comparisons a character).
+                if let value, value.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
                     return (.email(message), .invalidHeader(name))
                 }
             }
