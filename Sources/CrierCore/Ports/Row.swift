@@ -12,8 +12,12 @@ package final class RowShape: Sendable {
         self.indexes = indexes
     }
 
-    /// The position of `name`, if the result has it.
-    package func index(of name: String) -> Int? { indexes[name] }
+    /// The position of `name`, if the result has it. Among a few columns by comparing names (short
+    /// ones compare as two machine words), which is quicker than hashing the name.
+    package func index(of name: String) -> Int? {
+        guard names.count <= 16 else { return indexes[name] }
+        return names.firstIndex(of: name)
+    }
 }
 
 /// One row of a query's result.
