@@ -381,6 +381,33 @@ struct SMTPTransportTests {
         #expect(SMTPSession.dataSection(Array(".a\r\n.\r\nb".utf8)) == Array("..a\r\n..\r\nb\r\n.\r\n".utf8))
     }
 
+    @Test func aHandOverRecordIsAnsweredAsMadeWhetherTheSenderSpinsOrSleeps() {
+        // A record quicker than the spin (found while spinning), one slower (the sender sleeps
+        // after 0.4 ms), one never started (made on the sender's thread): each made once, each
+        // answered with what it returned.
+        let recorder = DispatchQueue(label: "test.recorder")
+        for spins in [true, false] {
+            for (delay, made) in [(0, true), (0, false), (5_000, true), (5_000, false)] {
+                let calls = Counter()
+                let record = HandOverRecord({
+                    calls.add()
+                    usleep(useconds_t(delay))
+                    return made
+                }, spins: spins)
+                record.start(on: recorder)
+                #expect(record.answer() == made, "spins \(spins), delay \(delay) µs")
+                #expect(record.answer() == made)
+                record.finish()
+                #expect(calls.value == 1)
+            }
+            let calls = Counter()
+            let unstarted = HandOverRecord({ calls.add(); return true }, spins: spins)
+            #expect(unstarted.answer())
+            unstarted.finish()
+            #expect(calls.value == 1)
+        }
+    }
+
     @Test func findsQueueIDs() {
         #expect(SMTPTransport.queueID("250 2.0.0 Ok: queued as 4Xy7 extra") == "4Xy7")
         #expect(SMTPTransport.queueID("250 OK") == nil)
@@ -388,4 +415,12 @@ struct SMTPTransportTests {
         #expect(SMTPTransport.queueID("250 queued as ") == nil)
         #expect(SMTPTransport.queueID("250 queued\u{0}as X") == nil)
     }
+}
+
+/// Counts calls from any thread.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
