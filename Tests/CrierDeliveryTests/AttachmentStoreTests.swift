@@ -4,9 +4,11 @@ import Testing
 @testable import CrierDelivery
 
 @Suite("Attachment store")
-struct AttachmentStoreTests {
+final class AttachmentStoreTests {
     let root = NSTemporaryDirectory() + "crier-attach-\(UUID().uuidString)"
     var store: AttachmentStore { AttachmentStore(directory: root + "/attachments") }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
 
     init() throws {
         let fm = FileManager.default
