@@ -27,7 +27,7 @@ package final class SMTPTransport: Transport {
     /// The open connection, made on first use and again after a failure closed it.
     private var session: SMTPSession?
     /// Where hand-overs are recorded while a message goes out.
-    private let recorder = DispatchQueue(label: "crier.smtp.hand-over")
+    private lazy var recorder = HandOverRecorder(lingers: settings.connections == 1)
     /// Recipients already accepted per item, so an in-run retry after a partial failure does
     /// not send twice to those that got it.
     private var accepted: [String: Set<String>] = [:]
@@ -242,14 +242,14 @@ final class HandOverRecord: @unchecked Sendable {
     }
 
     /// Makes the record on `recorder` (once).
-    func start(on recorder: DispatchQueue) {
+    func start(on recorder: HandOverRecorder) {
         guard !started, result == nil else { return }
         started = true
-        recorder.async { [self] in
-            recorded = handOver()
-            ready.store(true, ordering: .releasing)
-            done.signal()
-        }
+        recorder.start(make: { [self] in recorded = handOver() },
+                       then: { [self] in
+                           ready.store(true, ordering: .releasing)
+                           done.signal()
+                       })
     }
 
     /// Whether the hand-over is recorded: the record started, waited for, or made now.
@@ -258,8 +258,8 @@ final class HandOverRecord: @unchecked Sendable {
         if started {
             // Waiting for the record is mostly waiting for its sync; woken from a semaphore, the
             // sender starts again some microseconds after the record is made. A lone sender
-            // looks for the record for up to 0.4 ms first (docs/benchmarks.md, "A lone sender
-            // looks for its record").
+            // looks for the record for up to 0.4 ms first (docs/benchmarks.md, "The hand-over
+            // recorded while the message goes").
             if spins {
                 let deadline = DispatchTime.now().uptimeNanoseconds + 400_000
                 while !ready.load(ordering: .acquiring), DispatchTime.now().uptimeNanoseconds < deadline {}
@@ -275,5 +275,55 @@ final class HandOverRecord: @unchecked Sendable {
     /// Waits for a record still being made (its caller reads what the record changed).
     func finish() {
         if started, result == nil { _ = answer() }
+    }
+}
+
+/// The thread a connection's hand-over records are made on: a serial queue. When it `lingers`
+/// (a lone connection), the queue's thread looks for the next record for up to 0.2 ms after
+/// each one, so that the next message's record starts without waking a thread: the sender
+/// starts it right after the message's final reply, a round trip after the last record.
+final class HandOverRecorder: @unchecked Sendable {
+    private typealias Job = (make: @Sendable () -> Void, then: @Sendable () -> Void)
+    private static let idle = 0, busy = 1, waiting = 2, handed = 3
+
+    private let queue = DispatchQueue(label: "crier.smtp.hand-over")
+    private let lingers: Bool
+    /// `idle`: no block of ours on the queue; `busy`: one is making a record; `waiting`: it looks
+    /// for the next; `handed`: the next is in `next`.
+    private let state = Atomic<Int>(0)
+    private let lock = NSLock()
+    private var next: Job?
+
+    init(lingers: Bool) { self.lingers = lingers }
+
+    /// Runs `make` on the recorder thread, then `then` (which tells the sender the record is made).
+    func start(make: @escaping @Sendable () -> Void, then: @escaping @Sendable () -> Void) {
+        if lingers {
+            lock.withLock { next = (make, then) }
+            if state.compareExchange(expected: Self.waiting, desired: Self.handed, ordering: .acquiringAndReleasing).exchanged { return }
+            lock.withLock { next = nil }
+        }
+        queue.async { [self] in run((make, then)) }
+    }
+
+    private func run(_ first: Job) {
+        var job = first
+        while true {
+            state.store(Self.busy, ordering: .relaxed)
+            job.make()
+            guard lingers else {
+                job.then()
+                return
+            }
+            // Waiting from before the sender learns the record is made: its next `start` finds it so.
+            state.store(Self.waiting, ordering: .releasing)
+            job.then()
+            let deadline = DispatchTime.now().uptimeNanoseconds + 200_000
+            while state.load(ordering: .acquiring) == Self.waiting, DispatchTime.now().uptimeNanoseconds < deadline {}
+            if state.compareExchange(expected: Self.waiting, desired: Self.idle, ordering: .acquiringAndReleasing).exchanged { return }
+            // Handed over (while looking, or as it gave up).
+            guard let handed = lock.withLock({ next }) else { return }
+            job = handed
+        }
     }
 }

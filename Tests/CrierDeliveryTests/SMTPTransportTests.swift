@@ -385,8 +385,8 @@ struct SMTPTransportTests {
         // A record quicker than the spin (found while spinning), one slower (the sender sleeps
         // after 0.4 ms), one never started (made on the sender's thread): each made once, each
         // answered with what it returned.
-        let recorder = DispatchQueue(label: "test.recorder")
         for spins in [true, false] {
+            let recorder = HandOverRecorder(lingers: spins)
             for (delay, made) in [(0, true), (0, false), (5_000, true), (5_000, false)] {
                 let calls = Counter()
                 let record = HandOverRecord({
@@ -405,6 +405,30 @@ struct SMTPTransportTests {
             #expect(unstarted.answer())
             unstarted.finish()
             #expect(calls.value == 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aLingeringRecorderMakesEachRecordOnceInOrderWhenHandedOrWokenAgain() {
+        // Records one after another with gaps shorter and longer than the recorder's 0.2 ms of
+        // looking: each is handed to the waiting thread or queued anew, and none is lost, made
+        // twice or made out of turn.
+        for lingers in [true, false] {
+            let recorder = HandOverRecorder(lingers: lingers)
+            let made = Counter()
+            var random = SplitMix64(state: 11)
+            for index in 0..<300 {
+                let record = HandOverRecord({
+                    let before = made.value
+                    made.add()
+                    return before == index
+                }, spins: lingers)
+                record.start(on: recorder)
+                #expect(record.answer(), "record \(index) made in turn (lingers \(lingers))")
+                record.finish()
+                usleep(useconds_t([0, 0, 50, 150, 250, 1_000][random.next(6)]))
+            }
+            #expect(made.value == 300)
         }
     }
 
